@@ -1,0 +1,188 @@
+/**
+ * The canonical storefront event: the one contract between the edge adapters (own API, Segment,
+ * Shopify) and everything downstream. Stored discriminants (`type`, `version`) are never renamed;
+ * a breaking change to a payload adds a new version.
+ */
+import { z } from 'zod';
+import { isCurrencyCode, toMinorUnits } from './money.ts';
+
+export const EVENT_TYPES = [
+  'customer.registered',
+  'customer.updated',
+  'product.viewed',
+  'cart.updated',
+  'checkout.started',
+  'order.placed',
+  'order.fulfilled',
+  'order.cancelled',
+] as const;
+export type EventType = (typeof EVENT_TYPES)[number];
+
+/** The EventBridge `source` of every canonical event on the bus. */
+export const EVENT_SOURCE = 'storefront-journeys.ingest';
+
+const id = z.string().trim().min(1).max(128);
+const text = z.string().max(2048);
+const url = z.string().url().max(2048);
+const timestamp = z.iso.datetime({ offset: true });
+
+export const currencySchema = z
+  .string()
+  .transform((value) => value.toUpperCase())
+  .refine(isCurrencyCode, { message: 'must be an ISO 4217 currency code' });
+
+export const moneySchema = z
+  .object({
+    amount: z.string().regex(/^-?\d+(\.\d+)?$/, 'must be a decimal string such as "27.50"'),
+    currency: currencySchema,
+  })
+  .superRefine((money, ctx) => {
+    try {
+      toMinorUnits(money.amount, money.currency);
+    } catch (error) {
+      ctx.addIssue({ code: 'custom', message: (error as Error).message, path: ['amount'] });
+    }
+  });
+export type Money = z.infer<typeof moneySchema>;
+
+export const productSchema = z.object({
+  productId: id,
+  sku: text.optional(),
+  name: text.optional(),
+  category: text.optional(),
+  price: moneySchema.optional(),
+  url: url.optional(),
+  imageUrl: url.optional(),
+});
+export type Product = z.infer<typeof productSchema>;
+
+export const lineSchema = productSchema.extend({
+  quantity: z.number().int().positive().max(100_000),
+});
+export type Line = z.infer<typeof lineSchema>;
+
+export const consentSchema = z.object({
+  channel: z.enum(['email', 'sms']),
+  /** Marketing consent gates promotional mail; transactional mail never needs it. */
+  purpose: z.enum(['marketing']).default('marketing'),
+  status: z.enum(['granted', 'revoked']),
+  /** Where the consent was given or withdrawn, e.g. "checkout-checkbox", "unsubscribe-link". */
+  source: z.string().min(1).max(256),
+  recordedAt: timestamp,
+});
+export type Consent = z.infer<typeof consentSchema>;
+
+export const attributesSchema = z
+  .object({
+    firstName: z.string().max(256),
+    lastName: z.string().max(256),
+    locale: z.string().max(35),
+    timeZone: z.string().refine(isTimeZone, { message: 'must be an IANA time zone such as Europe/Berlin' }),
+    phone: z.string().max(64),
+  })
+  .partial();
+export type Attributes = z.infer<typeof attributesSchema>;
+
+function isTimeZone(value: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: value });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export const identitySchema = z
+  .object({
+    customerId: id.optional(),
+    anonymousId: id.optional(),
+    email: z.email().max(320).optional(),
+  })
+  .refine((who) => who.customerId !== undefined || who.anonymousId !== undefined || who.email !== undefined, {
+    message: 'needs at least one of customerId, anonymousId or email',
+  });
+export type Identity = z.infer<typeof identitySchema>;
+
+const envelope = {
+  /** Stable across retries of the same fact: the de-duplication key. */
+  id,
+  occurredAt: timestamp,
+  storeId: id,
+  identity: identitySchema,
+  /** Which edge adapter produced the event; set by ingest, never trusted from the client. */
+  origin: z.enum(['api', 'segment', 'shopify']),
+};
+
+const totalsOf = (lines: z.ZodType) => ({ lines: z.array(lines).max(500), total: moneySchema });
+
+export const canonicalEventSchema = z.discriminatedUnion('type', [
+  z.object({
+    ...envelope,
+    type: z.literal('customer.registered'),
+    version: z.literal(1),
+    data: z.object({ attributes: attributesSchema.default({}), consent: z.array(consentSchema).max(10).default([]) }),
+  }),
+  z.object({
+    ...envelope,
+    type: z.literal('customer.updated'),
+    version: z.literal(1),
+    data: z.object({ attributes: attributesSchema.default({}), consent: z.array(consentSchema).max(10).default([]) }),
+  }),
+  z.object({
+    ...envelope,
+    type: z.literal('product.viewed'),
+    version: z.literal(1),
+    data: z.object({ product: productSchema }),
+  }),
+  z.object({
+    ...envelope,
+    type: z.literal('cart.updated'),
+    version: z.literal(1),
+    data: z.object({ cartId: id, ...totalsOf(lineSchema) }),
+  }),
+  z.object({
+    ...envelope,
+    type: z.literal('checkout.started'),
+    version: z.literal(1),
+    data: z.object({ checkoutId: id, cartId: id.optional(), ...totalsOf(lineSchema) }),
+  }),
+  z.object({
+    ...envelope,
+    type: z.literal('order.placed'),
+    version: z.literal(1),
+    data: z.object({
+      orderId: id,
+      cartId: id.optional(),
+      checkoutId: id.optional(),
+      ...totalsOf(lineSchema),
+      discount: moneySchema.optional(),
+    }),
+  }),
+  z.object({
+    ...envelope,
+    type: z.literal('order.fulfilled'),
+    version: z.literal(1),
+    data: z.object({ orderId: id }),
+  }),
+  z.object({
+    ...envelope,
+    type: z.literal('order.cancelled'),
+    version: z.literal(1),
+    data: z.object({ orderId: id, reason: text.optional() }),
+  }),
+]);
+
+export type CanonicalEvent = z.infer<typeof canonicalEventSchema>;
+export type CanonicalEventOf<T extends EventType> = Extract<CanonicalEvent, { type: T }>;
+/** What an adapter produces before ingest stamps the authenticated store and origin on it. */
+export type UnstampedEvent = DistributiveOmit<CanonicalEvent, 'storeId' | 'origin'>;
+type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
+
+/** Limits of the ingest API, shared by the handlers and their tests. */
+export const INGEST_LIMITS = {
+  ownBatchMaxEvents: 100,
+  ownBatchMaxBytes: 1_000_000,
+  segmentEventMaxBytes: 32 * 1024,
+  segmentBatchMaxBytes: 500 * 1024,
+  shopifyMaxBytes: 1_000_000,
+} as const;
