@@ -138,7 +138,12 @@ export const canonicalEventSchema = z.discriminatedUnion('type', [
     ...envelope,
     type: z.literal('cart.updated'),
     version: z.literal(1),
-    data: z.object({ cartId: id, ...totalsOf(lineSchema) }),
+    data: z.union([
+      /** The whole cart as it now is (our API, Segment `Cart Viewed`, Shopify checkouts). */
+      z.object({ cartId: id, ...totalsOf(lineSchema) }).strict(),
+      /** One line changed (Segment `Product Added` / `Product Removed` carry only the product). */
+      z.object({ cartId: id, change: z.object({ action: z.enum(['added', 'removed']), line: lineSchema }) }).strict(),
+    ]),
   }),
   z.object({
     ...envelope,

@@ -1,0 +1,2 @@
+// Placeholder so infrastructure can bundle this entry point; replaced by the real handler.
+export const handler = async (): Promise<void> => {};
