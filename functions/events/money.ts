@@ -7,7 +7,9 @@ const DECIMAL = /^-?\d+(\.\d+)?$/;
 
 /** Minor-unit digits for a currency (USD 2, JPY 0, KWD 3), from the runtime's ISO 4217 data. */
 export function minorDigits(currency: string): number {
-  return new Intl.NumberFormat('en', { style: 'currency', currency }).resolvedOptions().maximumFractionDigits ?? 2;
+  return (
+    new Intl.NumberFormat('en', { style: 'currency', currency }).resolvedOptions().maximumFractionDigits ?? 2
+  );
 }
 
 export function isCurrencyCode(value: string): boolean {

@@ -113,20 +113,26 @@ const envelope = {
   origin: z.enum(['api', 'segment', 'shopify']),
 };
 
-const totalsOf = (lines: z.ZodType) => ({ lines: z.array(lines).max(500), total: moneySchema });
+const lineTotals = { lines: z.array(lineSchema).max(500), total: moneySchema };
 
 export const canonicalEventSchema = z.discriminatedUnion('type', [
   z.object({
     ...envelope,
     type: z.literal('customer.registered'),
     version: z.literal(1),
-    data: z.object({ attributes: attributesSchema.default({}), consent: z.array(consentSchema).max(10).default([]) }),
+    data: z.object({
+      attributes: attributesSchema.default({}),
+      consent: z.array(consentSchema).max(10).default([]),
+    }),
   }),
   z.object({
     ...envelope,
     type: z.literal('customer.updated'),
     version: z.literal(1),
-    data: z.object({ attributes: attributesSchema.default({}), consent: z.array(consentSchema).max(10).default([]) }),
+    data: z.object({
+      attributes: attributesSchema.default({}),
+      consent: z.array(consentSchema).max(10).default([]),
+    }),
   }),
   z.object({
     ...envelope,
@@ -140,16 +146,18 @@ export const canonicalEventSchema = z.discriminatedUnion('type', [
     version: z.literal(1),
     data: z.union([
       /** The whole cart as it now is (our API, Segment `Cart Viewed`, Shopify checkouts). */
-      z.object({ cartId: id, ...totalsOf(lineSchema) }).strict(),
+      z.object({ cartId: id, ...lineTotals }).strict(),
       /** One line changed (Segment `Product Added` / `Product Removed` carry only the product). */
-      z.object({ cartId: id, change: z.object({ action: z.enum(['added', 'removed']), line: lineSchema }) }).strict(),
+      z
+        .object({ cartId: id, change: z.object({ action: z.enum(['added', 'removed']), line: lineSchema }) })
+        .strict(),
     ]),
   }),
   z.object({
     ...envelope,
     type: z.literal('checkout.started'),
     version: z.literal(1),
-    data: z.object({ checkoutId: id, cartId: id.optional(), ...totalsOf(lineSchema) }),
+    data: z.object({ checkoutId: id, cartId: id.optional(), ...lineTotals }),
   }),
   z.object({
     ...envelope,
@@ -159,7 +167,7 @@ export const canonicalEventSchema = z.discriminatedUnion('type', [
       orderId: id,
       cartId: id.optional(),
       checkoutId: id.optional(),
-      ...totalsOf(lineSchema),
+      ...lineTotals,
       discount: moneySchema.optional(),
     }),
   }),
