@@ -5,3 +5,6 @@ export class ProfileContentionError extends AppError {}
 
 /** An alias points to a profile that is missing or forms a loop: stored data needs an operator's look. */
 export class BrokenAliasError extends AppError {}
+
+/** A queue message that is not a canonical event; it fails until it lands in the dead-letter queue. */
+export class InvalidBusMessageError extends AppError {}

@@ -1,2 +1,57 @@
-// Placeholder so infrastructure can bundle this entry point; replaced by the real handler.
-export const handler = async (): Promise<void> => {};
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import middy from '@middy/core';
+import { INGEST_LIMITS } from '#events/schemas.ts';
+import { MalformedRequestError } from '#shared/http-errors.ts';
+import { headerOf } from '#shared/http-response.ts';
+import { httpErrorHandler } from '#shared/middlewares/http-error-handler.ts';
+import { type JsonRequestEvent, jsonBody, rawBody } from '#shared/middlewares/json-body.ts';
+import { observability } from '#shared/middlewares/observability.ts';
+import { metrics } from '#shared/powertools.ts';
+import { ingestEvents } from '../domain/ingest-events.ts';
+import type { StoreRecord } from '../domain/ports.ts';
+import { mapShopifyWebhook } from '../domain/shopify/map-shopify-webhook.ts';
+import { parseShopifyJson } from '../domain/shopify/parse-shopify-json.ts';
+import { verifyShopifyHmac } from '../domain/shopify/signature.ts';
+import { ingestAnswer } from '../http-answers.ts';
+import { type AuthenticatedEvent, authenticateStore } from '../middlewares/authenticate-store.ts';
+import { ingestAdapters } from '../wiring.ts';
+
+const { credentials, publisher } = ingestAdapters();
+
+/** `POST /webhooks/shopify/{storeId}`: Shopify webhooks, verified by their HMAC before the body is parsed. */
+export const lambdaHandler = async (event: AuthenticatedEvent) => {
+  const webhookId =
+    headerOf(event.headers, 'x-shopify-webhook-id') ?? headerOf(event.headers, 'x-shopify-event-id');
+  const topic = headerOf(event.headers, 'x-shopify-topic');
+  if (webhookId === undefined || topic === undefined) {
+    throw new MalformedRequestError('X-Shopify-Topic and X-Shopify-Webhook-Id headers are required');
+  }
+  const triggeredAt = headerOf(event.headers, 'x-shopify-triggered-at');
+  const mapping = mapShopifyWebhook({
+    topic,
+    webhookId,
+    ...(triggeredAt && { triggeredAt }),
+    payload: event.jsonBody,
+  });
+  const result = await ingestEvents(publisher, { storeId: event.store.storeId, origin: 'shopify' }, [
+    mapping,
+  ]);
+  metrics.addMetric('eventIngested', MetricUnit.Count, result.accepted);
+  metrics.addMetric('eventRejected', MetricUnit.Count, result.rejected.length);
+  return ingestAnswer(result, { successStatus: 200 });
+};
+
+async function storeWithValidSignature(event: JsonRequestEvent): Promise<StoreRecord | undefined> {
+  const storeId = event.pathParameters?.storeId;
+  const store = storeId === undefined ? undefined : await credentials.findStore(storeId);
+  if (store?.shopifyWebhookSecret === undefined) return undefined;
+  const signature = headerOf(event.headers, 'x-shopify-hmac-sha256');
+  return verifyShopifyHmac(event.rawBody, signature, store.shopifyWebhookSecret) ? store : undefined;
+}
+
+export const handler = middy(lambdaHandler)
+  .use(observability())
+  .use(rawBody({ maxBytes: INGEST_LIMITS.shopifyMaxBytes }))
+  .use(authenticateStore({ resolveStore: storeWithValidSignature }))
+  .use(jsonBody({ parse: parseShopifyJson }))
+  .use(httpErrorHandler());

@@ -74,7 +74,8 @@ interface ResolvedProfile {
   viaAliases: IdentityKey[];
 }
 
-async function resolveProfile(
+/** Follows alias pointers from any identity to the profile that holds the person's data. */
+export async function resolveProfile(
   store: ProfileStore,
   storeId: string,
   key: IdentityKey,

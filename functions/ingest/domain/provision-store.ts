@@ -1,0 +1,38 @@
+import { generateKey, type KeyKind, type KeyRecord } from './credentials.ts';
+import type { CredentialStore, StoreRecord } from './ports.ts';
+
+/** What the operator CLI needs on top of reading credentials. */
+export interface StoreAdmin extends CredentialStore {
+  putStore(store: StoreRecord): Promise<void>;
+  putKey(record: KeyRecord): Promise<void>;
+}
+
+export interface ProvisionedStore {
+  store: StoreRecord;
+  /** Shown once; only their hashes are stored. */
+  apiKey: string;
+  segmentWriteKey: string;
+}
+
+/** Creates or updates a store and issues a fresh API key and Segment write key for it. */
+export async function provisionStore(
+  admin: StoreAdmin,
+  store: StoreRecord,
+  now: Date,
+): Promise<ProvisionedStore> {
+  await admin.putStore(store);
+  const apiKey = await issueKey(admin, store.storeId, 'events-api', now);
+  const segmentWriteKey = await issueKey(admin, store.storeId, 'segment-write-key', now);
+  return { store, apiKey, segmentWriteKey };
+}
+
+export async function issueKey(
+  admin: StoreAdmin,
+  storeId: string,
+  kind: KeyKind,
+  now: Date,
+): Promise<string> {
+  const { token, record } = generateKey(storeId, kind, now.toISOString());
+  await admin.putKey(record);
+  return token;
+}

@@ -1,0 +1,69 @@
+#!/usr/bin/env node
+/**
+ * `npx journeys <command>` / `npm run journeys -- <command>`: runs the local stack and talks to it,
+ * or, with --region, to a deployed stack.
+ */
+import { parseArgs } from 'node:util';
+import { runProfile } from './commands/profile.ts';
+import { runRedrive } from './commands/redrive.ts';
+import { runSend } from './commands/send.ts';
+import { runStart } from './commands/start.ts';
+import { runStoreCreate } from './commands/store-create.ts';
+
+const USAGE = `Usage: journeys <command> [options]
+
+Commands:
+  start [--persist] [--port 3000]     Run the local stack (DynamoDB, EventBridge, SQS, HTTP API, functions)
+  send <signup|view|cart|checkout|order> [--email a@b.c] [--customer-id c-1]
+                                      Post a sample event to the local API as the demo store
+  profile <email | customer id>       Print a customer's profile from the local DynamoDB
+  store create --id ID --name NAME [--currency USD] [--time-zone Europe/Berlin] [--shopify-secret-env VAR]
+               [--table TABLE --region REGION]
+                                      Create a store and print its API key and Segment write key (once)
+  dlq redrive [--region REGION --queue-arn ARN]
+                                      Move dead-lettered messages back to their source queue
+`;
+
+const { positionals, values } = parseArgs({
+  allowPositionals: true,
+  strict: true,
+  options: {
+    persist: { type: 'boolean', default: false },
+    port: { type: 'string' },
+    email: { type: 'string' },
+    'customer-id': { type: 'string' },
+    'store-id': { type: 'string' },
+    id: { type: 'string' },
+    name: { type: 'string' },
+    currency: { type: 'string' },
+    'time-zone': { type: 'string' },
+    'shopify-secret-env': { type: 'string' },
+    table: { type: 'string' },
+    region: { type: 'string' },
+    'queue-arn': { type: 'string' },
+    help: { type: 'boolean', short: 'h', default: false },
+  },
+});
+
+const [command, ...rest] = positionals;
+try {
+  if (values.help || command === undefined) {
+    process.stdout.write(USAGE);
+  } else if (command === 'start') {
+    await runStart({ persist: values.persist, ...(values.port && { port: Number(values.port) }) });
+  } else if (command === 'send') {
+    await runSend(rest[0], { email: values.email, customerId: values['customer-id'] });
+  } else if (command === 'profile') {
+    await runProfile(rest[0], values['store-id'] ?? 'demo');
+  } else if (command === 'store' && rest[0] === 'create') {
+    await runStoreCreate(values);
+  } else if (command === 'dlq' && rest[0] === 'redrive') {
+    await runRedrive({ region: values.region, queueArn: values['queue-arn'] });
+  } else {
+    process.stderr.write(`Unknown command: ${positionals.join(' ')}\n\n${USAGE}`);
+    process.exitCode = 2;
+  }
+} catch (error) {
+  process.stderr.write(`journeys: ${(error as Error).message}\n`);
+  process.exitCode = 1;
+}

@@ -1,0 +1,176 @@
+/**
+ * Resolves CloudFormation intrinsic functions in a synthesized template to the local equivalents of
+ * what CloudFormation would produce (names, ARNs, URLs), so environment variables and targets wired
+ * by CDK point at the local resources.
+ */
+export interface CfnResource {
+  Type: string;
+  Properties?: Record<string, unknown>;
+  Metadata?: Record<string, unknown>;
+}
+
+export interface StackTemplate {
+  stackName: string;
+  template: {
+    Resources?: Record<string, CfnResource>;
+    Outputs?: Record<string, { Value: unknown; Export?: { Name: unknown } }>;
+    Parameters?: Record<string, { Default?: unknown }>;
+  };
+}
+
+export interface LocalEnvironment {
+  account: string;
+  region: string;
+  /** Base URL of the local SQS, for queue URLs. */
+  sqsEndpoint: string;
+}
+
+export class TemplateResolver {
+  private readonly resources = new Map<string, { stack: StackTemplate; resource: CfnResource }>();
+  private readonly exports = new Map<string, { stack: StackTemplate; value: unknown }>();
+
+  constructor(
+    readonly stacks: StackTemplate[],
+    private readonly env: LocalEnvironment,
+  ) {
+    for (const stack of stacks) {
+      for (const [id, resource] of Object.entries(stack.template.Resources ?? {})) {
+        this.resources.set(id, { stack, resource });
+      }
+    }
+    for (const stack of stacks) {
+      for (const output of Object.values(stack.template.Outputs ?? {})) {
+        if (output.Export !== undefined) {
+          this.exports.set(String(this.resolve(output.Export.Name, stack)), { stack, value: output.Value });
+        }
+      }
+    }
+  }
+
+  /** Every resource of a type, with its logical id. */
+  ofType(type: string): Array<{ id: string; resource: CfnResource; stack: StackTemplate }> {
+    return [...this.resources.entries()]
+      .filter(([, { resource }]) => resource.Type === type)
+      .map(([id, { resource, stack }]) => ({ id, resource, stack }));
+  }
+
+  resource(id: string): CfnResource | undefined {
+    return this.resources.get(id)?.resource;
+  }
+
+  /** The local physical name: an explicit name property, else the logical id (CDK sets no names). */
+  physicalName(id: string): string {
+    const resource = this.resource(id);
+    const props = resource?.Properties ?? {};
+    const explicit =
+      props.TableName ?? props.QueueName ?? props.Name ?? props.FunctionName ?? props.StateMachineName;
+    return typeof explicit === 'string' ? explicit : id;
+  }
+
+  arn(id: string): string {
+    const { account, region } = this.env;
+    const name = this.physicalName(id);
+    switch (this.resource(id)?.Type) {
+      case 'AWS::DynamoDB::Table':
+      case 'AWS::DynamoDB::GlobalTable':
+        return `arn:aws:dynamodb:${region}:${account}:table/${name}`;
+      case 'AWS::SQS::Queue':
+        return `arn:aws:sqs:${region}:${account}:${name}`;
+      case 'AWS::Events::EventBus':
+        return `arn:aws:events:${region}:${account}:event-bus/${name}`;
+      case 'AWS::Lambda::Function':
+        return `arn:aws:lambda:${region}:${account}:function:${name}`;
+      case 'AWS::StepFunctions::StateMachine':
+        return `arn:aws:states:${region}:${account}:stateMachine:${name}`;
+      case 'AWS::SNS::Topic':
+        return `arn:aws:sns:${region}:${account}:${name}`;
+      default:
+        return `arn:aws:local:${region}:${account}:${id}`;
+    }
+  }
+
+  /** What `Ref` returns for each resource type. */
+  ref(id: string, stack: StackTemplate): unknown {
+    const parameter = stack.template.Parameters?.[id];
+    if (parameter !== undefined) return parameter.Default ?? '';
+    const type = this.resource(id)?.Type;
+    if (type === 'AWS::SQS::Queue')
+      return `${this.env.sqsEndpoint}/${this.env.account}/${this.physicalName(id)}`;
+    if (type === 'AWS::SNS::Topic' || type === 'AWS::StepFunctions::StateMachine') return this.arn(id);
+    return this.physicalName(id);
+  }
+
+  getAtt(id: string, attribute: string): unknown {
+    switch (attribute) {
+      case 'Arn':
+        return this.arn(id);
+      case 'QueueName':
+      case 'Name':
+        return this.physicalName(id);
+      case 'QueueUrl':
+        return `${this.env.sqsEndpoint}/${this.env.account}/${this.physicalName(id)}`;
+      default:
+        return `${this.arn(id)}/${attribute}`;
+    }
+  }
+
+  resolve(value: unknown, stack: StackTemplate): unknown {
+    if (Array.isArray(value)) return value.map((item) => this.resolve(item, stack));
+    if (typeof value !== 'object' || value === null) return value;
+    const entries = Object.entries(value);
+    const [key, argument] = entries[0] ?? [];
+    if (entries.length === 1 && key !== undefined) {
+      switch (key) {
+        case 'Ref':
+          return this.pseudo(String(argument), stack) ?? this.ref(String(argument), stack);
+        case 'Fn::GetAtt': {
+          const [id, attribute] = Array.isArray(argument) ? argument : String(argument).split('.');
+          return this.getAtt(String(id), String(attribute));
+        }
+        case 'Fn::ImportValue': {
+          const name = String(this.resolve(argument, stack));
+          const exported = this.exports.get(name);
+          if (exported === undefined) throw new Error(`template imports ${name}, which no stack exports`);
+          return this.resolve(exported.value, exported.stack);
+        }
+        case 'Fn::Join': {
+          const [separator, parts] = argument as [string, unknown[]];
+          return (this.resolve(parts, stack) as unknown[]).join(separator);
+        }
+        case 'Fn::Select': {
+          const [index, list] = argument as [number, unknown];
+          return (this.resolve(list, stack) as unknown[])[Number(index)];
+        }
+        case 'Fn::Split': {
+          const [separator, text] = argument as [string, unknown];
+          return String(this.resolve(text, stack)).split(separator);
+        }
+        case 'Fn::Sub':
+          return this.sub(argument, stack);
+      }
+    }
+    return Object.fromEntries(entries.map(([name, item]) => [name, this.resolve(item, stack)]));
+  }
+
+  private sub(argument: unknown, stack: StackTemplate): string {
+    const [text, variables = {}] = Array.isArray(argument) ? argument : [argument, {}];
+    return String(text).replace(/\$\{([^}!]+)\}/g, (_, name: string) => {
+      if (name in variables) return String(this.resolve((variables as Record<string, unknown>)[name], stack));
+      const [id, attribute] = name.split('.');
+      if (attribute !== undefined) return String(this.getAtt(id as string, attribute));
+      return String(this.pseudo(name, stack) ?? this.ref(name, stack));
+    });
+  }
+
+  private pseudo(name: string, stack: StackTemplate): string | undefined {
+    const values: Record<string, string> = {
+      'AWS::Region': this.env.region,
+      'AWS::AccountId': this.env.account,
+      'AWS::Partition': 'aws',
+      'AWS::URLSuffix': 'amazonaws.com',
+      'AWS::StackName': stack.stackName,
+      'AWS::NoValue': '',
+    };
+    return values[name];
+  }
+}

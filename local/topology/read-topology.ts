@@ -1,0 +1,162 @@
+import { isAbsolute, join } from 'node:path';
+import type { CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
+import type { RuleDefinition } from '../eventbridge/event-bus.ts';
+import type { LocalFunctionDefinition } from '../lambda/function-pool.ts';
+import { type LocalEnvironment, type StackTemplate, TemplateResolver } from './intrinsics.ts';
+
+/** Metadata key the ServiceFunction construct writes on every function (see infra/constructs). */
+const ENTRY_METADATA_KEY = 'storefront-journeys:entry';
+
+export interface QueueDefinition {
+  name: string;
+  arn: string;
+  visibilityTimeoutSeconds: number;
+  redrive?: { deadLetterQueueName: string; maxReceiveCount: number };
+}
+
+export interface EventSourceMappingDefinition {
+  functionId: string;
+  queueName: string;
+  batchSize: number;
+  maximumBatchingWindowSeconds: number;
+  reportBatchItemFailures: boolean;
+}
+
+export interface RouteDefinition {
+  routeKey: string;
+  functionId: string;
+}
+
+/** Everything the local runtime starts, as the synthesized template declares it. */
+export interface LocalTopology {
+  tables: CreateTableCommandInput[];
+  buses: string[];
+  archivedBuses: string[];
+  queues: QueueDefinition[];
+  rules: RuleDefinition[];
+  functions: LocalFunctionDefinition[];
+  eventSourceMappings: EventSourceMappingDefinition[];
+  routes: RouteDefinition[];
+  resolver: TemplateResolver;
+}
+
+export function readTopology(
+  stacks: StackTemplate[],
+  env: LocalEnvironment,
+  projectRoot: string,
+): LocalTopology {
+  const resolver = new TemplateResolver(stacks, env);
+  const props = (entry: { resource: { Properties?: Record<string, unknown> }; stack: StackTemplate }) =>
+    resolver.resolve(entry.resource.Properties ?? {}, entry.stack) as Record<string, unknown>;
+  const nameFromArn = (arn: unknown) => String(arn).split(/[:/]/).pop() as string;
+
+  const tables = [
+    ...resolver.ofType('AWS::DynamoDB::Table'),
+    ...resolver.ofType('AWS::DynamoDB::GlobalTable'),
+  ].map((entry): CreateTableCommandInput => {
+    const p = props(entry);
+    const indexes = (p.GlobalSecondaryIndexes as Array<Record<string, unknown>> | undefined)?.map(
+      (index) => ({
+        IndexName: index.IndexName as string,
+        KeySchema: index.KeySchema as CreateTableCommandInput['KeySchema'],
+        Projection: index.Projection as { ProjectionType: 'ALL' },
+      }),
+    );
+    return {
+      TableName: resolver.physicalName(entry.id),
+      KeySchema: p.KeySchema as CreateTableCommandInput['KeySchema'],
+      AttributeDefinitions: p.AttributeDefinitions as CreateTableCommandInput['AttributeDefinitions'],
+      BillingMode: 'PAY_PER_REQUEST',
+      ...(indexes && indexes.length > 0 && { GlobalSecondaryIndexes: indexes }),
+    };
+  });
+
+  const buses = resolver.ofType('AWS::Events::EventBus').map((entry) => resolver.physicalName(entry.id));
+  const archivedBuses = resolver
+    .ofType('AWS::Events::Archive')
+    .map((entry) => nameFromArn(props(entry).SourceArn));
+
+  const queues = resolver.ofType('AWS::SQS::Queue').map((entry): QueueDefinition => {
+    const p = props(entry);
+    const redrive = p.RedrivePolicy as { deadLetterTargetArn: string; maxReceiveCount: number } | undefined;
+    return {
+      name: resolver.physicalName(entry.id),
+      arn: resolver.arn(entry.id),
+      visibilityTimeoutSeconds: Number(p.VisibilityTimeout ?? 30),
+      ...(redrive && {
+        redrive: {
+          deadLetterQueueName: nameFromArn(redrive.deadLetterTargetArn),
+          maxReceiveCount: Number(redrive.maxReceiveCount),
+        },
+      }),
+    };
+  });
+
+  const rules = resolver
+    .ofType('AWS::Events::Rule')
+    .map((entry) => props(entry))
+    .filter((p) => p.State !== 'DISABLED' && p.EventPattern !== undefined)
+    .map(
+      (p): RuleDefinition => ({
+        name: String(p.Name ?? ''),
+        busName: nameFromArn(p.EventBusName ?? 'default'),
+        pattern: p.EventPattern,
+        targets: ((p.Targets as Array<Record<string, unknown>>) ?? []).map((target) => ({
+          id: String(target.Id),
+          arn: String(target.Arn),
+          ...((target.DeadLetterConfig as { Arn?: string } | undefined)?.Arn && {
+            deadLetterArn: String((target.DeadLetterConfig as { Arn: string }).Arn),
+          }),
+        })),
+      }),
+    );
+
+  const functions = resolver
+    .ofType('AWS::Lambda::Function')
+    .filter((entry) => typeof entry.resource.Metadata?.[ENTRY_METADATA_KEY] === 'string')
+    .map((entry): LocalFunctionDefinition => {
+      const p = props(entry);
+      const relativeEntry = String(entry.resource.Metadata?.[ENTRY_METADATA_KEY]);
+      const variables = ((p.Environment as { Variables?: Record<string, unknown> } | undefined)?.Variables ??
+        {}) as Record<string, unknown>;
+      return {
+        logicalId: entry.id,
+        entry: isAbsolute(relativeEntry) ? relativeEntry : join(projectRoot, relativeEntry),
+        environment: Object.fromEntries(
+          Object.entries(variables).map(([name, value]) => [name, String(value)]),
+        ),
+        timeoutSeconds: Number(p.Timeout ?? 3),
+        memoryMb: Number(p.MemorySize ?? 128),
+      };
+    });
+
+  const eventSourceMappings = resolver
+    .ofType('AWS::Lambda::EventSourceMapping')
+    .map((entry): EventSourceMappingDefinition => {
+      const p = props(entry);
+      return {
+        functionId: String(p.FunctionName),
+        queueName: nameFromArn(p.EventSourceArn),
+        batchSize: Number(p.BatchSize ?? 10),
+        maximumBatchingWindowSeconds: Number(p.MaximumBatchingWindowInSeconds ?? 0),
+        reportBatchItemFailures: ((p.FunctionResponseTypes as string[] | undefined) ?? []).includes(
+          'ReportBatchItemFailures',
+        ),
+      };
+    });
+
+  const integrations = new Map(
+    resolver
+      .ofType('AWS::ApiGatewayV2::Integration')
+      .map((entry) => [entry.id, nameFromArn(props(entry).IntegrationUri)]),
+  );
+  const routes = resolver.ofType('AWS::ApiGatewayV2::Route').map((entry): RouteDefinition => {
+    const target = String(props(entry).Target ?? '');
+    const integrationId = target.replace(/^integrations\//, '');
+    const functionId = integrations.get(integrationId);
+    if (functionId === undefined) throw new Error(`route ${entry.id} has no Lambda integration`);
+    return { routeKey: String(props(entry).RouteKey), functionId };
+  });
+
+  return { tables, buses, archivedBuses, queues, rules, functions, eventSourceMappings, routes, resolver };
+}
