@@ -9,6 +9,7 @@ import { type BusEvent, LocalEventBuses, type RuleTarget } from './eventbridge/e
 import { startLocalEventBridge } from './eventbridge/event-bus-server.ts';
 import { type LocalHttpApi, startLocalHttpApi } from './http-api/http-api-server.ts';
 import { LocalFunction } from './lambda/function-pool.ts';
+import type { Clock } from './sqs/clock.ts';
 import type { SqsHandlerResult } from './sqs/event-source-mapping.ts';
 import { type EventSourceMapping, startEventSourceMapping } from './sqs/event-source-mapping.ts';
 import { LocalQueues } from './sqs/queues.ts';
@@ -30,6 +31,8 @@ export interface RuntimeOptions {
   functionConcurrency?: number;
   /** Every log line the functions write (JSON logs, EMF metrics). @default - written to stdout */
   onLogLine?: (functionName: string, line: string) => void;
+  /** Time for queue visibility timeouts; tests and fast-time runs pass their own. @default - real time */
+  clock?: Clock;
   /** Problems of the runtime itself (a failed delivery, a crashed invocation). @default - console.error */
   onRuntimeError?: (error: unknown) => void;
 }
@@ -69,7 +72,11 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<LocalR
     });
     closers.push(() => dynamodb.close());
 
-    const queues = new LocalQueues({ accountId: LOCAL_ACCOUNT, region: LOCAL_REGION });
+    const queues = new LocalQueues({
+      accountId: LOCAL_ACCOUNT,
+      region: LOCAL_REGION,
+      ...(options.clock !== undefined && { clock: options.clock }),
+    });
     const sqs = await startLocalSqsServer({ queues, port: options.ports?.sqs ?? 0 });
     closers.push(() => sqs.close());
     queues.setEndpoint(sqs.url);

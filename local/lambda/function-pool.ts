@@ -23,6 +23,8 @@ export class FunctionInvocationError extends Error {
   }
 }
 
+const TSX_LOADER = import.meta.resolve('tsx');
+
 interface Container {
   worker: Worker;
   busy: boolean;
@@ -92,7 +94,8 @@ export class LocalFunction {
     const worker = new Worker(new URL('./function-worker.ts', import.meta.url), {
       workerData: { entry, functionName: logicalId, timeoutMs: timeoutSeconds * 1000, memoryMb },
       env: { ...this.options.baseEnvironment, ...environment },
-      execArgv: process.execArgv,
+      // The handler modules are TypeScript; tsx compiles them as esbuild does for the cloud bundle.
+      execArgv: ['--import', TSX_LOADER],
       stdout: true,
       stderr: true,
     });
