@@ -1,0 +1,158 @@
+import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps, Validations } from 'aws-cdk-lib';
+import { AttributeType, BillingMode, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
+import { Archive, EventBus } from 'aws-cdk-lib/aws-events';
+import { Effect, PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
+import type { Construct } from 'constructs';
+
+/** Receives before a message moves from the profile-events queue to its dead-letter queue. */
+export const PROFILE_EVENTS_MAX_RECEIVE_COUNT = 5;
+
+export interface StatefulStackProps extends StackProps {
+  /**
+   * How long the event archive keeps events for replay.
+   * @default Duration.days(30)
+   */
+  readonly archiveRetention?: Duration;
+  /**
+   * Visibility timeout of the profile-events queue. Must be at least six times the timeout of the
+   * function that consumes it (AWS guidance for SQS event sources).
+   * @default Duration.seconds(60) - six times the profile function's default 10 s timeout
+   */
+  readonly profileEventsVisibilityTimeout?: Duration;
+  /**
+   * How long dead-letter queues keep messages for inspection and redrive.
+   * @default Duration.days(14) - the SQS maximum
+   */
+  readonly deadLetterRetention?: Duration;
+}
+
+/**
+ * Everything that holds data: the tables, the event bus with its archive, the queues and their
+ * dead-letter queues. Deployed apart from the stateless stack so that code changes never put data at risk.
+ */
+export class StatefulStack extends Stack {
+  /** Customer profiles, one item per profile (`pk`), expired through `expiresAt`. */
+  readonly profilesTable: Table;
+  /** Store records and API-key records (only key hashes; the per-store Shopify webhook secret). */
+  readonly storesTable: Table;
+  /** Custom bus every canonical event is put on. */
+  readonly eventBus: EventBus;
+  /** Archive of every event on the bus, for replay. */
+  readonly eventArchive: Archive;
+  /** Events for the profile function, fed by an EventBridge rule. */
+  readonly profileEventsQueue: Queue;
+  /** Messages the profile function failed `maxReceiveCount` times. */
+  readonly profileEventsDlq: Queue;
+  /** Events EventBridge could not deliver to the profile-events queue (the rule target's dead-letter queue). */
+  readonly profileEventsRuleDlq: Queue;
+
+  constructor(scope: Construct, id: string, props: StatefulStackProps = {}) {
+    super(scope, id, props);
+
+    this.profilesTable = new Table(this, 'ProfilesTable', {
+      partitionKey: { name: 'pk', type: AttributeType.STRING },
+      billingMode: BillingMode.PAY_PER_REQUEST,
+      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+      encryption: TableEncryption.AWS_MANAGED,
+      timeToLiveAttribute: 'expiresAt',
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+
+    this.storesTable = new Table(this, 'StoresTable', {
+      partitionKey: { name: 'pk', type: AttributeType.STRING },
+      billingMode: BillingMode.PAY_PER_REQUEST,
+      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+      encryption: TableEncryption.AWS_MANAGED,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+
+    this.eventBus = new EventBus(this, 'EventBus', {
+      description: 'storefront-journeys canonical events',
+    });
+    this.eventArchive = new Archive(this, 'EventArchive', {
+      sourceEventBus: this.eventBus,
+      description: 'Every event on the storefront-journeys bus, for replay',
+      // An archive needs a pattern; matching the account archives every event on the bus.
+      eventPattern: { account: [this.account] },
+      retention: props.archiveRetention ?? Duration.days(30),
+    });
+
+    const deadLetterRetention = props.deadLetterRetention ?? Duration.days(14);
+    this.profileEventsDlq = new Queue(this, 'ProfileEventsDlq', {
+      encryption: QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      retentionPeriod: deadLetterRetention,
+    });
+    this.profileEventsQueue = new Queue(this, 'ProfileEventsQueue', {
+      encryption: QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      visibilityTimeout: props.profileEventsVisibilityTimeout ?? Duration.seconds(60),
+      deadLetterQueue: { queue: this.profileEventsDlq, maxReceiveCount: PROFILE_EVENTS_MAX_RECEIVE_COUNT },
+    });
+    this.profileEventsRuleDlq = new Queue(this, 'ProfileEventsRuleDlq', {
+      encryption: QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      retentionPeriod: deadLetterRetention,
+    });
+    Validations.of(this.profileEventsRuleDlq).acknowledge({
+      id: 'AwsSolutions-SQS3',
+      reason:
+        'This queue is itself a dead-letter queue: the DeadLetterConfig of the EventBridge rule target (in the stateless stack) that delivers to the profile-events queue. cdk-nag only recognises SQS redrive policies and Lambda DLQs in the same stack as DLQ usage.',
+    });
+
+    // EventBridge rules live in the stateless stack. Letting them deliver through a queue policy here,
+    // scoped to rules on this bus, avoids a dependency cycle (a policy naming the rule ARN would make this
+    // stack depend on the stateless one). The stateless stack therefore targets imported queue references.
+    for (const queue of [this.profileEventsQueue, this.profileEventsRuleDlq]) {
+      queue.addToResourcePolicy(
+        new PolicyStatement({
+          sid: 'AllowRulesOnTheEventBus',
+          effect: Effect.ALLOW,
+          principals: [new ServicePrincipal('events.amazonaws.com')],
+          actions: ['sqs:SendMessage'],
+          resources: [queue.queueArn],
+          conditions: {
+            ArnLike: {
+              'aws:SourceArn': this.formatArn({
+                service: 'events',
+                resource: 'rule',
+                resourceName: `${this.eventBus.eventBusName}/*`,
+              }),
+            },
+            StringEquals: { 'aws:SourceAccount': this.account },
+          },
+        }),
+      );
+    }
+
+    new CfnOutput(this, 'ProfilesTableName', {
+      description: 'DynamoDB table of customer profiles',
+      value: this.profilesTable.tableName,
+    });
+    new CfnOutput(this, 'StoresTableName', {
+      description: 'DynamoDB table of stores and API-key hashes',
+      value: this.storesTable.tableName,
+    });
+    new CfnOutput(this, 'EventBusName', {
+      description: 'EventBridge bus carrying canonical storefront events',
+      value: this.eventBus.eventBusName,
+    });
+    new CfnOutput(this, 'EventArchiveName', {
+      description: 'EventBridge archive of the bus (start a replay from it)',
+      value: this.eventArchive.archiveName,
+    });
+    new CfnOutput(this, 'ProfileEventsQueueUrl', {
+      description: 'SQS queue feeding the profile function',
+      value: this.profileEventsQueue.queueUrl,
+    });
+    new CfnOutput(this, 'ProfileEventsDlqUrl', {
+      description: 'Dead-letter queue of messages the profile function failed to process',
+      value: this.profileEventsDlq.queueUrl,
+    });
+    new CfnOutput(this, 'ProfileEventsRuleDlqUrl', {
+      description: 'Dead-letter queue of events EventBridge could not deliver to the profile-events queue',
+      value: this.profileEventsRuleDlq.queueUrl,
+    });
+  }
+}

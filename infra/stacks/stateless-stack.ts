@@ -1,0 +1,165 @@
+import { CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
+import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
+import { type IEventBus, Rule } from 'aws-cdk-lib/aws-events';
+import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
+import type { IQueue } from 'aws-cdk-lib/aws-sqs';
+import type { Construct } from 'constructs';
+import { EVENT_SOURCE } from '#events/schemas.ts';
+import { IngestApi } from '../constructs/ingest-api.ts';
+import { OperationsAlarms } from '../constructs/operations-alarms.ts';
+import { PrePermittedSqsTarget } from '../constructs/pre-permitted-sqs-target.ts';
+import { type LogLevel, ServiceFunction } from '../constructs/service-function.ts';
+
+export interface StatelessStackProps extends StackProps {
+  /** Customer profiles (read/write for the profile function only). */
+  readonly profilesTable: ITable;
+  /** Stores and API-key hashes (read-only for the ingest functions). */
+  readonly storesTable: ITable;
+  /** Bus the ingest functions put canonical events on. */
+  readonly eventBus: IEventBus;
+  /** Queue the profile rule delivers to and the profile function consumes. */
+  readonly profileEventsQueue: IQueue;
+  /** Dead-letter queue of `profileEventsQueue` (alarmed). */
+  readonly profileEventsDlq: IQueue;
+  /** Dead-letter queue of the profile rule's target (receives what EventBridge cannot deliver; alarmed). */
+  readonly profileEventsRuleDlq: IQueue;
+  /**
+   * Timeout of the profile function. The profile-events queue's visibility timeout must be at least six times this.
+   * @default Duration.seconds(10)
+   */
+  readonly profileFunctionTimeout?: Duration;
+  /**
+   * Powertools log level of every function.
+   * @default 'INFO'
+   */
+  readonly logLevel?: LogLevel;
+  /**
+   * E-mail address subscribed to the alarm topic; default of the `AlarmEmail` parameter.
+   * @default - no subscription unless `AlarmEmail` is passed at deploy time
+   */
+  readonly alarmEmail?: string;
+  /**
+   * Steady-state requests per second allowed on the HTTP API stage.
+   * @default 1000
+   */
+  readonly apiThrottlingRateLimit?: number;
+  /**
+   * Burst allowed on the HTTP API stage.
+   * @default 2000
+   */
+  readonly apiThrottlingBurstLimit?: number;
+}
+
+/**
+ * Code and wiring: the functions, the HTTP API, the EventBridge rule and the alarms. Holds no data,
+ * so it can be destroyed and redeployed freely.
+ */
+export class StatelessStack extends Stack {
+  /** `POST /v1/events`. */
+  readonly ownEventsFunction: ServiceFunction;
+  /** `POST /v1/track|identify|page|batch`. */
+  readonly segmentFunction: ServiceFunction;
+  /** `POST /webhooks/shopify/{storeId}`. */
+  readonly shopifyWebhookFunction: ServiceFunction;
+  /** Consumer of the profile-events queue. */
+  readonly applyProfileEventsFunction: ServiceFunction;
+  /** The HTTP API in front of the ingest functions. */
+  readonly ingestApi: IngestApi;
+  /** Canonical events on the bus to the profile-events queue. */
+  readonly profileEventsRule: Rule;
+  /** Alarm topic and alarms. */
+  readonly alarms: OperationsAlarms;
+
+  constructor(scope: Construct, id: string, props: StatelessStackProps) {
+    super(scope, id, props);
+    const logLevel = props.logLevel ?? 'INFO';
+
+    const ingestFunction = (constructId: string, entry: string, description: string): ServiceFunction =>
+      new ServiceFunction(this, constructId, { entry, serviceName: 'ingest', description, logLevel })
+        .bindEventBus(props.eventBus)
+        .bindStoresTable(props.storesTable);
+
+    this.ownEventsFunction = ingestFunction(
+      'OwnEventsFunction',
+      'functions/ingest/handlers/own-events.ts',
+      'POST /v1/events: canonical events, bearer API key',
+    );
+    this.segmentFunction = ingestFunction(
+      'SegmentFunction',
+      'functions/ingest/handlers/segment.ts',
+      'POST /v1/track|identify|page|batch: Segment-compatible, Basic write key',
+    );
+    this.shopifyWebhookFunction = ingestFunction(
+      'ShopifyWebhookFunction',
+      'functions/ingest/handlers/shopify-webhook.ts',
+      'POST /webhooks/shopify/{storeId}: Shopify webhooks, HMAC-verified',
+    );
+
+    this.applyProfileEventsFunction = new ServiceFunction(this, 'ApplyProfileEventsFunction', {
+      entry: 'functions/profiles/handlers/apply-events.ts',
+      serviceName: 'profiles',
+      description: 'SQS consumer: applies canonical events to customer profiles',
+      timeout: props.profileFunctionTimeout ?? Duration.seconds(10),
+      logLevel,
+    }).bindProfilesTable(props.profilesTable, 'readWrite');
+    this.applyProfileEventsFunction.function.addEventSource(
+      new SqsEventSource(props.profileEventsQueue, { batchSize: 10, reportBatchItemFailures: true }),
+    );
+
+    this.ingestApi = new IngestApi(this, 'IngestApi', {
+      ownEventsFunction: this.ownEventsFunction.function,
+      segmentFunction: this.segmentFunction.function,
+      shopifyWebhookFunction: this.shopifyWebhookFunction.function,
+      throttlingRateLimit: props.apiThrottlingRateLimit,
+      throttlingBurstLimit: props.apiThrottlingBurstLimit,
+    });
+
+    // The queues' resource policies (stateful stack) already let rules on this bus deliver to them.
+    this.profileEventsRule = new Rule(this, 'ProfileEventsRule', {
+      description: 'Every canonical event to the profile-events queue',
+      eventBus: props.eventBus,
+      eventPattern: { source: [EVENT_SOURCE] },
+      targets: [
+        new PrePermittedSqsTarget(props.profileEventsQueue, {
+          deadLetterQueue: props.profileEventsRuleDlq,
+          retryAttempts: 20,
+          maxEventAge: Duration.hours(2),
+        }),
+      ],
+    });
+
+    this.alarms = new OperationsAlarms(this, 'Alarms', { alarmEmail: props.alarmEmail });
+    this.alarms.addQueueDepthAlarm(
+      'ProfileEventsDlqDepthAlarm',
+      props.profileEventsDlq,
+      'Profile events failed processing 5 times and are waiting in the dead-letter queue (inspect, fix, redrive).',
+    );
+    this.alarms.addQueueDepthAlarm(
+      'ProfileEventsRuleDlqDepthAlarm',
+      props.profileEventsRuleDlq,
+      'EventBridge could not deliver events to the profile-events queue; they are waiting in the rule dead-letter queue.',
+    );
+    this.alarms.addApiServerErrorsAlarm(
+      'IngestApiServerErrorsAlarm',
+      this.ingestApi.httpApi,
+      'The ingest HTTP API answered 5xx: events from the storefront may have been rejected.',
+    );
+    for (const [alarmId, fn] of [
+      ['OwnEventsFunctionErrorsAlarm', this.ownEventsFunction],
+      ['SegmentFunctionErrorsAlarm', this.segmentFunction],
+      ['ShopifyWebhookFunctionErrorsAlarm', this.shopifyWebhookFunction],
+      ['ApplyProfileEventsFunctionErrorsAlarm', this.applyProfileEventsFunction],
+    ] as const) {
+      this.alarms.addFunctionErrorsAlarm(alarmId, fn.function, `Errors in ${fn.entry}.`);
+    }
+
+    new CfnOutput(this, 'ApiUrl', {
+      description: 'Base URL of the ingest HTTP API (e.g. POST <ApiUrl>v1/events)',
+      value: this.ingestApi.url,
+    });
+    new CfnOutput(this, 'AlarmTopicArn', {
+      description: 'SNS topic notified by every alarm',
+      value: this.alarms.topic.topicArn,
+    });
+  }
+}

@@ -1,0 +1,440 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PROJECT_ROOT } from '#infra/constructs/service-function.ts';
+import type { StatelessStack } from '#infra/stacks/stateless-stack.ts';
+import {
+  actionsOf,
+  type CfnTemplate,
+  ENTRY_KEY,
+  entryOfRoute,
+  functionIdByEntry,
+  logicalIdOfType,
+  raw,
+  referencedLogicalId,
+  resolveImport,
+  resourcesOfType,
+  statementsOfFunction,
+} from './template-helpers.ts';
+import { buildTestApp, type TestApp } from './test-app.ts';
+
+const OWN_EVENTS = 'functions/ingest/handlers/own-events.ts';
+const SEGMENT = 'functions/ingest/handlers/segment.ts';
+const SHOPIFY = 'functions/ingest/handlers/shopify-webhook.ts';
+const APPLY_EVENTS = 'functions/profiles/handlers/apply-events.ts';
+const INGEST_ENTRIES = [OWN_EVENTS, SEGMENT, SHOPIFY];
+const ALL_ENTRIES = [...INGEST_ENTRIES, APPLY_EVENTS];
+
+describe('Stack: Stateless', () => {
+  let stack: StatelessStack;
+  let template: Template;
+  let json: CfnTemplate;
+  let stateful: CfnTemplate;
+
+  let built: TestApp;
+
+  beforeAll(() => {
+    // Prepare (once: synthesis bundles every function with esbuild)
+    built = buildTestApp();
+    stack = built.stateless;
+    template = Template.fromStack(built.stateless);
+    json = raw(template);
+    stateful = raw(Template.fromStack(built.stateful));
+  });
+  afterAll(() => built?.dispose());
+
+  const tableId = (withTtl: boolean) =>
+    logicalIdOfType(
+      stateful,
+      'AWS::DynamoDB::Table',
+      (r) => (r.Properties?.TimeToLiveSpecification !== undefined) === withTtl,
+    );
+  const profilesTableId = () => tableId(true);
+  const storesTableId = () => tableId(false);
+  const busId = () => logicalIdOfType(stateful, 'AWS::Events::EventBus');
+  const profileEventsQueueId = () =>
+    logicalIdOfType(stateful, 'AWS::SQS::Queue', (r) => r.Properties?.RedrivePolicy !== undefined);
+
+  describe('HTTP API', () => {
+    it.each([
+      ['POST /v1/events', 'own-events', OWN_EVENTS],
+      ['POST /v1/track', 'segment', SEGMENT],
+      ['POST /v1/identify', 'segment', SEGMENT],
+      ['POST /v1/page', 'segment', SEGMENT],
+      ['POST /v1/batch', 'segment', SEGMENT],
+      ['POST /webhooks/shopify/{storeId}', 'shopify-webhook', SHOPIFY],
+    ])('routes %s to the %s function', (routeKey, _name, entry) => {
+      // Act
+      const target = entryOfRoute(json, routeKey);
+
+      // Assess
+      expect(target).toBe(entry);
+    });
+
+    it('serves exactly the six ingest routes', () => {
+      // Act
+      const routeKeys = resourcesOfType(json, 'AWS::ApiGatewayV2::Route').map(
+        ([, r]) => r.Properties?.RouteKey,
+      );
+
+      // Assess
+      expect(routeKeys).toHaveLength(6);
+    });
+
+    it('uses Lambda proxy integrations with payload format 2.0', () => {
+      // Act
+      const integrations = resourcesOfType(json, 'AWS::ApiGatewayV2::Integration');
+
+      // Assess
+      expect(integrations).toHaveLength(3);
+      for (const [, integration] of integrations) {
+        expect(integration.Properties).toMatchObject({
+          IntegrationType: 'AWS_PROXY',
+          PayloadFormatVersion: '2.0',
+        });
+      }
+    });
+
+    it('leaves authentication to the handlers (no API Gateway authorizer)', () => {
+      // Act
+      const authorizers = resourcesOfType(json, 'AWS::ApiGatewayV2::Authorizer');
+
+      // Assess
+      expect(authorizers).toEqual([]);
+      template.allResourcesProperties('AWS::ApiGatewayV2::Route', { AuthorizationType: 'NONE' });
+    });
+
+    it('deploys a $default stage with access logging and throttling', () => {
+      // Act
+      const [, stage] = resourcesOfType(json, 'AWS::ApiGatewayV2::Stage')[0]!;
+      const destination = (
+        stage.Properties!.AccessLogSettings as { DestinationArn: { 'Fn::GetAtt': [string, string] } }
+      ).DestinationArn['Fn::GetAtt'][0];
+
+      // Assess
+      expect(stage.Properties).toMatchObject({
+        StageName: '$default',
+        AutoDeploy: true,
+        DefaultRouteSettings: { ThrottlingRateLimit: 1000, ThrottlingBurstLimit: 2000 },
+        AccessLogSettings: { Format: expect.stringContaining('$context.requestId') },
+      });
+      expect(json.Resources[destination]).toMatchObject({
+        Type: 'AWS::Logs::LogGroup',
+        Properties: { RetentionInDays: 30 },
+      });
+    });
+
+    it('outputs the API URL', () => {
+      // Assess
+      template.hasOutput('ApiUrl', { Value: Match.anyValue() });
+    });
+  });
+
+  describe('functions', () => {
+    it.each(ALL_ENTRIES)('runs %s on nodejs22.x, arm64, with active tracing and 512 MB / 10 s', (entry) => {
+      // Act
+      const fn = json.Resources[functionIdByEntry(json, entry)]!;
+
+      // Assess
+      expect(fn.Properties).toMatchObject({
+        Runtime: 'nodejs22.x',
+        Architectures: ['arm64'],
+        TracingConfig: { Mode: 'Active' },
+        MemorySize: 512,
+        Timeout: 10,
+        Handler: 'index.handler',
+      });
+      expect(fn.Metadata).toMatchObject({ [ENTRY_KEY]: entry, 'storefront-journeys:handler': 'handler' });
+      expect(existsSync(join(PROJECT_ROOT, entry))).toBe(true);
+    });
+
+    it.each(ALL_ENTRIES)('gives %s the Powertools environment and a log group with retention', (entry) => {
+      // Act
+      const fn = json.Resources[functionIdByEntry(json, entry)]!;
+      const logGroup = (fn.Properties!.LoggingConfig as { LogGroup: { Ref: string } }).LogGroup.Ref;
+
+      // Assess
+      expect(fn.Properties!.Environment).toMatchObject({
+        Variables: {
+          POWERTOOLS_SERVICE_NAME: entry.startsWith('functions/ingest/') ? 'ingest' : 'profiles',
+          POWERTOOLS_METRICS_NAMESPACE: 'StorefrontJourneys',
+          LOG_LEVEL: 'INFO',
+          NODE_OPTIONS: '--enable-source-maps',
+        },
+      });
+      expect(json.Resources[logGroup]!.Properties).toMatchObject({ RetentionInDays: 30 });
+    });
+
+    it.each(INGEST_ENTRIES)(
+      'points EVENT_BUS_NAME and STORES_TABLE_NAME of %s at the bus and the stores table',
+      (entry) => {
+        // Act
+        const variables = (
+          json.Resources[functionIdByEntry(json, entry)]!.Properties!.Environment as {
+            Variables: Record<string, unknown>;
+          }
+        ).Variables;
+
+        // Assess
+        expect(resolveToRef(variables.EVENT_BUS_NAME)).toEqual({ Ref: busId() });
+        expect(resolveToRef(variables.STORES_TABLE_NAME)).toEqual({ Ref: storesTableId() });
+        expect(variables.PROFILES_TABLE_NAME).toBeUndefined();
+      },
+    );
+
+    it('points PROFILES_TABLE_NAME of the profile function at the profiles table, and nothing else', () => {
+      // Act
+      const variables = (
+        json.Resources[functionIdByEntry(json, APPLY_EVENTS)]!.Properties!.Environment as {
+          Variables: Record<string, unknown>;
+        }
+      ).Variables;
+
+      // Assess
+      expect(resolveToRef(variables.PROFILES_TABLE_NAME)).toEqual({ Ref: profilesTableId() });
+      expect(variables.STORES_TABLE_NAME).toBeUndefined();
+      expect(variables.EVENT_BUS_NAME).toBeUndefined();
+    });
+
+    it('reads stateful resources through CloudFormation exports (Fn::ImportValue)', () => {
+      // Act
+      const imports = JSON.stringify(json).match(/"Fn::ImportValue"/g) ?? [];
+
+      // Assess
+      expect(imports.length).toBeGreaterThan(0);
+      expect(JSON.stringify(json)).not.toContain('Fn::GetStackOutput');
+    });
+
+    it('feeds the profile function from the profile-events queue in batches of 10 with partial batch failures', () => {
+      // Act
+      const mapping = resourcesOfType(json, 'AWS::Lambda::EventSourceMapping');
+
+      // Assess
+      expect(mapping).toHaveLength(1);
+      const [, esm] = mapping[0]!;
+      expect(esm.Properties).toMatchObject({
+        BatchSize: 10,
+        FunctionResponseTypes: ['ReportBatchItemFailures'],
+        FunctionName: { Ref: functionIdByEntry(json, APPLY_EVENTS) },
+      });
+      expect(referencedLogicalId(stateful, esm.Properties!.EventSourceArn)).toBe(profileEventsQueueId());
+    });
+  });
+
+  describe('least privilege', () => {
+    it('gives every function its own role without managed policies', () => {
+      // Act
+      const roles = resourcesOfType(json, 'AWS::IAM::Role');
+
+      // Assess
+      expect(roles).toHaveLength(4);
+      for (const [, role] of roles) expect(role.Properties!.ManagedPolicyArns).toBeUndefined();
+    });
+
+    it('keeps the profile function away from the stores table and events:PutEvents', () => {
+      // Act
+      const statements = statementsOfFunction(json, functionIdByEntry(json, APPLY_EVENTS));
+      const text = JSON.stringify(statements.map((s) => ({ ...s, Resource: resolveAll(s.Resource) })));
+
+      // Assess
+      expect(text).not.toContain(storesTableId());
+      expect(statements.flatMap(actionsOf)).not.toContain('events:PutEvents');
+      expect(text).toContain(profilesTableId());
+    });
+
+    it.each(INGEST_ENTRIES)(
+      'lets %s put events on the bus and read the stores table, but not touch profiles',
+      (entry) => {
+        // Act
+        const statements = statementsOfFunction(json, functionIdByEntry(json, entry));
+        const touching = (id: string) =>
+          statements
+            .filter((s) => JSON.stringify(resolveAll(s.Resource)).includes(`"${id}"`))
+            .flatMap(actionsOf);
+
+        // Assess
+        expect(touching(profilesTableId())).toEqual([]);
+        expect(touching(busId())).toEqual(['events:PutEvents']);
+        const storeActions = touching(storesTableId());
+        expect(storeActions).toContain('dynamodb:GetItem');
+        expect(storeActions.filter((a) => /Put|Update|Delete|Write/.test(a))).toEqual([]);
+      },
+    );
+
+    it('uses a wildcard resource only for the X-Ray actions', () => {
+      // Act
+      const wildcards = resourcesOfType(json, 'AWS::IAM::Policy')
+        .flatMap(
+          ([, p]) => (p.Properties!.PolicyDocument as { Statement: Record<string, unknown>[] }).Statement,
+        )
+        .filter((s) => JSON.stringify(s.Resource).includes('*'));
+
+      // Assess
+      for (const statement of wildcards) {
+        expect(actionsOf(statement).every((a) => a.startsWith('xray:'))).toBe(true);
+      }
+    });
+  });
+
+  describe('profile events rule', () => {
+    it('sends storefront-journeys.ingest events on the bus to the profile-events queue, with retries and a dead-letter queue', () => {
+      // Act
+      const [, rule] = resourcesOfType(json, 'AWS::Events::Rule')[0]!;
+      const target = (rule.Properties!.Targets as Record<string, unknown>[])[0]!;
+
+      // Assess
+      expect(rule.Properties!.EventPattern).toEqual({ source: ['storefront-journeys.ingest'] });
+      expect(referencedLogicalId(stateful, rule.Properties!.EventBusName)).toBe(busId());
+      expect(referencedLogicalId(stateful, target.Arn)).toBe(profileEventsQueueId());
+      const dlqId = referencedLogicalId(stateful, (target.DeadLetterConfig as { Arn: unknown }).Arn)!;
+      expect(stateful.Resources[dlqId]?.Type).toBe('AWS::SQS::Queue');
+      expect(dlqId).not.toBe(profileEventsQueueId());
+      expect(target.RetryPolicy).toMatchObject({ MaximumRetryAttempts: 20, MaximumEventAgeInSeconds: 7200 });
+    });
+  });
+
+  describe('alarms', () => {
+    const alarmsNotifyingTopic = () => {
+      const topicId = logicalIdOfType(json, 'AWS::SNS::Topic');
+      return resourcesOfType(json, 'AWS::CloudWatch::Alarm').filter(([, a]) =>
+        JSON.stringify(a.Properties!.AlarmActions).includes(`"Ref":"${topicId}"`),
+      );
+    };
+
+    it('alarms on the depth of every dead-letter queue', () => {
+      // Prepare
+      const redriveTargets = resourcesOfType(stateful, 'AWS::SQS::Queue')
+        .map(
+          ([, q]) =>
+            (q.Properties?.RedrivePolicy as { deadLetterTargetArn?: unknown } | undefined)
+              ?.deadLetterTargetArn,
+        )
+        .filter((arn) => arn !== undefined)
+        .map((arn) => referencedLogicalId(stateful, arn));
+      const ruleDlqs = resourcesOfType(json, 'AWS::Events::Rule')
+        .flatMap(([, r]) => r.Properties!.Targets as { DeadLetterConfig?: { Arn: unknown } }[])
+        .filter((t) => t.DeadLetterConfig !== undefined)
+        .map((t) => referencedLogicalId(stateful, t.DeadLetterConfig!.Arn));
+      const dlqs = new Set([...redriveTargets, ...ruleDlqs]);
+
+      // Act
+      const alarmed = new Set(
+        alarmsNotifyingTopic()
+          .filter(
+            ([, a]) =>
+              a.Properties!.MetricName === 'ApproximateNumberOfMessagesVisible' &&
+              a.Properties!.ComparisonOperator === 'GreaterThanThreshold' &&
+              a.Properties!.Threshold === 0,
+          )
+          .map(([, a]) =>
+            referencedLogicalId(stateful, (a.Properties!.Dimensions as { Value: unknown }[])[0]!.Value),
+          ),
+      );
+
+      // Assess
+      expect(dlqs.size).toBe(2);
+      expect(alarmed).toEqual(dlqs);
+    });
+
+    it('alarms on 5xx answers of the HTTP API', () => {
+      // Act
+      const apiId = logicalIdOfType(json, 'AWS::ApiGatewayV2::Api');
+      const alarms = alarmsNotifyingTopic().filter(([, a]) => a.Properties!.MetricName === '5xx');
+
+      // Assess
+      expect(alarms).toHaveLength(1);
+      expect(alarms[0]![1].Properties).toMatchObject({
+        Namespace: 'AWS/ApiGateway',
+        Dimensions: [{ Name: 'ApiId', Value: { Ref: apiId } }],
+      });
+    });
+
+    it.each(ALL_ENTRIES)('alarms on errors of %s', (entry) => {
+      // Act
+      const functionId = functionIdByEntry(json, entry);
+      const alarms = alarmsNotifyingTopic().filter(
+        ([, a]) =>
+          a.Properties!.MetricName === 'Errors' &&
+          JSON.stringify(a.Properties!.Dimensions) ===
+            JSON.stringify([{ Name: 'FunctionName', Value: { Ref: functionId } }]),
+      );
+
+      // Assess
+      expect(alarms).toHaveLength(1);
+    });
+
+    it('sends every alarm, and its recovery, to the topic', () => {
+      // Act
+      const all = resourcesOfType(json, 'AWS::CloudWatch::Alarm');
+
+      // Assess
+      expect(alarmsNotifyingTopic()).toHaveLength(all.length);
+      for (const [, alarm] of all)
+        expect(alarm.Properties!.OKActions).toEqual(alarm.Properties!.AlarmActions);
+    });
+
+    it('encrypts the alarm topic with a rotated customer-managed key CloudWatch may use, and enforces TLS', () => {
+      // Act
+      const keyId = logicalIdOfType(json, 'AWS::KMS::Key');
+
+      // Assess
+      template.hasResourceProperties('AWS::SNS::Topic', { KmsMasterKeyId: { 'Fn::GetAtt': [keyId, 'Arn'] } });
+      expect(json.Resources[keyId]!.Properties).toMatchObject({ EnableKeyRotation: true });
+      expect(JSON.stringify(json.Resources[keyId]!.Properties!.KeyPolicy)).toContain(
+        'cloudwatch.amazonaws.com',
+      );
+      template.hasResourceProperties('AWS::SNS::TopicPolicy', {
+        PolicyDocument: {
+          Statement: Match.arrayWith([
+            Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+            Match.objectLike({ Effect: 'Allow', Principal: { Service: 'cloudwatch.amazonaws.com' } }),
+          ]),
+        },
+      });
+    });
+
+    it('subscribes the AlarmEmail parameter only when it is set', () => {
+      // Act
+      const [, subscription] = resourcesOfType(json, 'AWS::SNS::Subscription')[0]!;
+      const condition = (subscription as { Condition?: string }).Condition!;
+
+      // Assess
+      expect(json.Parameters?.AlarmEmail).toMatchObject({ Type: 'String', Default: '' });
+      expect(subscription.Properties).toMatchObject({ Protocol: 'email', Endpoint: { Ref: 'AlarmEmail' } });
+      expect(json.Conditions?.[condition]).toEqual({
+        'Fn::Not': [{ 'Fn::Equals': [{ Ref: 'AlarmEmail' }, ''] }],
+      });
+    });
+
+    it('takes the AlarmEmail default from the alarmEmail context value', () => {
+      // Prepare
+      const other = buildTestApp({ context: { alarmEmail: 'ops@example.com' }, bundle: false });
+
+      // Act
+      const parameters = Template.fromStack(other.stateless).findParameters('AlarmEmail');
+      other.dispose();
+
+      // Assess
+      expect(parameters.AlarmEmail).toMatchObject({ Default: 'ops@example.com' });
+    });
+  });
+
+  it('synthesizes without warnings', () => {
+    // Act
+    const warnings = Annotations.fromStack(stack).findWarning('*', Match.anyValue());
+
+    // Assess
+    expect(warnings).toEqual([]);
+  });
+
+  function resolveToRef(value: unknown): unknown {
+    return resolveImport(stateful, value);
+  }
+
+  /** Replaces imports in an IAM Resource value with the producer logical ids they stand for. */
+  function resolveAll(resource: unknown): unknown {
+    const list = Array.isArray(resource) ? resource : [resource];
+    return list.map((r) => referencedLogicalId(stateful, r) ?? r);
+  }
+});
