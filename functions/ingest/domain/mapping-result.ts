@@ -10,7 +10,7 @@ export type MappingResult =
   | { kind: 'ignored'; reason: string }
   | { kind: 'invalid'; problems: string[] };
 
-export type Origin = CanonicalEvent['origin'];
+type Origin = CanonicalEvent['origin'];
 
 export function ignored(reason: string): MappingResult {
   return { kind: 'ignored', reason };
@@ -30,7 +30,10 @@ export function mappedIfCanonical(events: UnstampedEvent[], origin: Origin): Map
   const problems = events.flatMap((event) => {
     // A placeholder store: the real one is only known to ingest, and any valid id checks the same.
     const parsed = canonicalEventSchema.safeParse({ ...event, storeId: 'unstamped', origin });
-    return parsed.success ? [] : describeIssues(parsed.error.issues, event, `canonical ${event.type}`);
+    if (parsed.success) return [];
+    return describeIssues(parsed.error.issues, event).map(
+      (problem) => `canonical ${event.type} event, ${problem}`,
+    );
   });
   return problems.length > 0 ? invalid(problems) : { kind: 'mapped', events };
 }
@@ -45,11 +48,28 @@ export function describeIssues(
   input: unknown,
   prefix?: string,
 ): string[] {
-  return issues.map((issue) => {
-    const missing = issue.code === 'invalid_type' && valueAt(input, issue.path) === undefined;
-    const message = missing ? `required (${issue.expected})` : issue.message;
-    return `${fieldPath(issue.path, prefix)}: ${message}`;
-  });
+  return issues
+    .flatMap((issue) => leafIssues(issue, []))
+    .map(({ issue, path }) => {
+      const missing = issue.code === 'invalid_type' && valueAt(input, path) === undefined;
+      const message = missing ? `required (${issue.expected})` : issue.message;
+      return `${fieldPath(path, prefix)}: ${message}`;
+    });
+}
+
+type Leaf = { issue: z.core.$ZodIssue; path: PropertyKey[] };
+
+/**
+ * A union of object shapes that failed says only "data: Invalid input". The branch with the fewest
+ * issues is the shape the value was closest to, and its issues inside the value say what to fix.
+ * A union of plain values (string or number) keeps its own message.
+ */
+function leafIssues(issue: z.core.$ZodIssue, base: readonly PropertyKey[]): Leaf[] {
+  const path = [...base, ...issue.path];
+  if (issue.code !== 'invalid_union' || issue.errors.length === 0) return [{ issue, path }];
+  const closest = issue.errors.reduce((best, branch) => (branch.length < best.length ? branch : best));
+  if (!closest.every((inner) => inner.path.length > 0)) return [{ issue, path }];
+  return closest.flatMap((inner) => leafIssues(inner, path));
 }
 
 /**

@@ -1,0 +1,144 @@
+/**
+ * E-commerce v2 products and money to canonical lines and exact Money. Segment sends amounts as
+ * JSON numbers; they become decimal strings via `decimalFromNumber` and are summed as integer minor
+ * units, so 3 × 0.1 is 0.30 and never 0.30000000000000004. Every amount is written with the
+ * currency's minor digits ("27.50", JPY "1000") so equal amounts compare equal downstream.
+ */
+import { decimalFromNumber, fromMinorUnits, toMinorUnits } from '#events/money.ts';
+import { currencySchema, type Line, type Money, type Product, productSchema } from '#events/schemas.ts';
+import { checkField } from '../mapping-result.ts';
+import type { SegmentAmount, SegmentProduct } from './segment-message-schema.ts';
+
+/** `properties.currency` in any case ("usd" in the spec's own Product Viewed example), else the store default. */
+export function currencyOf(
+  currency: string | null | undefined,
+  defaultCurrency: string,
+  problems: string[],
+): string | undefined {
+  const [value, path] =
+    currency != null ? [currency, 'properties.currency'] : [defaultCurrency, 'defaultCurrency'];
+  const parsed = currencySchema.safeParse(value);
+  if (parsed.success) return parsed.data;
+  problems.push(`${path}: ${JSON.stringify(value)} is not an ISO 4217 currency code`);
+  return undefined;
+}
+
+export function moneyOf(
+  value: SegmentAmount,
+  currency: string,
+  path: string,
+  problems: string[],
+): Money | undefined {
+  try {
+    const amount = typeof value === 'number' ? decimalFromNumber(value) : value;
+    return { amount: fromMinorUnits(toMinorUnits(amount, currency), currency), currency };
+  } catch (error) {
+    // toMinorUnits says what is wrong: "19.999 has more than 2 decimal places for USD".
+    problems.push(`${path}: ${(error as Error).message}`);
+    return undefined;
+  }
+}
+
+/**
+ * The event's total: the first amount field given, in the order of the event's own definition,
+ * else Σ price × quantity of its lines in minor units (every line then needs a price). `lines` is
+ * undefined when a product had a problem: an explicit total is still checked, so all problems show.
+ */
+export function totalOf(
+  fields: ReadonlyArray<readonly [field: string, value: SegmentAmount | null | undefined]>,
+  lines: readonly Line[] | undefined,
+  currency: string,
+  problems: string[],
+): Money | undefined {
+  for (const [field, value] of fields) {
+    if (value != null) return moneyOf(value, currency, `properties.${field}`, problems);
+  }
+  if (lines === undefined) return undefined;
+  let minor = 0n;
+  for (const [index, line] of lines.entries()) {
+    if (line.price === undefined) {
+      const given = fields.map(([field]) => `properties.${field}`).join(' / ');
+      problems.push(
+        `properties.products[${index}].price: required to compute the total when ${given} is absent`,
+      );
+      return undefined;
+    }
+    minor += toMinorUnits(line.price.amount, currency) * BigInt(line.quantity);
+  }
+  return { amount: fromMinorUnits(minor, currency), currency };
+}
+
+/** `path` is where the product sits: `properties` or `properties.products[2]`. */
+export function productOf(
+  product: SegmentProduct,
+  path: string,
+  currency: string,
+  problems: string[],
+): Product | undefined {
+  const before = problems.length;
+  const [idField, rawId] =
+    product.product_id != null ? ['product_id', product.product_id] : ['id', product.id];
+  let productId: string | undefined;
+  if (rawId == null) problems.push(`${path}.product_id: required (or ${path}.id)`);
+  else productId = checkField(productSchema.shape.productId, rawId, `${path}.${idField}`, problems);
+  const sku = optionalText(product.sku, `${path}.sku`, problems);
+  const name = optionalText(product.name, `${path}.name`, problems);
+  const category = optionalText(product.category, `${path}.category`, problems);
+  const price =
+    product.price == null ? undefined : moneyOf(product.price, currency, `${path}.price`, problems);
+  if (productId === undefined || problems.length > before) return undefined;
+  return {
+    productId,
+    ...(sku !== undefined && { sku }),
+    ...(name !== undefined && { name }),
+    ...(category !== undefined && { category }),
+    ...(price !== undefined && { price }),
+    ...links(product),
+  };
+}
+
+/** Quantity defaults to 1: the spec's Cart Viewed example lists products without one. */
+export function lineOf(
+  product: SegmentProduct,
+  path: string,
+  currency: string,
+  problems: string[],
+): Line | undefined {
+  const found = productOf(product, path, currency, problems);
+  return found && { ...found, quantity: product.quantity ?? 1 };
+}
+
+/** Lines for `properties.products`, or undefined when any product has a problem. */
+export function linesOf(
+  products: readonly SegmentProduct[] | null | undefined,
+  currency: string,
+  problems: string[],
+): Line[] | undefined {
+  const lines = (products ?? []).map((product, index) =>
+    lineOf(product, `properties.products[${index}]`, currency, problems),
+  );
+  return lines.every((line) => line !== undefined) ? lines : undefined;
+}
+
+function optionalText(
+  value: string | null | undefined,
+  path: string,
+  problems: string[],
+): string | undefined {
+  if (value == null || value.trim() === '') return undefined;
+  // sku, name and category share the canonical free-text limit.
+  return checkField(productSchema.shape.name, value, path, problems);
+}
+
+/**
+ * Links are display hints: a relative or malformed `url` / `image_url` is dropped rather than
+ * costing the whole event (an order must not be lost to a bad image link).
+ */
+function links(product: SegmentProduct): Pick<Product, 'url' | 'imageUrl'> {
+  const url = productSchema.shape.url.safeParse(product.url);
+  const imageUrl = productSchema.shape.imageUrl.safeParse(product.image_url);
+  return {
+    ...(url.success && url.data !== undefined && { url: url.data }),
+    ...(imageUrl.success && imageUrl.data !== undefined && { imageUrl: imageUrl.data }),
+  };
+}

@@ -1,0 +1,85 @@
+/**
+ * Shopify line items and money to canonical lines and exact Money. Shopify's amounts are decimal
+ * strings already; they are checked against the currency's minor digits and written with them
+ * ("199.0" → "199.00"), the same form the Segment adapter produces.
+ */
+import { decimalFromNumber, fromMinorUnits, toMinorUnits } from '#events/money.ts';
+import { currencySchema, type Line, type Money, productSchema } from '#events/schemas.ts';
+import { checkField } from '../mapping-result.ts';
+import type { ShopifyAmount, ShopifyLineItem } from './shopify-payload-schema.ts';
+
+export function currencyOf(
+  value: string | null | undefined,
+  path: string,
+  problems: string[],
+): string | undefined {
+  if (value == null || value === '') {
+    problems.push(`${path}: required (an ISO 4217 currency code)`);
+    return undefined;
+  }
+  const parsed = currencySchema.safeParse(value);
+  if (parsed.success) return parsed.data;
+  problems.push(`${path}: ${JSON.stringify(value)} is not an ISO 4217 currency code`);
+  return undefined;
+}
+
+export function moneyOf(
+  value: ShopifyAmount,
+  currency: string,
+  path: string,
+  problems: string[],
+): Money | undefined {
+  try {
+    const amount = typeof value === 'number' ? decimalFromNumber(value) : value;
+    return { amount: fromMinorUnits(toMinorUnits(amount, currency), currency), currency };
+  } catch (error) {
+    problems.push(`${path}: ${(error as Error).message}`);
+    return undefined;
+  }
+}
+
+/**
+ * Lines for the catalogue products among the line items. Custom items (no product_id: a tip, a
+ * gift-wrap fee) are left out: no journey can show or recommend them, and the order total still
+ * counts them. The name is the product title, since a canonical line is a product, not a variant;
+ * variant_id has no canonical field yet and is dropped.
+ */
+export function linesOf(
+  items: readonly ShopifyLineItem[],
+  currency: string,
+  problems: string[],
+): Line[] | undefined {
+  const before = problems.length;
+  const lines = items.flatMap((item, index): Line[] => {
+    if (item.product_id == null) return [];
+    const path = `line_items[${index}]`;
+    const price = moneyOf(item.price, currency, `${path}.price`, problems);
+    const sku = optionalText(item.sku, `${path}.sku`, problems);
+    const name = optionalText(
+      item.title ?? item.name,
+      `${path}.${item.title != null ? 'title' : 'name'}`,
+      problems,
+    );
+    if (price === undefined) return [];
+    return [
+      {
+        productId: item.product_id,
+        ...(sku !== undefined && { sku }),
+        ...(name !== undefined && { name }),
+        price,
+        quantity: item.quantity,
+      },
+    ];
+  });
+  return problems.length > before ? undefined : lines;
+}
+
+/** Shopify sends "" for an unset SKU; that is no SKU. */
+function optionalText(
+  value: string | null | undefined,
+  path: string,
+  problems: string[],
+): string | undefined {
+  if (value == null || value.trim() === '') return undefined;
+  return checkField(productSchema.shape.name, value, path, problems);
+}
