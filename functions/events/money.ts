@@ -12,14 +12,11 @@ export function minorDigits(currency: string): number {
   );
 }
 
+/** ISO 4217 codes the runtime knows; `Intl.NumberFormat` alone would accept any three letters. */
+const KNOWN_CURRENCIES = new Set(Intl.supportedValuesOf('currency'));
+
 export function isCurrencyCode(value: string): boolean {
-  if (!/^[A-Z]{3}$/.test(value)) return false;
-  try {
-    new Intl.NumberFormat('en', { style: 'currency', currency: value });
-    return true;
-  } catch {
-    return false;
-  }
+  return KNOWN_CURRENCIES.has(value);
 }
 
 /** Parses "27.5" in USD to 2750n; throws when the amount has more digits than the currency allows. */
