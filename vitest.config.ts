@@ -4,6 +4,8 @@ export default defineConfig({
   test: {
     include: ['tests/**/*.test.ts'],
     environment: 'node',
+    // Handlers under test log through Powertools; the expected errors would only clutter the output.
+    env: { POWERTOOLS_LOG_LEVEL: 'SILENT' },
     testTimeout: 20_000,
     hookTimeout: 60_000,
     // Integration suites each start their own local runtime on free ports; two cores run two files at once.

@@ -8,7 +8,6 @@ const PERSONAL_KEYS = new Set([
   'lastname',
   'first_name',
   'last_name',
-  'name',
   'phone',
   'address',
   'address1',
@@ -18,7 +17,7 @@ const PERSONAL_KEYS = new Set([
   'writekey',
   'secret',
 ]);
-const EMAIL_PATTERN = /[^\s@"'<>]+@[^\s@"'<>]+\.[^\s@"'<>]+/g;
+const EMAIL_PATTERN = /[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}/g;
 export const REDACTED = '[redacted]';
 
 export function redactingJsonReplacer(key: string, value: unknown): unknown {

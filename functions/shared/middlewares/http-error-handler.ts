@@ -15,6 +15,16 @@ export const httpErrorHandler = (): middy.MiddlewareObj<unknown, APIGatewayProxy
       request.response = jsonResponse(error.statusCode, { error: error.code, message: error.message });
       return;
     }
+    if (error instanceof Error && error.name === 'TimeoutError') {
+      // middy answers before Lambda's own timeout; what was done may be incomplete, so the client retries.
+      logger.error('request timed out', { error });
+      request.response = jsonResponse(
+        503,
+        { error: 'timeout', message: 'The request took too long; retry it' },
+        { 'retry-after': '1' },
+      );
+      return;
+    }
     logger.error('request failed', { error });
     request.response = jsonResponse(500, { error: 'internal_error', message: 'Internal error' });
   },
