@@ -41,7 +41,7 @@ async function ingestToProfiles() {
     const demo = await seedDemoStore(runtime.urls.dynamodb, runtime.names.storesTable);
     const events = syntheticEvents(total, Math.max(1, Math.floor(total / 20)));
     const started = performance.now();
-    const batches = [];
+    const batches: (typeof events)[] = [];
     for (let index = 0; index < events.length; index += 100) batches.push(events.slice(index, index + 100));
     // Four requests in flight, as a storefront's few servers would send.
     const inFlight = 4;

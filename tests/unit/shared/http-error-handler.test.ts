@@ -1,5 +1,5 @@
 import middy from '@middy/core';
-import type { Context } from 'aws-lambda';
+import type { APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
 import { PayloadTooLargeError, UnauthorizedError } from '#shared/http-errors.ts';
 import { httpErrorHandler } from '#shared/middlewares/http-error-handler.ts';
@@ -11,12 +11,12 @@ const context = {
 } as unknown as Context;
 
 /** Wraps a handler that throws `error`, the way every HTTP handler is wired. */
-const answerTo = (error: Error) =>
-  middy(async () => {
+const answerTo = async (error: Error) =>
+  (await middy(async (): Promise<APIGatewayProxyStructuredResultV2> => {
     throw error;
   })
     .use(httpErrorHandler())
-    .bind(null)({}, context);
+    .bind(null)({}, context)) as APIGatewayProxyStructuredResultV2;
 
 class TimeoutError extends Error {
   override name = 'TimeoutError';
