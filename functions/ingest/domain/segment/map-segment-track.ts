@@ -5,7 +5,8 @@
  */
 import { productSchema, type UnstampedEvent } from '#events/schemas.ts';
 import { checkField, describeIssues } from '../mapping-result.ts';
-import { currencyOf, lineOf, linesOf, moneyOf, productOf, totalOf } from './segment-commerce.ts';
+import { moneyOf } from '../source-money.ts';
+import { currencyOf, lineOf, linesOf, productOf, totalOf } from './segment-commerce.ts';
 import {
   type SegmentCommerceProperties,
   type SegmentMessage,

@@ -4,9 +4,10 @@
  * units, so 3 × 0.1 is 0.30 and never 0.30000000000000004. Every amount is written with the
  * currency's minor digits ("27.50", JPY "1000") so equal amounts compare equal downstream.
  */
-import { decimalFromNumber, fromMinorUnits, toMinorUnits } from '#events/money.ts';
-import { currencySchema, type Line, type Money, type Product, productSchema } from '#events/schemas.ts';
+import { fromMinorUnits, toMinorUnits } from '#events/money.ts';
+import { type Line, type Money, type Product, productSchema } from '#events/schemas.ts';
 import { checkField } from '../mapping-result.ts';
+import { moneyOf, parseCurrency } from '../source-money.ts';
 import type { SegmentAmount, SegmentProduct } from './segment-message-schema.ts';
 
 /** `properties.currency` in any case ("usd" in the spec's own Product Viewed example), else the store default. */
@@ -17,26 +18,7 @@ export function currencyOf(
 ): string | undefined {
   const [value, path] =
     currency != null ? [currency, 'properties.currency'] : [defaultCurrency, 'defaultCurrency'];
-  const parsed = currencySchema.safeParse(value);
-  if (parsed.success) return parsed.data;
-  problems.push(`${path}: ${JSON.stringify(value)} is not an ISO 4217 currency code`);
-  return undefined;
-}
-
-export function moneyOf(
-  value: SegmentAmount,
-  currency: string,
-  path: string,
-  problems: string[],
-): Money | undefined {
-  try {
-    const amount = typeof value === 'number' ? decimalFromNumber(value) : value;
-    return { amount: fromMinorUnits(toMinorUnits(amount, currency), currency), currency };
-  } catch (error) {
-    // toMinorUnits says what is wrong: "19.999 has more than 2 decimal places for USD".
-    problems.push(`${path}: ${(error as Error).message}`);
-    return undefined;
-  }
+  return parseCurrency(value, path, problems);
 }
 
 /**

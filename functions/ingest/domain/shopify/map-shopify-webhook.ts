@@ -20,7 +20,8 @@ import {
   type MappingResult,
   mappedIfCanonical,
 } from '../mapping-result.ts';
-import { currencyOf, linesOf, moneyOf } from './shopify-commerce.ts';
+import { moneyOf } from '../source-money.ts';
+import { currencyOf, linesOf } from './shopify-commerce.ts';
 import { consentRecordsOf } from './shopify-consent.ts';
 import {
   type ShopifyCheckout,

@@ -1,12 +1,7 @@
-/**
- * Shopify line items and money to canonical lines and exact Money. Shopify's amounts are decimal
- * strings already; they are checked against the currency's minor digits and written with them
- * ("199.0" → "199.00"), the same form the Segment adapter produces.
- */
-import { decimalFromNumber, fromMinorUnits, toMinorUnits } from '#events/money.ts';
-import { currencySchema, type Line, type Money, productSchema } from '#events/schemas.ts';
+import { type Line, productSchema } from '#events/schemas.ts';
 import { checkField } from '../mapping-result.ts';
-import type { ShopifyAmount, ShopifyLineItem } from './shopify-payload-schema.ts';
+import { moneyOf, parseCurrency } from '../source-money.ts';
+import type { ShopifyLineItem } from './shopify-payload-schema.ts';
 
 export function currencyOf(
   value: string | null | undefined,
@@ -17,25 +12,7 @@ export function currencyOf(
     problems.push(`${path}: required (an ISO 4217 currency code)`);
     return undefined;
   }
-  const parsed = currencySchema.safeParse(value);
-  if (parsed.success) return parsed.data;
-  problems.push(`${path}: ${JSON.stringify(value)} is not an ISO 4217 currency code`);
-  return undefined;
-}
-
-export function moneyOf(
-  value: ShopifyAmount,
-  currency: string,
-  path: string,
-  problems: string[],
-): Money | undefined {
-  try {
-    const amount = typeof value === 'number' ? decimalFromNumber(value) : value;
-    return { amount: fromMinorUnits(toMinorUnits(amount, currency), currency), currency };
-  } catch (error) {
-    problems.push(`${path}: ${(error as Error).message}`);
-    return undefined;
-  }
+  return parseCurrency(value, path, problems);
 }
 
 /**
