@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import type { IEventBus } from 'aws-cdk-lib/aws-events';
-import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { Grant, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Architecture, type CfnFunction, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
@@ -23,6 +23,9 @@ export const METRICS_NAMESPACE = 'StorefrontJourneys';
 
 /** Log level read by the Powertools logger. */
 export type LogLevel = 'DEBUG' | 'INFO' | 'WARN' | 'ERROR';
+
+const PROFILE_READ_ACTIONS = ['dynamodb:GetItem', 'dynamodb:BatchGetItem'];
+const PROFILE_WRITE_ACTIONS = ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:ConditionCheckItem'];
 
 /** How much of a table a function may touch. */
 export type TableAccess = 'read' | 'readWrite';
@@ -173,11 +176,10 @@ export class ServiceFunction extends Construct {
   /** Adds `PROFILES_TABLE_NAME` and grants read or read/write data access on that table only. */
   bindProfilesTable(table: ITable, access: TableAccess): this {
     this.function.addEnvironment('PROFILES_TABLE_NAME', table.tableName);
-    if (access === 'readWrite') {
-      table.grantReadWriteData(this.function);
-    } else {
-      table.grantReadData(this.function);
-    }
+    // Item actions on the table itself: CDK's grantRead/WriteData would add `<table>/index/*` too.
+    const actions =
+      access === 'readWrite' ? [...PROFILE_READ_ACTIONS, ...PROFILE_WRITE_ACTIONS] : PROFILE_READ_ACTIONS;
+    Grant.addToPrincipal({ grantee: this.function, actions, resourceArns: [table.tableArn] });
     return this;
   }
 

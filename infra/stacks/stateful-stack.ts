@@ -5,6 +5,9 @@ import { Effect, PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 
+/** Sparse index of profiles by the day they fall dormant: the daily win-back scan reads one partition. */
+export const DORMANT_ON_INDEX = 'DormantOn';
+
 /** Receives before a message moves from the profile-events queue to its dead-letter queue. */
 export const PROFILE_EVENTS_MAX_RECEIVE_COUNT = 5;
 
@@ -36,6 +39,11 @@ export class StatefulStack extends Stack {
   readonly profilesTable: Table;
   /** Store records and API-key records (only key hashes; the per-store Shopify webhook secret). */
   readonly storesTable: Table;
+  /**
+   * Everything the send path keeps per customer (`pk`) and item (`sk`): sent-message claims (exactly
+   * once), decisions, frequency history, journey trigger claims, suppressions. Expired through `expiresAt`.
+   */
+  readonly messagesTable: Table;
   /** Custom bus every canonical event is put on. */
   readonly eventBus: EventBus;
   /** Archive of every event on the bus, for replay. */
@@ -52,6 +60,22 @@ export class StatefulStack extends Stack {
 
     this.profilesTable = new Table(this, 'ProfilesTable', {
       partitionKey: { name: 'pk', type: AttributeType.STRING },
+      billingMode: BillingMode.PAY_PER_REQUEST,
+      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+      encryption: TableEncryption.AWS_MANAGED,
+      timeToLiveAttribute: 'expiresAt',
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    // Only profiles with a last order carry `dormantOn`, so the index stays small.
+    this.profilesTable.addGlobalSecondaryIndex({
+      indexName: DORMANT_ON_INDEX,
+      partitionKey: { name: 'dormantOn', type: AttributeType.STRING },
+      sortKey: { name: 'pk', type: AttributeType.STRING },
+    });
+
+    this.messagesTable = new Table(this, 'MessagesTable', {
+      partitionKey: { name: 'pk', type: AttributeType.STRING },
+      sortKey: { name: 'sk', type: AttributeType.STRING },
       billingMode: BillingMode.PAY_PER_REQUEST,
       pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
       encryption: TableEncryption.AWS_MANAGED,
@@ -129,6 +153,10 @@ export class StatefulStack extends Stack {
     new CfnOutput(this, 'ProfilesTableName', {
       description: 'DynamoDB table of customer profiles',
       value: this.profilesTable.tableName,
+    });
+    new CfnOutput(this, 'MessagesTableName', {
+      description: 'DynamoDB table of messages, send decisions, frequency history and suppressions',
+      value: this.messagesTable.tableName,
     });
     new CfnOutput(this, 'StoresTableName', {
       description: 'DynamoDB table of stores and API-key hashes',

@@ -18,6 +18,7 @@ Commands:
                                       Post a sample event to the local API as the demo store
   profile <email | customer id>       Print a customer's profile from the local DynamoDB
   store create --id ID --name NAME [--currency USD] [--time-zone Europe/Berlin] [--shopify-secret-env VAR]
+               [--sender-name NAME --sender-email ADDRESS --postal-address TEXT --url URL --locale en-US]
                [--table TABLE --region REGION]
                                       Create a store and print its API key and Segment write key (once)
   dlq redrive [--region REGION --queue-arn ARN]
@@ -38,6 +39,11 @@ const { positionals, values } = parseArgs({
     currency: { type: 'string' },
     'time-zone': { type: 'string' },
     'shopify-secret-env': { type: 'string' },
+    'sender-name': { type: 'string' },
+    'sender-email': { type: 'string' },
+    'postal-address': { type: 'string' },
+    url: { type: 'string' },
+    locale: { type: 'string' },
     table: { type: 'string' },
     region: { type: 'string' },
     'queue-arn': { type: 'string' },

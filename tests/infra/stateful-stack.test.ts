@@ -1,7 +1,13 @@
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PROFILE_FUNCTION_TIMEOUT } from '#infra/app-factory.ts';
-import { type CfnTemplate, logicalIdOfType, raw, resourcesOfType } from './template-helpers.ts';
+import {
+  type CfnTemplate,
+  logicalIdNamed,
+  logicalIdOfType,
+  raw,
+  resourcesOfType,
+} from './template-helpers.ts';
 import { buildTestApp, type TestApp } from './test-app.ts';
 
 describe('Stack: Stateful', () => {
@@ -20,17 +26,13 @@ describe('Stack: Stateful', () => {
   });
   afterAll(() => built?.dispose());
 
-  const tableWithTtl = (ttl: boolean) => (r: { Properties?: Record<string, unknown> }) =>
-    (r.Properties?.TimeToLiveSpecification !== undefined) === ttl;
-
   it('keys the profiles table by pk alone, on demand, with PITR, TTL on expiresAt, retained', () => {
     // Act
-    const profiles = json.Resources[logicalIdOfType(json, 'AWS::DynamoDB::Table', tableWithTtl(true))]!;
+    const profiles = json.Resources[logicalIdNamed(json, 'AWS::DynamoDB::Table', 'ProfilesTable')]!;
 
     // Assess
     expect(profiles.Properties).toMatchObject({
       KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
-      AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }],
       BillingMode: 'PAY_PER_REQUEST',
       PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
       TimeToLiveSpecification: { AttributeName: 'expiresAt', Enabled: true },
@@ -41,7 +43,7 @@ describe('Stack: Stateful', () => {
 
   it('keys the stores table by pk alone, on demand, with PITR, retained', () => {
     // Act
-    const stores = json.Resources[logicalIdOfType(json, 'AWS::DynamoDB::Table', tableWithTtl(false))]!;
+    const stores = json.Resources[logicalIdNamed(json, 'AWS::DynamoDB::Table', 'StoresTable')]!;
 
     // Assess
     expect(stores.Properties).toMatchObject({
@@ -174,6 +176,7 @@ describe('Stack: Stateful', () => {
       [
         'EventArchiveName',
         'EventBusName',
+        'MessagesTableName',
         'ProfileEventsDlqUrl',
         'ProfileEventsQueueUrl',
         'ProfileEventsRuleDlqUrl',

@@ -10,6 +10,7 @@ import {
   ENTRY_KEY,
   entryOfRoute,
   functionIdByEntry,
+  logicalIdNamed,
   logicalIdOfType,
   raw,
   referencedLogicalId,
@@ -44,14 +45,8 @@ describe('Stack: Stateless', () => {
   });
   afterAll(() => built?.dispose());
 
-  const tableId = (withTtl: boolean) =>
-    logicalIdOfType(
-      stateful,
-      'AWS::DynamoDB::Table',
-      (r) => (r.Properties?.TimeToLiveSpecification !== undefined) === withTtl,
-    );
-  const profilesTableId = () => tableId(true);
-  const storesTableId = () => tableId(false);
+  const profilesTableId = () => logicalIdNamed(stateful, 'AWS::DynamoDB::Table', 'ProfilesTable');
+  const storesTableId = () => logicalIdNamed(stateful, 'AWS::DynamoDB::Table', 'StoresTable');
   const busId = () => logicalIdOfType(stateful, 'AWS::Events::EventBus');
   const profileEventsQueueId = () =>
     logicalIdOfType(stateful, 'AWS::SQS::Queue', (r) => r.Properties?.RedrivePolicy !== undefined);

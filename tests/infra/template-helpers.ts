@@ -38,6 +38,15 @@ export function logicalIdOfType(
   return found[0]![0];
 }
 
+/** Logical id of the one resource of `type` whose construct id starts the logical id (`ProfilesTable…`). */
+export function logicalIdNamed(template: CfnTemplate, type: string, constructId: string): string {
+  const found = resourcesOfType(template, type).filter(([id]) =>
+    new RegExp(`^${constructId}[0-9A-F]{8}$`).test(id),
+  );
+  if (found.length !== 1) throw new Error(`Expected one ${type} named ${constructId}, found ${found.length}`);
+  return found[0]![0];
+}
+
 /** Logical id of the Lambda function whose metadata names this entry file. */
 export function functionIdByEntry(template: CfnTemplate, entry: string): string {
   return logicalIdOfType(template, 'AWS::Lambda::Function', (r) => r.Metadata?.[ENTRY_KEY] === entry);

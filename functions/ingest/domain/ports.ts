@@ -1,14 +1,8 @@
 import type { CanonicalEvent } from '#events/schemas.ts';
+import type { StoreRecord } from '#stores/store-record.ts';
 import type { KeyRecord } from './credentials.ts';
 
-export interface StoreRecord {
-  storeId: string;
-  name: string;
-  defaultCurrency: string;
-  timeZone: string;
-  /** Shopify signs webhooks with this; HMAC needs the secret itself, so it cannot be hashed. */
-  shopifyWebhookSecret?: string;
-}
+export type { StoreRecord };
 
 export interface CredentialStore {
   findKey(keyId: string): Promise<KeyRecord | undefined>;

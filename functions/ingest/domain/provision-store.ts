@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { generateKey, type KeyKind, type KeyRecord } from './credentials.ts';
 import type { CredentialStore, StoreRecord } from './ports.ts';
 

@@ -1,5 +1,6 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { type DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { dormantOn } from '../domain/dormancy.ts';
 import type { IdentityKey } from '../domain/identity.ts';
 import type { ProfileStore, SaveResult, StoredProfile } from '../domain/ports.ts';
 import type { Profile } from '../domain/profile.ts';
@@ -7,6 +8,11 @@ import type { Profile } from '../domain/profile.ts';
 /** Partition key of a profile item; also used by the CLI and the operator docs. */
 export function profileItemKey(storeId: string, key: IdentityKey): string {
   return `PROFILE#${storeId}#${key}`;
+}
+
+function withDormancyKey(profile: Profile, dormancyDays: number): { dormantOn?: string } {
+  const day = dormantOn(profile, dormancyDays);
+  return day === undefined ? {} : { dormantOn: day };
 }
 
 /**
@@ -17,6 +23,8 @@ export class DynamoDbProfileStore implements ProfileStore {
   constructor(
     private readonly client: DynamoDBDocumentClient,
     private readonly tableName: string,
+    /** Days without an order after which a customer is dormant (the win-back journey's threshold). */
+    private readonly dormancyDays = 90,
   ) {}
 
   async load(storeId: string, key: IdentityKey): Promise<StoredProfile | undefined> {
@@ -42,6 +50,7 @@ export class DynamoDbProfileStore implements ProfileStore {
             profile,
             ...(profile.email !== undefined && { email: profile.email }),
             ...(profile.mergedInto !== undefined && { mergedInto: profile.mergedInto }),
+            ...withDormancyKey(profile, this.dormancyDays),
             updatedAt: profile.lastSeenAt,
           },
           ...(expectedVersion === undefined

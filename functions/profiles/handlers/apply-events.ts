@@ -13,8 +13,13 @@ import { DynamoDbProfileStore } from '../adapters/dynamodb-profile-store.ts';
 import { recordEvent } from '../domain/record-event.ts';
 import { parseBusMessage } from '../schemas.ts';
 
-const config = readConfig(z.object({ PROFILES_TABLE_NAME: z.string().min(1) }));
-const store = new DynamoDbProfileStore(documentClient(), config.PROFILES_TABLE_NAME);
+const config = readConfig(
+  z.object({
+    PROFILES_TABLE_NAME: z.string().min(1),
+    DORMANCY_DAYS: z.coerce.number().int().positive().default(90),
+  }),
+);
+const store = new DynamoDbProfileStore(documentClient(), config.PROFILES_TABLE_NAME, config.DORMANCY_DAYS);
 const processor = new BatchProcessor(EventType.SQS);
 
 async function recordMessage(record: SQSRecord): Promise<void> {

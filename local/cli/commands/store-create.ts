@@ -9,6 +9,11 @@ interface StoreCreateOptions {
   currency?: string | undefined;
   'time-zone'?: string | undefined;
   'shopify-secret-env'?: string | undefined;
+  'sender-name'?: string | undefined;
+  'sender-email'?: string | undefined;
+  'postal-address'?: string | undefined;
+  url?: string | undefined;
+  locale?: string | undefined;
   table?: string | undefined;
   region?: string | undefined;
 }
@@ -37,6 +42,11 @@ export async function runStoreCreate(options: StoreCreateOptions): Promise<void>
       defaultCurrency: (options.currency ?? 'USD').toUpperCase(),
       timeZone: options['time-zone'] ?? 'UTC',
       ...(shopifyWebhookSecret && { shopifyWebhookSecret }),
+      ...(options['sender-name'] && { senderName: options['sender-name'] }),
+      ...(options['sender-email'] && { senderEmail: options['sender-email'] }),
+      ...(options['postal-address'] && { postalAddress: options['postal-address'] }),
+      ...(options.url && { storeUrl: options.url }),
+      ...(options.locale && { locale: options.locale }),
     },
     new Date(),
   );
