@@ -1,0 +1,216 @@
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import {
+  type DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
+import type { DecisionRecord } from '../domain/decision-record.ts';
+import type {
+  ClaimResult,
+  CustomerRef,
+  FrequencyHistory,
+  MessageClaim,
+  MessagingStore,
+} from '../domain/ports.ts';
+import type { SuppressionReason } from '../domain/send-decision.ts';
+
+const DAY_SECONDS = 24 * 60 * 60;
+/** Decisions answer "why (not)?" for half a year; trigger claims only need to outlive replays. */
+const DECISION_TTL_DAYS = 180;
+const TRIGGER_TTL_DAYS = 35;
+
+const customerPk = ({ storeId, customerKey }: CustomerRef) => `CUSTOMER#${storeId}#${customerKey}`;
+const expiresIn = (days: number, from: string) => Math.floor(Date.parse(from) / 1000) + days * DAY_SECONDS;
+
+/**
+ * The Messages table: one partition per customer (`CUSTOMER#…`) holding sent-message claims,
+ * decisions and the frequency history; suppressions and trigger claims have partitions of their own.
+ */
+export class DynamoDbMessagingStore implements MessagingStore {
+  constructor(
+    private readonly client: DynamoDBDocumentClient,
+    private readonly tableName: string,
+  ) {}
+
+  async claimMessage(customer: CustomerRef, claim: MessageClaim, leaseMs: number): Promise<ClaimResult> {
+    const leaseExpired = new Date(Date.parse(claim.claimedAt) - leaseMs).toISOString();
+    try {
+      await this.client.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: { pk: customerPk(customer), sk: `MESSAGE#${claim.messageKey}`, status: 'claimed', ...claim },
+          ConditionExpression:
+            'attribute_not_exists(pk) OR (#status = :claimed AND claimedAt < :leaseExpired)',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: { ':claimed': 'claimed', ':leaseExpired': leaseExpired },
+        }),
+      );
+      return 'claimed';
+    } catch (error) {
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      const { Item } = await this.client.send(
+        new GetCommand({
+          TableName: this.tableName,
+          Key: { pk: customerPk(customer), sk: `MESSAGE#${claim.messageKey}` },
+        }),
+      );
+      return Item?.status === 'sent' ? 'already-sent' : 'in-progress';
+    }
+  }
+
+  async markSent(
+    customer: CustomerRef,
+    messageKey: string,
+    sent: { messageId: string; sentAt: string },
+  ): Promise<void> {
+    await this.client.send(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: { pk: customerPk(customer), sk: `MESSAGE#${messageKey}` },
+        UpdateExpression: 'SET #status = :sent, messageId = :messageId, sentAt = :sentAt',
+        ExpressionAttributeNames: { '#status': 'status' },
+        ExpressionAttributeValues: { ':sent': 'sent', ':messageId': sent.messageId, ':sentAt': sent.sentAt },
+      }),
+    );
+  }
+
+  async releaseClaim(customer: CustomerRef, messageKey: string): Promise<void> {
+    try {
+      await this.client.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { pk: customerPk(customer), sk: `MESSAGE#${messageKey}` },
+          UpdateExpression: 'SET claimedAt = :released',
+          ConditionExpression: '#status = :claimed',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: { ':claimed': 'claimed', ':released': '1970-01-01T00:00:00.000Z' },
+        }),
+      );
+    } catch (error) {
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+    }
+  }
+
+  async loadFrequency(customer: CustomerRef): Promise<FrequencyHistory> {
+    const { Item } = await this.client.send(
+      new GetCommand({
+        TableName: this.tableName,
+        Key: { pk: customerPk(customer), sk: 'FREQUENCY' },
+        ConsistentRead: true,
+      }),
+    );
+    if (Item === undefined) return { sentAt: [], version: undefined };
+    return { sentAt: (Item.sentAt as string[]).map((at) => new Date(at)), version: Item.version as number };
+  }
+
+  async saveFrequency(
+    customer: CustomerRef,
+    sentAt: Date[],
+    expectedVersion: number | undefined,
+  ): Promise<'saved' | 'conflict'> {
+    try {
+      await this.client.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: {
+            pk: customerPk(customer),
+            sk: 'FREQUENCY',
+            sentAt: sentAt.map((at) => at.toISOString()),
+            version: (expectedVersion ?? 0) + 1,
+          },
+          ...(expectedVersion === undefined
+            ? { ConditionExpression: 'attribute_not_exists(pk)' }
+            : {
+                ConditionExpression: '#version = :expected',
+                ExpressionAttributeNames: { '#version': 'version' },
+                ExpressionAttributeValues: { ':expected': expectedVersion },
+              }),
+        }),
+      );
+      return 'saved';
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return 'conflict';
+      throw error;
+    }
+  }
+
+  async recordDecision(customer: CustomerRef, record: DecisionRecord): Promise<void> {
+    await this.client.send(
+      new PutCommand({
+        TableName: this.tableName,
+        Item: {
+          pk: customerPk(customer),
+          sk: `DECISION#${record.at}#${record.journey}#${record.step}`,
+          ...record,
+          expiresAt: expiresIn(DECISION_TTL_DAYS, record.at),
+        },
+      }),
+    );
+  }
+
+  async listDecisions(customer: CustomerRef, limit: number): Promise<DecisionRecord[]> {
+    const { Items = [] } = await this.client.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :decision)',
+        ExpressionAttributeValues: { ':pk': customerPk(customer), ':decision': 'DECISION#' },
+        ScanIndexForward: false,
+        Limit: limit,
+      }),
+    );
+    return Items.map(({ pk: _pk, sk: _sk, expiresAt: _expiresAt, ...record }) => record as DecisionRecord);
+  }
+
+  async findSuppression(storeId: string, email: string) {
+    const { Item } = await this.client.send(
+      new GetCommand({
+        TableName: this.tableName,
+        Key: { pk: `SUPPRESSION#${storeId}#${email}`, sk: 'SUPPRESSION' },
+      }),
+    );
+    return Item === undefined
+      ? undefined
+      : { reason: Item.reason as SuppressionReason, at: Item.at as string };
+  }
+
+  async suppress(
+    storeId: string,
+    email: string,
+    suppression: { reason: SuppressionReason; at: string },
+  ): Promise<void> {
+    await this.client.send(
+      new PutCommand({
+        TableName: this.tableName,
+        Item: { pk: `SUPPRESSION#${storeId}#${email}`, sk: 'SUPPRESSION', ...suppression },
+      }),
+    );
+  }
+
+  async claimTrigger(
+    storeId: string,
+    journey: string,
+    triggerId: string,
+    at: string,
+  ): Promise<'claimed' | 'exists'> {
+    try {
+      await this.client.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: {
+            pk: `TRIGGER#${storeId}#${journey}#${triggerId}`,
+            sk: 'TRIGGER',
+            at,
+            expiresAt: expiresIn(TRIGGER_TTL_DAYS, at),
+          },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        }),
+      );
+      return 'claimed';
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return 'exists';
+      throw error;
+    }
+  }
+}

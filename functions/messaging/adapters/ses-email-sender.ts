@@ -1,0 +1,48 @@
+import { type SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
+import type { EmailSender, OutgoingEmail } from '../domain/ports.ts';
+
+/**
+ * SES v2 `SendEmail` with simple content, so custom headers (List-Unsubscribe…) are kept, the
+ * configuration set (event destinations, suppression) and message tags for engagement metrics.
+ */
+export class SesEmailSender implements EmailSender {
+  constructor(
+    private readonly client: SESv2Client,
+    private readonly configurationSetName: string,
+  ) {}
+
+  async send(email: OutgoingEmail): Promise<{ messageId: string }> {
+    const { MessageId } = await this.client.send(
+      new SendEmailCommand({
+        FromEmailAddress: `${quoteDisplayName(email.from.name)} <${email.from.address}>`,
+        Destination: { ToAddresses: [email.to] },
+        ConfigurationSetName: this.configurationSetName,
+        EmailTags: Object.entries(email.tags).map(([Name, Value]) => ({ Name, Value: tagValue(Value) })),
+        Content: {
+          Simple: {
+            Subject: { Data: email.subject, Charset: 'UTF-8' },
+            Body: {
+              Html: { Data: email.html, Charset: 'UTF-8' },
+              Text: { Data: email.text, Charset: 'UTF-8' },
+            },
+            Headers: Object.entries(email.headers).map(([Name, Value]) => ({ Name, Value })),
+          },
+        },
+      }),
+    );
+    if (MessageId === undefined) throw new Error('SES accepted the mail without a message id');
+    return { messageId: MessageId };
+  }
+}
+
+/** RFC 5322 display names with specials are quoted; non-ASCII is encoded (RFC 2047) as SES expects. */
+function quoteDisplayName(name: string): string {
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: checking for non-printable ASCII is the point
+  if (/[^\x20-\x7e]/.test(name)) return `=?UTF-8?B?${Buffer.from(name, 'utf8').toString('base64')}?=`;
+  return `"${name.replace(/["\\]/g, '\\$&')}"`;
+}
+
+/** SES tag values allow letters, digits, `_`, `-`, `.`, `@` and at most 256 characters. */
+function tagValue(value: string): string {
+  return value.replace(/[^A-Za-z0-9_.@-]/g, '_').slice(0, 256);
+}

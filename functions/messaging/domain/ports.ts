@@ -1,0 +1,77 @@
+import type { DecisionRecord } from './decision-record.ts';
+import type { SuppressionReason } from './send-decision.ts';
+
+/** A message slot claimed for sending: what makes "at most once per (journey, subject, step)" hold. */
+export interface MessageClaim {
+  messageKey: string;
+  template: string;
+  claimedAt: string;
+}
+
+export type ClaimResult = 'claimed' | 'already-sent' | 'in-progress';
+
+export interface FrequencyHistory {
+  sentAt: Date[];
+  /** Version for the conditional write that reserves a slot; undefined when nothing is stored yet. */
+  version: number | undefined;
+}
+
+export interface OutgoingEmail {
+  from: { name: string; address: string };
+  to: string;
+  subject: string;
+  html: string;
+  text: string;
+  headers: Record<string, string>;
+  tags: Record<string, string>;
+}
+
+/** Everything the guarded send path keeps per customer, behind single-item conditional writes. */
+export interface MessagingStore {
+  /**
+   * Claims the slot unless it was sent, or is held by a claim younger than `leaseMs` (a crashed
+   * sender's claim expires, so a retry can take over without ever sending twice in parallel).
+   */
+  claimMessage(customer: CustomerRef, claim: MessageClaim, leaseMs: number): Promise<ClaimResult>;
+  markSent(
+    customer: CustomerRef,
+    messageKey: string,
+    sent: { messageId: string; sentAt: string },
+  ): Promise<void>;
+  /** Gives the slot back when the send failed before the mail left, so a retry may send it. */
+  releaseClaim(customer: CustomerRef, messageKey: string): Promise<void>;
+  loadFrequency(customer: CustomerRef): Promise<FrequencyHistory>;
+  saveFrequency(
+    customer: CustomerRef,
+    sentAt: Date[],
+    expectedVersion: number | undefined,
+  ): Promise<'saved' | 'conflict'>;
+  recordDecision(customer: CustomerRef, record: DecisionRecord): Promise<void>;
+  listDecisions(customer: CustomerRef, limit: number): Promise<DecisionRecord[]>;
+  findSuppression(
+    storeId: string,
+    email: string,
+  ): Promise<{ reason: SuppressionReason; at: string } | undefined>;
+  suppress(
+    storeId: string,
+    email: string,
+    suppression: { reason: SuppressionReason; at: string },
+  ): Promise<void>;
+  /** Claims a journey's trigger event once: a duplicate or replayed event starts nothing new. */
+  claimTrigger(
+    storeId: string,
+    journey: string,
+    triggerId: string,
+    at: string,
+  ): Promise<'claimed' | 'exists'>;
+}
+
+export interface CustomerRef {
+  storeId: string;
+  /** The profile's identity key, e.g. `customer:c-1`. */
+  customerKey: string;
+}
+
+export interface EmailSender {
+  send(email: OutgoingEmail): Promise<{ messageId: string }>;
+}

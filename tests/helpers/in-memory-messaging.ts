@@ -1,0 +1,97 @@
+import type { DecisionRecord } from '#messaging/domain/decision-record.ts';
+import type {
+  ClaimResult,
+  CustomerRef,
+  EmailSender,
+  FrequencyHistory,
+  MessageClaim,
+  MessagingStore,
+  OutgoingEmail,
+} from '#messaging/domain/ports.ts';
+import type { SuppressionReason } from '#messaging/domain/send-decision.ts';
+
+const ref = (customer: CustomerRef) => `${customer.storeId}#${customer.customerKey}`;
+
+/** The messaging port over maps, with the DynamoDB adapter's conditional-write rules. */
+export class InMemoryMessagingStore implements MessagingStore {
+  readonly messages = new Map<string, MessageClaim & { status: 'claimed' | 'sent'; messageId?: string }>();
+  readonly frequency = new Map<string, { sentAt: Date[]; version: number }>();
+  readonly decisions = new Map<string, DecisionRecord[]>();
+  readonly suppressions = new Map<string, { reason: SuppressionReason; at: string }>();
+  readonly triggers = new Set<string>();
+
+  async claimMessage(customer: CustomerRef, claim: MessageClaim, leaseMs: number): Promise<ClaimResult> {
+    const id = `${ref(customer)}#${claim.messageKey}`;
+    const existing = this.messages.get(id);
+    if (existing?.status === 'sent') return 'already-sent';
+    if (existing !== undefined && Date.parse(existing.claimedAt) >= Date.parse(claim.claimedAt) - leaseMs)
+      return 'in-progress';
+    this.messages.set(id, { ...claim, status: 'claimed' });
+    return 'claimed';
+  }
+
+  async markSent(customer: CustomerRef, messageKey: string, sent: { messageId: string; sentAt: string }) {
+    const id = `${ref(customer)}#${messageKey}`;
+    const claim = this.messages.get(id);
+    if (claim !== undefined) this.messages.set(id, { ...claim, status: 'sent', messageId: sent.messageId });
+  }
+
+  async releaseClaim(customer: CustomerRef, messageKey: string) {
+    const id = `${ref(customer)}#${messageKey}`;
+    const claim = this.messages.get(id);
+    if (claim?.status === 'claimed')
+      this.messages.set(id, { ...claim, claimedAt: '1970-01-01T00:00:00.000Z' });
+  }
+
+  async loadFrequency(customer: CustomerRef): Promise<FrequencyHistory> {
+    const stored = this.frequency.get(ref(customer));
+    return stored === undefined
+      ? { sentAt: [], version: undefined }
+      : { sentAt: [...stored.sentAt], version: stored.version };
+  }
+
+  async saveFrequency(customer: CustomerRef, sentAt: Date[], expectedVersion: number | undefined) {
+    const stored = this.frequency.get(ref(customer));
+    if (stored?.version !== expectedVersion) return 'conflict' as const;
+    this.frequency.set(ref(customer), { sentAt, version: (expectedVersion ?? 0) + 1 });
+    return 'saved' as const;
+  }
+
+  async recordDecision(customer: CustomerRef, record: DecisionRecord) {
+    this.decisions.set(ref(customer), [...(this.decisions.get(ref(customer)) ?? []), record]);
+  }
+
+  async listDecisions(customer: CustomerRef, limit: number) {
+    return [...(this.decisions.get(ref(customer)) ?? [])].reverse().slice(0, limit);
+  }
+
+  async findSuppression(storeId: string, email: string) {
+    return this.suppressions.get(`${storeId}#${email}`);
+  }
+
+  async suppress(storeId: string, email: string, suppression: { reason: SuppressionReason; at: string }) {
+    this.suppressions.set(`${storeId}#${email}`, suppression);
+  }
+
+  async claimTrigger(storeId: string, journey: string, triggerId: string) {
+    const id = `${storeId}#${journey}#${triggerId}`;
+    if (this.triggers.has(id)) return 'exists' as const;
+    this.triggers.add(id);
+    return 'claimed' as const;
+  }
+}
+
+/** Collects mails instead of sending them; `failNext` makes the next send throw like SES throttling. */
+export class RecordingMailer implements EmailSender {
+  readonly sent: OutgoingEmail[] = [];
+  failNext = false;
+
+  async send(email: OutgoingEmail) {
+    if (this.failNext) {
+      this.failNext = false;
+      throw new Error('Throttling: Maximum sending rate exceeded');
+    }
+    this.sent.push(email);
+    return { messageId: `msg-${this.sent.length}` };
+  }
+}
