@@ -15,12 +15,26 @@ export interface ProvisionedStore {
   segmentWriteKey: string;
 }
 
-/** Creates or updates a store and issues a fresh API key and Segment write key for it. */
+/**
+ * Creates or updates a store and issues a fresh API key and Segment write key for it. Secrets the
+ * caller does not replace are kept, so links already mailed (unsubscribe) keep working.
+ */
 export async function provisionStore(
   admin: StoreAdmin,
-  store: StoreRecord,
+  settings: StoreRecord,
   now: Date,
 ): Promise<ProvisionedStore> {
+  const existing = await admin.findStore(settings.storeId);
+  const store: StoreRecord = {
+    ...existing,
+    ...settings,
+    unsubscribeSigningKey:
+      settings.unsubscribeSigningKey ??
+      existing?.unsubscribeSigningKey ??
+      randomBytes(32).toString('base64url'),
+  };
+  const shopifyWebhookSecret = settings.shopifyWebhookSecret ?? existing?.shopifyWebhookSecret;
+  if (shopifyWebhookSecret !== undefined) store.shopifyWebhookSecret = shopifyWebhookSecret;
   await admin.putStore(store);
   const apiKey = await issueKey(admin, store.storeId, 'events-api', now);
   const segmentWriteKey = await issueKey(admin, store.storeId, 'segment-write-key', now);

@@ -37,7 +37,6 @@ export class SesEmailSender implements EmailSender {
 
 /** RFC 5322 display names with specials are quoted; non-ASCII is encoded (RFC 2047) as SES expects. */
 function quoteDisplayName(name: string): string {
-  // biome-ignore lint/suspicious/noControlCharactersInRegex: checking for non-printable ASCII is the point
   if (/[^\x20-\x7e]/.test(name)) return `=?UTF-8?B?${Buffer.from(name, 'utf8').toString('base64')}?=`;
   return `"${name.replace(/["\\]/g, '\\$&')}"`;
 }
