@@ -30,6 +30,10 @@ export class InMemoryMessagingStore implements MessagingStore {
     return 'claimed';
   }
 
+  async isSent(customer: CustomerRef, messageKey: string) {
+    return this.messages.get(`${ref(customer)}#${messageKey}`)?.status === 'sent';
+  }
+
   async markSent(customer: CustomerRef, messageKey: string, sent: { messageId: string; sentAt: string }) {
     const id = `${ref(customer)}#${messageKey}`;
     const claim = this.messages.get(id);

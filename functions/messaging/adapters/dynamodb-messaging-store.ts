@@ -60,6 +60,17 @@ export class DynamoDbMessagingStore implements MessagingStore {
     }
   }
 
+  async isSent(customer: CustomerRef, messageKey: string): Promise<boolean> {
+    const { Item } = await this.client.send(
+      new GetCommand({
+        TableName: this.tableName,
+        Key: { pk: customerPk(customer), sk: `MESSAGE#${messageKey}` },
+        ConsistentRead: true,
+      }),
+    );
+    return Item?.status === 'sent';
+  }
+
   async markSent(
     customer: CustomerRef,
     messageKey: string,

@@ -33,6 +33,8 @@ export interface MessagingStore {
    * sender's claim expires, so a retry can take over without ever sending twice in parallel).
    */
   claimMessage(customer: CustomerRef, claim: MessageClaim, leaseMs: number): Promise<ClaimResult>;
+  /** Whether this slot's mail already went out (a retried or repeated step). */
+  isSent(customer: CustomerRef, messageKey: string): Promise<boolean>;
   markSent(
     customer: CustomerRef,
     messageKey: string,

@@ -72,6 +72,7 @@ export async function sendGuarded(
   const recipient: Recipient = { ...input.recipient, ...(suppression && { suppression }) };
   const policy = sender.policy ?? DEFAULT_FREQUENCY_POLICY;
   const timeZone = quietHoursTimeZone(recipient, sender.timeZone);
+  const alreadySent = await store.isSent(customer, key);
 
   for (let attempt = 1; attempt <= MAX_RESERVATION_ATTEMPTS; attempt += 1) {
     const history = await store.loadFrequency(customer);
@@ -81,7 +82,7 @@ export async function sendGuarded(
       quietHours: sender.quietHours ?? DEFAULT_QUIET_HOURS,
       policy,
       marketingSentAt: history.sentAt,
-      alreadySent: false,
+      alreadySent,
       heldOut: input.heldOut,
     });
     if (decision.outcome !== 'send') return record(store, input, decision, timeZone);

@@ -1,0 +1,240 @@
+import type { EmailSender, MessagingStore } from '#messaging/domain/ports.ts';
+import { type RenderedMessage, sendGuarded } from '#messaging/domain/send-guarded.ts';
+import { MessageRenderError, SenderNotConfiguredError } from '#messaging/errors.ts';
+import type { RenderResult } from '#messaging/rendering/render.ts';
+import type { TemplateData } from '#messaging/rendering/template-data.ts';
+import { identityKeys } from '#profiles/domain/identity.ts';
+import type { ProfileStore } from '#profiles/domain/ports.ts';
+import type { Profile } from '#profiles/domain/profile.ts';
+import { resolveProfile } from '#profiles/domain/record-event.ts';
+import type { Clock } from '#shared/clock.ts';
+import { assertUnreachable } from '#shared/errors.ts';
+import type { StoreRecord } from '#stores/store-record.ts';
+import type { CatalogConfig } from '../config/catalog-config.ts';
+import { type JourneyId, stepKey, type TemplateId } from '../config/journey-schema.ts';
+import { exitReason, replenishableLines } from './exit-conditions.ts';
+import { isHeldOut } from './holdout.ts';
+import { answer, type StepInput, type StepOutput } from './step-contract.ts';
+import { subjectKeyOf } from './subject.ts';
+import { templateDataFor } from './template-data.ts';
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+/** How long a step waits for the profile to catch up with its trigger before deciding without it. */
+const PROFILE_CATCH_UP_MS = 15 * 60 * 1000;
+const PROFILE_RETRY_MS = 30 * 1000;
+
+export interface JourneyStepDependencies {
+  profiles: ProfileStore;
+  messaging: MessagingStore;
+  mailer: EmailSender;
+  findStore(storeId: string): Promise<StoreRecord | undefined>;
+  render(templateId: TemplateId, data: TemplateData): RenderResult;
+  clock: Clock;
+  catalog: CatalogConfig;
+  /** Base URL of the public HTTP API (one-click unsubscribe links). */
+  publicApiUrl: string;
+}
+
+interface StepConfig {
+  kind: 'marketing' | 'transactional';
+  enabled: boolean;
+  template: TemplateId;
+  whenCapped?: 'defer' | 'skip';
+  delaySeconds?: number;
+}
+
+/**
+ * One call of the journey-step Lambda: claim the trigger (`enter`), or re-check the exit condition
+ * and send the step's mail through the guarded send path. Every answer is safe to repeat.
+ */
+export async function runJourneyStep(deps: JourneyStepDependencies, input: StepInput): Promise<StepOutput> {
+  const { journey, step, trigger, config } = input;
+  const now = deps.clock.now();
+  const profile = await loadProfile(deps.profiles, trigger);
+
+  if (step === 'enter') return enter(deps, input, profile, now);
+  if (
+    !profileHasTrigger(input, profile) &&
+    now.getTime() - Date.parse(trigger.occurredAt) < PROFILE_CATCH_UP_MS
+  ) {
+    // The bus feeds profiles and journeys in parallel: give the profile a moment to see the trigger.
+    return answer.deferred(new Date(now.getTime() + PROFILE_RETRY_MS), 'waiting-for-profile');
+  }
+  const exit = exitReason(journey, profile, trigger, deps.catalog);
+  if (exit !== undefined) return answer.exited(exit);
+  if (step === 'await-fulfilment') return awaitFulfilment(input, profile, now);
+
+  const stepConfig = (config.steps as Record<string, StepConfig> | undefined)?.[stepKey(step)];
+  if (stepConfig === undefined) throw new Error(`journey ${journey} has no step ${step}`);
+  if (!stepConfig.enabled) return answer.skipped('step-disabled');
+  if (journey === 'browse-abandonment' && (await mailedRecently(deps, input, profile, now))) {
+    return answer.skipped('browse-mail-recently-sent');
+  }
+  return send(deps, input, profile, stepConfig, now);
+}
+
+async function enter(
+  deps: JourneyStepDependencies,
+  input: StepInput,
+  profile: Profile | undefined,
+  now: Date,
+) {
+  const { journey, trigger } = input;
+  if (
+    (await deps.messaging.claimTrigger(trigger.storeId, journey, trigger.id, now.toISOString())) === 'exists'
+  ) {
+    return answer.exited('duplicate-trigger');
+  }
+  if (journey === 'replenishment') {
+    const lines = replenishableLines(trigger, deps.catalog);
+    if (lines.length === 0) return answer.exited('nothing-to-replenish');
+    const leadDays = (input.config.replenishment as { leadDays: number }).leadDays;
+    const shortest = Math.min(...lines.map((line) => line.intervalDays));
+    const remindAt = Date.parse(trigger.occurredAt) + (shortest - leadDays) * DAY_MS;
+    return answer.continue('planned', Math.max(0, Math.round((remindAt - now.getTime()) / 1000)));
+  }
+  if (!profileHasTrigger(input, profile)) return answer.continue('entered');
+  const exit = exitReason(journey, profile, trigger, deps.catalog);
+  return exit === undefined ? answer.continue('entered') : answer.exited(exit);
+}
+
+/**
+ * Whether the profile already reflects the trigger. Win-back's trigger comes from a scan of the
+ * profiles themselves, so it always does.
+ */
+function profileHasTrigger(input: StepInput, profile: Profile | undefined): boolean {
+  if (input.journey === 'win-back') return true;
+  if (profile === undefined) return false;
+  return (
+    profile.appliedEventIds.includes(input.trigger.id) ||
+    (profile.lastSeenAt ?? '') >= new Date(input.trigger.occurredAt).toISOString()
+  );
+}
+
+/** Post-purchase waits for the order to ship: the review request goes `delaySeconds` after fulfilment. */
+function awaitFulfilment(input: StepInput, profile: Profile | undefined, now: Date): StepOutput {
+  const orderId = input.trigger.type === 'order.placed' ? input.trigger.data.orderId : undefined;
+  const fulfilledAt = orderId === undefined ? undefined : profile?.orders[orderId]?.fulfilledAt;
+  const config = input.config as {
+    steps: { reviewRequest: { delaySeconds: number } };
+    fulfilment: { pollIntervalSeconds: number };
+  };
+  if (fulfilledAt === undefined) {
+    return answer.deferred(
+      new Date(now.getTime() + config.fulfilment.pollIntervalSeconds * 1000),
+      'not-fulfilled-yet',
+    );
+  }
+  const reviewAt = Date.parse(fulfilledAt) + config.steps.reviewRequest.delaySeconds * 1000;
+  return answer.continue('fulfilled', Math.max(0, Math.round((reviewAt - now.getTime()) / 1000)));
+}
+
+async function send(
+  deps: JourneyStepDependencies,
+  input: StepInput,
+  profile: Profile | undefined,
+  stepConfig: StepConfig,
+  now: Date,
+): Promise<StepOutput> {
+  const { journey, step, trigger, config } = input;
+  const store = await deps.findStore(trigger.storeId);
+  if (store?.senderEmail === undefined || store.unsubscribeSigningKey === undefined) {
+    throw new SenderNotConfiguredError(
+      `store ${trigger.storeId} has no sender address or unsubscribe signing key`,
+    );
+  }
+  const email = profile?.email ?? trigger.identity.email;
+  const customerKey = profile?.key ?? identityKeys(trigger.identity)[0] ?? 'unknown';
+  const subjectKey = subjectKeyOf(journey, trigger);
+  const data = templateDataFor({
+    journey,
+    step,
+    subjectKey,
+    kind: stepConfig.kind,
+    store,
+    profile,
+    email: email ?? '',
+    trigger,
+    now,
+    catalog: deps.catalog,
+    ...(config.discount !== undefined && {
+      discount: config.discount as { percentOff: number; validityDays: number },
+    }),
+    ...((config.browse as { maxProducts?: number } | undefined)?.maxProducts !== undefined && {
+      browseMaxProducts: (config.browse as { maxProducts: number }).maxProducts,
+    }),
+  });
+  const result = await sendGuarded(deps.messaging, deps.mailer, {
+    request: {
+      journey,
+      step,
+      subjectKey,
+      kind: stepConfig.kind,
+      priority: Number(config.priority ?? 0),
+      whenCapped: stepConfig.whenCapped ?? 'defer',
+    },
+    template: stepConfig.template,
+    customer: { storeId: trigger.storeId, customerKey },
+    recipient: {
+      ...(email !== undefined && { email }),
+      ...(profile?.consent.email && { emailConsent: profile.consent.email.status }),
+      ...(profile?.attributes.timeZone && { timeZone: profile.attributes.timeZone }),
+    },
+    sender: {
+      storeId: store.storeId,
+      name: store.senderName ?? store.name,
+      address: store.senderEmail,
+      timeZone: store.timeZone,
+      unsubscribeSigningKey: store.unsubscribeSigningKey,
+      publicApiUrl: deps.publicApiUrl,
+    },
+    heldOut: isHeldOut(journey, customerKey, Number(config.holdoutPercent ?? 0)),
+    now,
+    render: (unsubscribeUrl) =>
+      rendered(deps.render(stepConfig.template, { ...data, ...(unsubscribeUrl && { unsubscribeUrl }) })),
+  });
+  switch (result.outcome) {
+    case 'sent':
+      return answer.sent(result.messageId);
+    case 'skipped':
+      return answer.skipped(result.reason);
+    case 'deferred':
+      return answer.deferred(result.until, result.reason);
+    default:
+      return assertUnreachable(result);
+  }
+}
+
+function rendered(result: RenderResult): RenderedMessage {
+  if (!result.ok) throw new MessageRenderError(result.error.message);
+  return { subject: result.subject, html: result.html, text: result.text };
+}
+
+async function mailedRecently(
+  deps: JourneyStepDependencies,
+  input: StepInput,
+  profile: Profile | undefined,
+  now: Date,
+) {
+  if (profile === undefined) return false;
+  const lookbackDays = (input.config.browse as { lookbackDays: number }).lookbackDays;
+  const since = new Date(now.getTime() - lookbackDays * DAY_MS).toISOString();
+  const decisions = await deps.messaging.listDecisions(
+    { storeId: input.trigger.storeId, customerKey: profile.key },
+    50,
+  );
+  return decisions.some(
+    (decision) => decision.journey === input.journey && decision.outcome === 'sent' && decision.at >= since,
+  );
+}
+
+async function loadProfile(
+  profiles: ProfileStore,
+  trigger: StepInput['trigger'],
+): Promise<Profile | undefined> {
+  const [key] = identityKeys(trigger.identity);
+  if (key === undefined) return undefined;
+  return (await resolveProfile(profiles, trigger.storeId, key)).stored?.profile;
+}
+
+export type { JourneyId };
