@@ -85,6 +85,15 @@ async function enter(
   ) {
     return answer.exited('duplicate-trigger');
   }
+  // Every view starts a run; one per customer and day goes on, the others stop here (3 transitions).
+  if (journey === 'browse-abandonment') {
+    const subject = `subject:${subjectKeyOf(journey, trigger)}`;
+    if (
+      (await deps.messaging.claimTrigger(trigger.storeId, journey, subject, now.toISOString())) === 'exists'
+    ) {
+      return answer.exited('browse-run-already-started');
+    }
+  }
   if (journey === 'replenishment') {
     const lines = replenishableLines(trigger, deps.catalog);
     if (lines.length === 0) return answer.exited('nothing-to-replenish');

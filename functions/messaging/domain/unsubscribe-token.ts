@@ -109,3 +109,13 @@ function readPayload(encoded: string): UnsubscribeClaims | undefined {
   const { s, e, j, x } = parsed.data;
   return { storeId: s, email: e, ...(j === undefined ? {} : { journey: j }), expiresAt: new Date(x) };
 }
+
+/**
+ * The store a token claims to come from, read WITHOUT checking the signature: only to choose the
+ * store's key to verify it with. Never act on it otherwise.
+ */
+export function claimedStoreId(token: string): string | undefined {
+  const [encoded] = token.split('.');
+  if (encoded === undefined || token.length > MAX_TOKEN_LENGTH || !BASE64URL.test(encoded)) return undefined;
+  return readPayload(encoded)?.storeId;
+}

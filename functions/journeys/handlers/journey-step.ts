@@ -1,0 +1,82 @@
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import { SESv2Client } from '@aws-sdk/client-sesv2';
+import middy from '@middy/core';
+import { z } from 'zod';
+import { CachingCredentialStore } from '#ingest/adapters/caching-credential-store.ts';
+import { DynamoDbCredentialStore } from '#ingest/adapters/dynamodb-credential-store.ts';
+import { DynamoDbMessagingStore } from '#messaging/adapters/dynamodb-messaging-store.ts';
+import { SesEmailSender } from '#messaging/adapters/ses-email-sender.ts';
+import { renderMessage } from '#messaging/rendering/render.ts';
+import { DynamoDbProfileStore } from '#profiles/adapters/dynamodb-profile-store.ts';
+import { documentClient } from '#shared/aws-clients.ts';
+import { systemClock } from '#shared/clock.ts';
+import { readConfig } from '#shared/config.ts';
+import { observability } from '#shared/middlewares/observability.ts';
+import { parseEvent } from '#shared/middlewares/parse-event.ts';
+import { logger, metrics, tracer } from '#shared/powertools.ts';
+import { CATALOG } from '../config/catalog-config.ts';
+import { runJourneyStep } from '../domain/run-journey-step.ts';
+import { type StepInput, type StepOutput, stepInputSchema } from '../domain/step-contract.ts';
+
+const config = readConfig(
+  z.object({
+    PROFILES_TABLE_NAME: z.string().min(1),
+    MESSAGES_TABLE_NAME: z.string().min(1),
+    STORES_TABLE_NAME: z.string().min(1),
+    SES_CONFIGURATION_SET: z.string().min(1),
+    PUBLIC_API_URL: z.url(),
+  }),
+);
+const documents = documentClient();
+const stores = new CachingCredentialStore(
+  new DynamoDbCredentialStore(documents, config.STORES_TABLE_NAME),
+  60_000,
+);
+const dependencies = {
+  profiles: new DynamoDbProfileStore(documents, config.PROFILES_TABLE_NAME),
+  messaging: new DynamoDbMessagingStore(documents, config.MESSAGES_TABLE_NAME),
+  mailer: new SesEmailSender(tracer.captureAWSv3Client(new SESv2Client({})), config.SES_CONFIGURATION_SET),
+  findStore: (storeId: string) => stores.findStore(storeId),
+  render: renderMessage,
+  clock: systemClock,
+  catalog: CATALOG,
+  publicApiUrl: config.PUBLIC_API_URL,
+};
+
+/** Past-tense metric per answer; `continue` only counts when it is the entry into a journey. */
+function metricOf(step: string, outcome: StepOutput['outcome']): string | undefined {
+  switch (outcome) {
+    case 'continue':
+      return step === 'enter' ? 'journeyEntered' : undefined;
+    case 'sent':
+      return 'emailSent';
+    case 'skipped':
+      return 'emailSkipped';
+    case 'deferred':
+      return 'emailDeferred';
+    case 'exited':
+      return 'journeyExited';
+  }
+}
+
+/**
+ * Called by every Task of every journey state machine: answers continue / sent / skipped / deferred /
+ * exited for one step. Errors fail the Task, and the state machine's Retry calls it again (safe: idempotent).
+ */
+export const lambdaHandler = async (input: StepInput): Promise<StepOutput> => {
+  const output = await runJourneyStep(dependencies, input);
+  const metric = metricOf(input.step, output.outcome);
+  if (metric !== undefined) {
+    metrics.addDimensions({ journey: input.journey, step: input.step });
+    metrics.addMetric(metric, MetricUnit.Count, 1);
+  }
+  logger.info('journey step answered', {
+    journey: input.journey,
+    step: input.step,
+    outcome: output.outcome,
+    reason: output.reason,
+  });
+  return output;
+};
+
+export const handler = middy(lambdaHandler).use(observability()).use(parseEvent(stepInputSchema));
