@@ -4,6 +4,7 @@
  * or, with --region, to a deployed stack.
  */
 import { parseArgs } from 'node:util';
+import { runPreview } from './commands/preview.ts';
 import { runProfile } from './commands/profile.ts';
 import { runRedrive } from './commands/redrive.ts';
 import { runSend } from './commands/send.ts';
@@ -17,6 +18,7 @@ Commands:
   send <signup|view|cart|checkout|order> [--email a@b.c] [--customer-id c-1]
                                       Post a sample event to the local API as the demo store
   profile <email | customer id>       Print a customer's profile from the local DynamoDB
+  preview [template-id] [--out DIR]   Render email templates with sample data to HTML and text files
   store create --id ID --name NAME [--currency USD] [--time-zone Europe/Berlin] [--shopify-secret-env VAR]
                [--sender-name NAME --sender-email ADDRESS --postal-address TEXT --url URL --locale en-US]
                [--table TABLE --region REGION]
@@ -47,6 +49,7 @@ const { positionals, values } = parseArgs({
     table: { type: 'string' },
     region: { type: 'string' },
     'queue-arn': { type: 'string' },
+    out: { type: 'string' },
     help: { type: 'boolean', short: 'h', default: false },
   },
 });
@@ -61,6 +64,8 @@ try {
     await runSend(rest[0], { email: values.email, customerId: values['customer-id'] });
   } else if (command === 'profile') {
     await runProfile(rest[0], values['store-id'] ?? 'demo');
+  } else if (command === 'preview') {
+    await runPreview(rest[0], { ...(values.out && { out: values.out }) });
   } else if (command === 'store' && rest[0] === 'create') {
     await runStoreCreate(values);
   } else if (command === 'dlq' && rest[0] === 'redrive') {

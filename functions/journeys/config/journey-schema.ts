@@ -5,6 +5,7 @@
  * not something a config edit may move.
  */
 import { z } from 'zod';
+import { type TemplateId, templateIds } from '#messaging/rendering/template-catalog.ts';
 
 export const JOURNEY_IDS = [
   'welcome',
@@ -36,22 +37,9 @@ export function stepKey<StepId extends string>(stepId: StepId): StepKey<StepId> 
   return stepId.replace(/-(\w)/g, (_, letter: string) => letter.toUpperCase()) as StepKey<StepId>;
 }
 
-export const TEMPLATE_IDS = [
-  'welcome.welcome',
-  'welcome.bestsellers',
-  'welcome.first-order-incentive',
-  'browse-abandonment.reminder',
-  'cart-abandonment.reminder-1',
-  'cart-abandonment.reminder-2',
-  'cart-abandonment.last-chance',
-  'post-purchase.order-confirmation',
-  'post-purchase.review-request',
-  'post-purchase.cross-sell',
-  'replenishment.reorder-reminder',
-  'win-back.we-miss-you',
-  'win-back.incentive',
-] as const;
-export type TemplateId = (typeof TEMPLATE_IDS)[number];
+/** The templates are the messaging catalog's; journeys only pick one per step. */
+export const TEMPLATE_IDS = templateIds;
+export type { TemplateId };
 
 export const STEP_KINDS = ['marketing', 'transactional'] as const;
 export type StepKind = (typeof STEP_KINDS)[number];
