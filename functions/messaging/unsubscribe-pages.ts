@@ -1,6 +1,6 @@
 import type { UnsubscribeResult } from './domain/unsubscribe.ts';
 
-const escape = (text: string) =>
+const escapeHtml = (text: string) =>
   text.replace(
     /[&<>"']/g,
     (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] as string,
@@ -8,7 +8,7 @@ const escape = (text: string) =>
 
 const page = (title: string, body: string) => `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${escape(title)}</title>
+<title>${escapeHtml(title)}</title>
 <style>body{font-family:system-ui,sans-serif;max-width:32rem;margin:4rem auto;padding:0 1rem;color:#222}
 button{font-size:1rem;padding:.6rem 1.2rem;border-radius:.4rem;border:0;background:#222;color:#fff;cursor:pointer}</style>
 </head><body>${body}</body></html>`;
@@ -28,7 +28,7 @@ export function resultPage(result: UnsubscribeResult): string {
   if (result.ok) {
     return page(
       'Unsubscribed',
-      `<h1>You are unsubscribed</h1><p>${escape(result.email)} will get no more marketing emails from ${escape(result.storeName)}.</p>`,
+      `<h1>You are unsubscribed</h1><p>${escapeHtml(result.email)} will get no more marketing emails from ${escapeHtml(result.storeName)}.</p>`,
     );
   }
   const why = result.reason === 'expired' ? 'This link has expired.' : 'This link is not valid.';
