@@ -1,6 +1,6 @@
 import { App, Duration, type Environment, Tags } from 'aws-cdk-lib';
 import type { LogLevel } from './constructs/service-function.ts';
-import { StatefulStack } from './stacks/stateful-stack.ts';
+import { DORMANT_ON_INDEX, StatefulStack } from './stacks/stateful-stack.ts';
 import { StatelessStack } from './stacks/stateless-stack.ts';
 
 /** Timeout of the profile (SQS consumer) function; the queue's visibility timeout is six times this. */
@@ -84,6 +84,9 @@ export function createApp(options: CreateAppOptions = {}): StorefrontJourneysApp
     env,
     profilesTable: stateful.profilesTable,
     storesTable: stateful.storesTable,
+    messagesTable: stateful.messagesTable,
+    dormantOnIndex: DORMANT_ON_INDEX,
+    journeyStartsDlq: stateful.journeyStartsDlq,
     eventBus: stateful.eventBus,
     profileEventsQueue: stateful.profileEventsQueue,
     profileEventsDlq: stateful.profileEventsDlq,

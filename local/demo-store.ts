@@ -38,6 +38,11 @@ export async function seedDemoStore(
       defaultCurrency: 'USD',
       timeZone: 'America/New_York',
       shopifyWebhookSecret,
+      senderName: 'Demo Store',
+      senderEmail: 'hello@demo-store.example',
+      postalAddress: '1 Market Street, San Francisco, CA 94105, USA',
+      storeUrl: 'https://demo-store.example',
+      locale: 'en-US',
     },
     new Date(),
   );

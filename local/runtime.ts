@@ -3,103 +3,152 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { APIGatewayProxyEventV2, SQSEvent } from 'aws-lambda';
+import { createVirtualClock, type VirtualClock } from './clock/virtual-clock.ts';
 import { type DynaliteServer, startDynalite } from './dynamodb/dynalite-server.ts';
 import { ensureTables } from './dynamodb/ensure-tables.ts';
 import { type BusEvent, LocalEventBuses, type RuleTarget } from './eventbridge/event-bus.ts';
 import { startLocalEventBridge } from './eventbridge/event-bus-server.ts';
-import { type LocalHttpApi, startLocalHttpApi } from './http-api/http-api-server.ts';
+import { renderTargetInput } from './eventbridge/input-transformer.ts';
+import { startLocalHttpApi } from './http-api/http-api-server.ts';
 import { LocalFunction } from './lambda/function-pool.ts';
+import { startLocalScheduler } from './scheduler/local-scheduler.ts';
+import { type LocalSes, startLocalSes } from './ses/local-ses.ts';
 import type { Clock } from './sqs/clock.ts';
-import type { SqsHandlerResult } from './sqs/event-source-mapping.ts';
-import { type EventSourceMapping, startEventSourceMapping } from './sqs/event-source-mapping.ts';
+import {
+  type EventSourceMapping,
+  type SqsHandlerResult,
+  startEventSourceMapping,
+} from './sqs/event-source-mapping.ts';
 import { LocalQueues } from './sqs/queues.ts';
 import { startLocalSqsServer } from './sqs/server.ts';
-import type { LocalTopology } from './topology/read-topology.ts';
-import { readTopology } from './topology/read-topology.ts';
+import { lambdaFunctionName } from './stepfunctions/lambda-task.ts';
+import { startLocalStepFunctions } from './stepfunctions/server.ts';
+import { LocalStepFunctions } from './stepfunctions/service.ts';
+import { type LocalTopology, readTopology } from './topology/read-topology.ts';
 import { synthesizeTemplates } from './topology/synthesize.ts';
 
 export const PROJECT_ROOT = fileURLToPath(new URL('../', import.meta.url));
 export const LOCAL_ACCOUNT = '000000000000';
 export const LOCAL_REGION = 'us-east-1';
 
+export type LocalService = 'http' | 'dynamodb' | 'eventbridge' | 'sqs' | 'stepfunctions' | 'ses';
+
 export interface RuntimeOptions {
   /** Fixed ports (0 or absent: any free port). */
-  ports?: Partial<Record<'http' | 'dynamodb' | 'eventbridge' | 'sqs', number>>;
+  ports?: Partial<Record<LocalService, number>>;
   /** Keep DynamoDB data in LevelDB files under this folder instead of in memory. */
   dataDir?: string;
   /** Containers per function, like Lambda's concurrency. @default 4 */
   functionConcurrency?: number;
+  /**
+   * How much faster than real time journeys run: Wait states, scheduled scans and the handlers'
+   * "now" all follow it (3600: an hour a second). @default 1
+   */
+  speed?: number;
   /** Every log line the functions write (JSON logs, EMF metrics). @default - written to stdout */
   onLogLine?: (functionName: string, line: string) => void;
-  /** Time for queue visibility timeouts; tests and fast-time runs pass their own. @default - real time */
-  clock?: Clock;
+  /** Time for queue visibility timeouts; tests pass their own. @default - real time */
+  queueClock?: Clock;
   /** Problems of the runtime itself (a failed delivery, a crashed invocation). @default - console.error */
   onRuntimeError?: (error: unknown) => void;
 }
 
 export interface LocalRuntime {
-  urls: { http: string; dynamodb: string; eventbridge: string; sqs: string };
+  urls: Record<LocalService, string> & { inbox: string };
   /** Environment that points AWS SDK v3 clients at the local services. */
   clientEnvironment: Record<string, string>;
   topology: LocalTopology;
+  clock: VirtualClock;
   functions: Map<string, LocalFunction>;
   queues: LocalQueues;
   buses: LocalEventBuses;
+  stepFunctions: LocalStepFunctions;
+  ses: LocalSes;
   /** Physical names by what they are, for the CLI and tests. */
-  names: { profilesTable: string; storesTable: string; bus: string; queues: string[] };
-  /** Resolves when every queue is empty and no batch is in flight. */
+  names: {
+    profilesTable: string;
+    storesTable: string;
+    messagesTable: string;
+    bus: string;
+    queues: string[];
+    stateMachines: Record<string, string>;
+  };
+  /** Resolves when every queue is empty and no batch is in flight (journeys may still be waiting). */
   settle(): Promise<void>;
-  /** Stops and restarts the DynamoDB endpoint, for outage drills. */
+  /** The DynamoDB endpoint, for outage drills. */
   dynamodb: DynaliteServer;
   close(): Promise<void>;
 }
 
 /**
- * Starts the local stack from the synthesized template: DynamoDB on dynalite, our EventBridge, SQS
- * and HTTP API front doors, and each Lambda function running its handler module unchanged in
- * worker threads whose environment points the AWS SDK at those endpoints.
+ * Starts the local stack from the synthesized template: DynamoDB on dynalite, SES v2 on
+ * aws-ses-v2-local, state machines on aws-local-stepfunctions, our EventBridge, SQS, Step Functions
+ * and HTTP API front doors, and each Lambda function running its handler module unchanged in worker
+ * threads whose environment points the AWS SDK at those endpoints.
  */
 export async function startRuntime(options: RuntimeOptions = {}): Promise<LocalRuntime> {
   const onRuntimeError =
     options.onRuntimeError ?? ((error: unknown) => console.error('local runtime:', error));
   const onLogLine = options.onLogLine ?? ((_: string, line: string) => process.stdout.write(`${line}\n`));
-  const closers: Array<() => Promise<void>> = [];
+  const port = (service: LocalService) => options.ports?.[service] ?? 0;
+  const clock = createVirtualClock({ speed: options.speed ?? 1 });
+  const closers: Array<() => Promise<void> | void> = [];
   try {
     if (options.dataDir !== undefined) mkdirSync(options.dataDir, { recursive: true });
     const dynamodb = await startDynalite({
-      ...(options.ports?.dynamodb !== undefined && { port: options.ports.dynamodb }),
+      port: port('dynamodb'),
       ...(options.dataDir !== undefined && { path: join(options.dataDir, 'dynamodb') }),
     });
     closers.push(() => dynamodb.close());
-
     const queues = new LocalQueues({
       accountId: LOCAL_ACCOUNT,
       region: LOCAL_REGION,
-      ...(options.clock !== undefined && { clock: options.clock }),
+      ...(options.queueClock !== undefined && { clock: options.queueClock }),
     });
-    const sqs = await startLocalSqsServer({ queues, port: options.ports?.sqs ?? 0 });
+    const sqs = await startLocalSqsServer({ queues, port: port('sqs') });
     closers.push(() => sqs.close());
     queues.setEndpoint(sqs.url);
+    const http = await startLocalHttpApi({ port: port('http'), onError: onRuntimeError });
+    closers.push(() => http.close());
+    const ses = await startLocalSes({ port: port('ses') });
+    closers.push(() => ses.close());
 
     const topology = readTopology(
       synthesizeTemplates(),
-      { account: LOCAL_ACCOUNT, region: LOCAL_REGION, sqsEndpoint: sqs.url },
+      { account: LOCAL_ACCOUNT, region: LOCAL_REGION, sqsEndpoint: sqs.url, httpApiUrl: http.url },
       PROJECT_ROOT,
     );
+    // A dead-letter queue must exist before the queue that redrives into it.
     for (const queue of [...topology.queues].sort(
       (a, b) => Number(a.redrive !== undefined) - Number(b.redrive !== undefined),
     )) {
       queues.createQueue(queue);
     }
 
+    const functions = new Map<string, LocalFunction>();
+    const functionOf = (id: string) => {
+      const fn = functions.get(id);
+      if (fn === undefined) throw new Error(`the template wires ${id}, which is not a local function`);
+      return fn;
+    };
+    const stepFunctions = new LocalStepFunctions({
+      clock,
+      onError: onRuntimeError,
+      stateMachines: topology.stateMachines,
+      invokeFunction: (name, payload) => functionOf(lambdaFunctionName(name)).invoke(payload),
+    });
+    await stepFunctions.ready();
+    const sfn = await startLocalStepFunctions({ service: stepFunctions, port: port('stepfunctions') });
+
     const buses = new LocalEventBuses(
       topology.buses,
       topology.rules,
       topology.archivedBuses,
-      async (target: RuleTarget, event: BusEvent) => deliverToTarget(queues, target, event),
+      async (target: RuleTarget, event: BusEvent) =>
+        deliverToTarget({ queues, stepFunctions }, target, event),
       { account: LOCAL_ACCOUNT, region: LOCAL_REGION, onDeliveryError: onRuntimeError },
     );
-    const eventbridge = await startLocalEventBridge({ buses, port: options.ports?.eventbridge ?? 0 });
+    const eventbridge = await startLocalEventBridge({ buses, port: port('eventbridge') });
     closers.push(() => eventbridge.close());
 
     const clientEnvironment = {
@@ -110,6 +159,8 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<LocalR
       AWS_ENDPOINT_URL_DYNAMODB: dynamodb.endpoint,
       AWS_ENDPOINT_URL_EVENTBRIDGE: eventbridge.endpoint,
       AWS_ENDPOINT_URL_SQS: sqs.url,
+      AWS_ENDPOINT_URL_SFN: sfn.endpoint,
+      AWS_ENDPOINT_URL_SESV2: ses.endpoint,
     };
     const dynamodbClient = new DynamoDBClient({
       endpoint: dynamodb.endpoint,
@@ -119,7 +170,6 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<LocalR
     await ensureTables(dynamodbClient, topology.tables);
     dynamodbClient.destroy();
 
-    const functions = new Map<string, LocalFunction>();
     for (const definition of topology.functions) {
       functions.set(
         definition.logicalId,
@@ -132,17 +182,18 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<LocalR
             PATH: process.env.PATH ?? '',
           },
           onLogLine,
+          ...(clock.speed !== 1 && { clock: clock.parameters() }),
         }),
       );
     }
     closers.push(async () => {
       await Promise.all([...functions.values()].map((fn) => fn.close()));
     });
-    const functionOf = (id: string) => {
-      const fn = functions.get(id);
-      if (fn === undefined) throw new Error(`the template wires ${id}, which is not a local function`);
-      return fn;
-    };
+    // Closed in reverse: executions and pollers stop before the functions they invoke.
+    closers.push(
+      () => sfn.close(),
+      () => stepFunctions.close(),
+    );
 
     const mappings: EventSourceMapping[] = topology.eventSourceMappings.map((mapping) =>
       startEventSourceMapping({
@@ -155,28 +206,45 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<LocalR
         onError: onRuntimeError,
       }),
     );
-    // Closed in reverse: pollers stop before the functions they invoke.
     closers.push(async () => {
       await Promise.all(mappings.map((mapping) => mapping.stop()));
     });
 
-    const http: LocalHttpApi = await startLocalHttpApi({
-      routes: topology.routes.map((route) => ({
+    const scheduler = startLocalScheduler({
+      schedules: topology.schedules,
+      now: () => clock.now(),
+      invoke: async (schedule) => {
+        await functionOf(schedule.targetFunctionId).invoke(schedule.input);
+      },
+      onError: onRuntimeError,
+    });
+    closers.push(() => scheduler.close());
+
+    http.setRoutes(
+      topology.routes.map((route) => ({
         routeKey: route.routeKey,
         invoke: (event: APIGatewayProxyEventV2) => functionOf(route.functionId).invoke(event),
       })),
-      ...(options.ports?.http !== undefined && { port: options.ports.http }),
-      onError: onRuntimeError,
-    });
-    closers.push(() => http.close());
+    );
 
     return {
-      urls: { http: http.url, dynamodb: dynamodb.endpoint, eventbridge: eventbridge.endpoint, sqs: sqs.url },
+      urls: {
+        http: http.url,
+        dynamodb: dynamodb.endpoint,
+        eventbridge: eventbridge.endpoint,
+        sqs: sqs.url,
+        stepfunctions: sfn.endpoint,
+        ses: ses.endpoint,
+        inbox: ses.inboxUrl,
+      },
       clientEnvironment,
       topology,
+      clock,
       functions,
       queues,
       buses,
+      stepFunctions,
+      ses,
       names: namesOf(topology),
       dynamodb,
       settle: async () => {
@@ -190,12 +258,21 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<LocalR
   }
 }
 
-async function deliverToTarget(queues: LocalQueues, target: RuleTarget, event: BusEvent): Promise<void> {
+async function deliverToTarget(
+  services: { queues: LocalQueues; stepFunctions: LocalStepFunctions },
+  target: RuleTarget,
+  event: BusEvent,
+): Promise<void> {
+  const input = renderTargetInput(target, event, { ...(target.ruleName && { ruleName: target.ruleName }) });
   if (target.arn.startsWith('arn:aws:sqs:')) {
-    queues.send(queues.queueNameFromArn(target.arn), { body: JSON.stringify(event) });
+    services.queues.send(services.queues.queueNameFromArn(target.arn), { body: input });
     return;
   }
-  throw new Error(`rule target ${target.arn} is not supported by the local runtime yet`);
+  if (target.arn.startsWith('arn:aws:states:')) {
+    await services.stepFunctions.startExecution({ stateMachineArn: target.arn, input });
+    return;
+  }
+  throw new Error(`rule target ${target.arn} is not supported by the local runtime`);
 }
 
 function namesOf(topology: LocalTopology): LocalRuntime['names'] {
@@ -206,15 +283,23 @@ function namesOf(topology: LocalTopology): LocalRuntime['names'] {
   };
   const bus = topology.buses[0];
   if (bus === undefined) throw new Error('the template declares no event bus');
+  const stateMachines = Object.fromEntries(
+    topology.stateMachines.map((machine) => [
+      machine.name.replace(/^Journeys/, '').replace(/Journey[0-9A-F]{8}$/, ''),
+      machine.arn,
+    ]),
+  );
   return {
     profilesTable: tableNamed('Profiles'),
     storesTable: tableNamed('Stores'),
+    messagesTable: tableNamed('Messages'),
     bus,
     queues: topology.queues.map((queue) => queue.name),
+    stateMachines,
   };
 }
 
-async function closeAll(closers: Array<() => Promise<void>>): Promise<void> {
+async function closeAll(closers: Array<() => Promise<void> | void>): Promise<void> {
   for (const close of [...closers].reverse()) {
     try {
       await close();

@@ -1,12 +1,13 @@
 import { CfnCondition, CfnParameter, Duration, Fn, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import type { IHttpApi } from 'aws-cdk-lib/aws-apigatewayv2';
-import { Alarm, ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
+import { Alarm, ComparisonOperator, MathExpression, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import { Effect, PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Key } from 'aws-cdk-lib/aws-kms';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { CfnSubscription, Topic } from 'aws-cdk-lib/aws-sns';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
+import type { IStateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 
 /** Logical id of the CloudFormation parameter holding the optional alarm e-mail address. */
@@ -132,6 +133,29 @@ export class OperationsAlarms extends Construct {
       new Alarm(this, id, {
         alarmDescription: description,
         metric: api.metricServerError({ period: Duration.minutes(5), statistic: 'Sum' }),
+        threshold: 0,
+        comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
+        evaluationPeriods: 1,
+        treatMissingData: TreatMissingData.NOT_BREACHING,
+      }),
+    );
+  }
+
+  /** Alarms when any execution of a state machine fails, times out or is aborted in five minutes. */
+  addStateMachineFailuresAlarm(id: string, stateMachine: IStateMachine, description: string): Alarm {
+    const period = Duration.minutes(5);
+    return this.register(
+      new Alarm(this, id, {
+        alarmDescription: description,
+        metric: new MathExpression({
+          expression: 'failed + timedOut + aborted',
+          usingMetrics: {
+            failed: stateMachine.metricFailed({ period, statistic: 'Sum' }),
+            timedOut: stateMachine.metricTimedOut({ period, statistic: 'Sum' }),
+            aborted: stateMachine.metricAborted({ period, statistic: 'Sum' }),
+          },
+          period,
+        }),
         threshold: 0,
         comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
         evaluationPeriods: 1,

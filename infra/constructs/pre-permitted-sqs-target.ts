@@ -45,3 +45,26 @@ export class PrePermittedSqsTarget implements IRuleTarget {
     };
   }
 }
+
+/**
+ * Any rule target (e.g. a state machine) with a dead-letter queue whose policy already lets rules on
+ * the bus deliver: the same cycle-free wiring as {@link PrePermittedSqsTarget}, for targets whose own
+ * `deadLetterQueue` option would add a statement naming the rule to the queue's policy.
+ */
+export class WithPrePermittedDeadLetterQueue implements IRuleTarget {
+  constructor(
+    private readonly target: IRuleTarget,
+    private readonly props: PrePermittedSqsTargetProps,
+  ) {}
+
+  bind(rule: IRule, id?: string): RuleTargetConfig {
+    return {
+      ...this.target.bind(rule, id),
+      deadLetterConfig: { arn: this.props.deadLetterQueue.queueArn },
+      retryPolicy: {
+        maximumRetryAttempts: this.props.retryAttempts ?? 20,
+        maximumEventAgeInSeconds: this.props.maxEventAge?.toSeconds({ integral: true }),
+      },
+    };
+  }
+}

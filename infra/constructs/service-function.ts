@@ -183,6 +183,28 @@ export class ServiceFunction extends Construct {
     return this;
   }
 
+  /** Adds `DORMANT_ON_INDEX` and allows `dynamodb:Query` on that one index of the profiles table. */
+  bindProfilesIndex(table: ITable, indexName: string): this {
+    this.function.addEnvironment('DORMANT_ON_INDEX', indexName);
+    Grant.addToPrincipal({
+      grantee: this.function,
+      actions: ['dynamodb:Query'],
+      resourceArns: [`${table.tableArn}/index/${indexName}`],
+    });
+    return this;
+  }
+
+  /** Adds `MESSAGES_TABLE_NAME` and grants item reads, writes and per-customer queries on that table only. */
+  bindMessagesTable(table: ITable): this {
+    this.function.addEnvironment('MESSAGES_TABLE_NAME', table.tableName);
+    Grant.addToPrincipal({
+      grantee: this.function,
+      actions: [...PROFILE_READ_ACTIONS, ...PROFILE_WRITE_ACTIONS, 'dynamodb:Query'],
+      resourceArns: [table.tableArn],
+    });
+    return this;
+  }
+
   /** Adds `STORES_TABLE_NAME` and grants read-only data access on that table (store records, API-key hashes). */
   bindStoresTable(table: ITable): this {
     this.function.addEnvironment('STORES_TABLE_NAME', table.tableName);

@@ -1,5 +1,5 @@
 import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps, Validations } from 'aws-cdk-lib';
-import { AttributeType, BillingMode, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
+import { AttributeType, BillingMode, ProjectionType, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
 import { Archive, EventBus } from 'aws-cdk-lib/aws-events';
 import { Effect, PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
@@ -54,6 +54,8 @@ export class StatefulStack extends Stack {
   readonly profileEventsDlq: Queue;
   /** Events EventBridge could not deliver to the profile-events queue (the rule target's dead-letter queue). */
   readonly profileEventsRuleDlq: Queue;
+  /** Journey starts (rule → state machine) and scheduled scans that could not be delivered. */
+  readonly journeyStartsDlq: Queue;
 
   constructor(scope: Construct, id: string, props: StatefulStackProps = {}) {
     super(scope, id, props);
@@ -66,11 +68,13 @@ export class StatefulStack extends Stack {
       timeToLiveAttribute: 'expiresAt',
       removalPolicy: RemovalPolicy.RETAIN,
     });
-    // Only profiles with a last order carry `dormantOn`, so the index stays small.
+    // Only profiles with a last order carry `dormantOn`, so the index stays small. Keys only: the scan reads
+    // `pk` and loads the profile itself, and an ALL projection would copy every profile write into the index.
     this.profilesTable.addGlobalSecondaryIndex({
       indexName: DORMANT_ON_INDEX,
       partitionKey: { name: 'dormantOn', type: AttributeType.STRING },
       sortKey: { name: 'pk', type: AttributeType.STRING },
+      projectionType: ProjectionType.KEYS_ONLY,
     });
 
     this.messagesTable = new Table(this, 'MessagesTable', {
@@ -119,6 +123,16 @@ export class StatefulStack extends Stack {
       enforceSSL: true,
       retentionPeriod: deadLetterRetention,
     });
+    this.journeyStartsDlq = new Queue(this, 'JourneyStartsDlq', {
+      encryption: QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      retentionPeriod: deadLetterRetention,
+    });
+    Validations.of(this.journeyStartsDlq).acknowledge({
+      id: 'AwsSolutions-SQS3',
+      reason:
+        'This queue is itself a dead-letter queue: the DeadLetterConfig of the journey rules (EventBridge → Step Functions) and of the win-back schedule, in the stateless stack.',
+    });
     Validations.of(this.profileEventsRuleDlq).acknowledge({
       id: 'AwsSolutions-SQS3',
       reason:
@@ -128,7 +142,7 @@ export class StatefulStack extends Stack {
     // EventBridge rules live in the stateless stack. Letting them deliver through a queue policy here,
     // scoped to rules on this bus, avoids a dependency cycle (a policy naming the rule ARN would make this
     // stack depend on the stateless one). The stateless stack therefore targets imported queue references.
-    for (const queue of [this.profileEventsQueue, this.profileEventsRuleDlq]) {
+    for (const queue of [this.profileEventsQueue, this.profileEventsRuleDlq, this.journeyStartsDlq]) {
       queue.addToResourcePolicy(
         new PolicyStatement({
           sid: 'AllowRulesOnTheEventBus',
@@ -177,6 +191,10 @@ export class StatefulStack extends Stack {
     new CfnOutput(this, 'ProfileEventsDlqUrl', {
       description: 'Dead-letter queue of messages the profile function failed to process',
       value: this.profileEventsDlq.queueUrl,
+    });
+    new CfnOutput(this, 'JourneyStartsDlqUrl', {
+      description: 'Dead-letter queue of journey starts EventBridge or the scheduler could not deliver',
+      value: this.journeyStartsDlq.queueUrl,
     });
     new CfnOutput(this, 'ProfileEventsRuleDlqUrl', {
       description: 'Dead-letter queue of events EventBridge could not deliver to the profile-events queue',

@@ -1,11 +1,15 @@
 import { CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
+import { HttpMethod } from 'aws-cdk-lib/aws-apigatewayv2';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { type IEventBus, Rule } from 'aws-cdk-lib/aws-events';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { EVENT_SOURCE } from '#events/schemas.ts';
+import { JOURNEYS } from '#journeys/config/journeys-config.ts';
+import { EmailSending } from '../constructs/email-sending.ts';
 import { IngestApi } from '../constructs/ingest-api.ts';
+import { Journeys } from '../constructs/journeys.ts';
 import { OperationsAlarms } from '../constructs/operations-alarms.ts';
 import { PrePermittedSqsTarget } from '../constructs/pre-permitted-sqs-target.ts';
 import { type LogLevel, ServiceFunction } from '../constructs/service-function.ts';
@@ -15,6 +19,12 @@ export interface StatelessStackProps extends StackProps {
   readonly profilesTable: ITable;
   /** Stores and API-key hashes (read-only for the ingest functions). */
   readonly storesTable: ITable;
+  /** Sent-message claims, decisions, frequency history, suppressions (the send path's state). */
+  readonly messagesTable: ITable;
+  /** Name of the profiles table's sparse index by dormancy day. */
+  readonly dormantOnIndex: string;
+  /** Dead-letter queue of journey starts (rules → state machines, the win-back schedule). */
+  readonly journeyStartsDlq: IQueue;
   /** Bus the ingest functions put canonical events on. */
   readonly eventBus: IEventBus;
   /** Queue the profile rule delivers to and the profile function consumes. */
@@ -69,6 +79,12 @@ export class StatelessStack extends Stack {
   readonly profileEventsRule: Rule;
   /** Alarm topic and alarms. */
   readonly alarms: OperationsAlarms;
+  /** SES configuration set and sending identity. */
+  readonly emailSending: EmailSending;
+  /** Journey state machines, their rules, the journey-step function and the win-back scan. */
+  readonly journeys: Journeys;
+  /** `GET|POST /unsubscribe`. */
+  readonly unsubscribeFunction: ServiceFunction;
 
   constructor(scope: Construct, id: string, props: StatelessStackProps) {
     super(scope, id, props);
@@ -101,6 +117,8 @@ export class StatelessStack extends Stack {
       description: 'SQS consumer: applies canonical events to customer profiles',
       timeout: props.profileFunctionTimeout ?? Duration.seconds(10),
       logLevel,
+      // The win-back journey's dormancy threshold decides which day a profile is indexed under.
+      environment: { DORMANCY_DAYS: String(JOURNEYS['win-back'].winBack.dormancyDays) },
     }).bindProfilesTable(props.profilesTable, 'readWrite');
     this.applyProfileEventsFunction.function.addEventSource(
       new SqsEventSource(props.profileEventsQueue, { batchSize: 10, reportBatchItemFailures: true }),
@@ -128,7 +146,49 @@ export class StatelessStack extends Stack {
       ],
     });
 
+    this.unsubscribeFunction = new ServiceFunction(this, 'UnsubscribeFunction', {
+      entry: 'functions/messaging/handlers/unsubscribe.ts',
+      serviceName: 'messaging',
+      description: 'GET|POST /unsubscribe: confirmation page and RFC 8058 one-click unsubscribe',
+      logLevel,
+    })
+      .bindMessagesTable(props.messagesTable)
+      .bindStoresTable(props.storesTable)
+      .bindEventBus(props.eventBus);
+    this.ingestApi.addRouteAuthenticatedByHandler(
+      '/unsubscribe',
+      [HttpMethod.GET, HttpMethod.POST],
+      this.unsubscribeFunction.function,
+      "The request carries its own credential: an HMAC-signed, expiring token naming the store and address, verified in the handler with the store's signing key. Mailbox providers send RFC 8058 one-click POSTs without any other credential.",
+    );
+
+    this.emailSending = new EmailSending(this, 'EmailSending');
+    this.journeys = new Journeys(this, 'Journeys', {
+      eventBus: props.eventBus,
+      profilesTable: props.profilesTable,
+      dormantOnIndex: props.dormantOnIndex,
+      messagesTable: props.messagesTable,
+      storesTable: props.storesTable,
+      journeyStartsDlq: props.journeyStartsDlq,
+      publicApiUrl: this.ingestApi.url,
+      configurationSetName: this.emailSending.configurationSet.configurationSetName,
+      allowSending: (fn) => this.emailSending.allowSending(fn),
+      logLevel,
+    });
+
     this.alarms = new OperationsAlarms(this, 'Alarms', { alarmEmail: props.alarmEmail });
+    this.alarms.addQueueDepthAlarm(
+      'JourneyStartsDlqDepthAlarm',
+      props.journeyStartsDlq,
+      'Journey starts could not be delivered to a state machine (or the win-back scan to its function); redrive after fixing.',
+    );
+    for (const [journey, stateMachine] of Object.entries(this.journeys.stateMachines)) {
+      this.alarms.addStateMachineFailuresAlarm(
+        `${stateMachine.node.id}FailuresAlarm`,
+        stateMachine,
+        `Executions of the ${journey} journey failed, timed out or were aborted.`,
+      );
+    }
     this.alarms.addQueueDepthAlarm(
       'ProfileEventsDlqDepthAlarm',
       props.profileEventsDlq,
@@ -149,6 +209,9 @@ export class StatelessStack extends Stack {
       ['SegmentFunctionErrorsAlarm', this.segmentFunction],
       ['ShopifyWebhookFunctionErrorsAlarm', this.shopifyWebhookFunction],
       ['ApplyProfileEventsFunctionErrorsAlarm', this.applyProfileEventsFunction],
+      ['JourneyStepFunctionErrorsAlarm', this.journeys.stepFunction],
+      ['WinBackScanFunctionErrorsAlarm', this.journeys.winBackScanFunction],
+      ['UnsubscribeFunctionErrorsAlarm', this.unsubscribeFunction],
     ] as const) {
       this.alarms.addFunctionErrorsAlarm(alarmId, fn.function, `Errors in ${fn.entry}.`);
     }
@@ -156,6 +219,16 @@ export class StatelessStack extends Stack {
     new CfnOutput(this, 'ApiUrl', {
       description: 'Base URL of the ingest HTTP API (e.g. POST <ApiUrl>v1/events)',
       value: this.ingestApi.url,
+    });
+    for (const [journey, stateMachine] of Object.entries(this.journeys.stateMachines)) {
+      new CfnOutput(this, `${stateMachine.node.id}Arn`, {
+        description: `State machine of the ${journey} journey`,
+        value: stateMachine.stateMachineArn,
+      });
+    }
+    new CfnOutput(this, 'ConfigurationSetName', {
+      description: 'SES configuration set every journey mail is sent with',
+      value: this.emailSending.configurationSet.configurationSetName,
     });
     new CfnOutput(this, 'AlarmTopicArn', {
       description: 'SNS topic notified by every alarm',

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type { TargetInputConfiguration } from './input-transformer.ts';
 import { type CompiledEventPattern, compileEventPattern, matchesEventPattern } from './pattern/index.ts';
 
 export interface BusEvent {
@@ -14,11 +15,13 @@ export interface BusEvent {
   'replay-name'?: string;
 }
 
-export interface RuleTarget {
+export interface RuleTarget extends TargetInputConfiguration {
   id: string;
   arn: string;
   /** Where an event goes when the target cannot take it (the target's DeadLetterConfig). */
   deadLetterArn?: string;
+  /** The rule's name, for `<aws.events.rule-name>` in input templates. */
+  ruleName?: string;
 }
 
 export interface RuleDefinition {

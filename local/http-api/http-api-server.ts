@@ -14,6 +14,8 @@ const MAX_BODY_BYTES = 10 * 1024 * 1024;
 
 export interface LocalHttpApi {
   url: string;
+  /** Routes come from the template, which is read once the server's URL is known. */
+  setRoutes(routes: LocalRoute[]): void;
   close(): Promise<void>;
 }
 
@@ -22,11 +24,10 @@ export interface LocalHttpApi {
  * format 2.0 event API Gateway builds, then turns its answer into the HTTP response the same way.
  */
 export async function startLocalHttpApi(options: {
-  routes: LocalRoute[];
   port?: number;
   onError?: (error: unknown) => void;
 }): Promise<LocalHttpApi> {
-  const matchers = options.routes.map((route) => ({ route, ...compile(route.routeKey) }));
+  let matchers: Array<{ route: LocalRoute } & ReturnType<typeof compile>> = [];
   const server = createServer(async (request, response) => {
     try {
       const body = await readBody(request);
@@ -53,6 +54,9 @@ export async function startLocalHttpApi(options: {
   const { port } = server.address() as AddressInfo;
   return {
     url: `http://127.0.0.1:${port}`,
+    setRoutes: (routes) => {
+      matchers = routes.map((route) => ({ route, ...compile(route.routeKey) }));
+    },
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();

@@ -1,5 +1,6 @@
 import { createInterface } from 'node:readline';
 import { Worker } from 'node:worker_threads';
+import type { VirtualClockParameters } from '#local/clock/virtual-clock.ts';
 import type { InvokeReply } from './function-worker.ts';
 
 export interface LocalFunctionDefinition {
@@ -49,6 +50,8 @@ export class LocalFunction {
       baseEnvironment: Record<string, string>;
       /** Receives every line the function writes (its JSON logs and EMF metrics), as CloudWatch Logs would. */
       onLogLine: (functionName: string, line: string) => void;
+      /** Virtual time for the handlers' `Date` (from `VirtualClock.parameters()`). @default - real time */
+      clock?: VirtualClockParameters;
     },
   ) {}
 
@@ -92,7 +95,13 @@ export class LocalFunction {
     this.coldStarts += 1;
     const { entry, logicalId, environment, timeoutSeconds, memoryMb } = this.definition;
     const worker = new Worker(new URL('./function-worker.ts', import.meta.url), {
-      workerData: { entry, functionName: logicalId, timeoutMs: timeoutSeconds * 1000, memoryMb },
+      workerData: {
+        entry,
+        functionName: logicalId,
+        timeoutMs: timeoutSeconds * 1000,
+        memoryMb,
+        ...(this.options.clock !== undefined && { clock: this.options.clock }),
+      },
       env: { ...this.options.baseEnvironment, ...environment },
       // The handler modules are TypeScript; tsx compiles them as esbuild does for the cloud bundle.
       execArgv: ['--import', TSX_LOADER],

@@ -23,7 +23,11 @@ export interface LocalEnvironment {
   region: string;
   /** Base URL of the local SQS, for queue URLs. */
   sqsEndpoint: string;
+  /** Base URL of the local HTTP API front door, standing in for `https://<api>.execute-api.<region>.amazonaws.com`. */
+  httpApiUrl: string;
 }
+
+const EXECUTE_API_URL = /^https:\/\/[^./]+\.execute-api\.[^./]+\.amazonaws\.com(\/|$)/;
 
 export class TemplateResolver {
   private readonly resources = new Map<string, { stack: StackTemplate; resource: CfnResource }>();
@@ -135,7 +139,9 @@ export class TemplateResolver {
         }
         case 'Fn::Join': {
           const [separator, parts] = argument as [string, unknown[]];
-          return (this.resolve(parts, stack) as unknown[]).join(separator);
+          const joined = (this.resolve(parts, stack) as unknown[]).join(separator);
+          // The HTTP API's URL is built by a join; locally the same API is the HTTP front door.
+          return joined.replace(EXECUTE_API_URL, `${this.env.httpApiUrl.replace(/\/$/, '')}$1`);
         }
         case 'Fn::Select': {
           const [index, list] = argument as [number, unknown];

@@ -2,6 +2,8 @@ import { isAbsolute, join } from 'node:path';
 import type { CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
 import type { RuleDefinition } from '../eventbridge/event-bus.ts';
 import type { LocalFunctionDefinition } from '../lambda/function-pool.ts';
+import { resolveDefinition } from '../stepfunctions/resolve-definition.ts';
+import type { LocalStateMachineDefinition } from '../stepfunctions/service.ts';
 import { type LocalEnvironment, type StackTemplate, TemplateResolver } from './intrinsics.ts';
 
 /** Metadata key the ServiceFunction construct writes on every function (see infra/constructs). */
@@ -22,6 +24,15 @@ export interface EventSourceMappingDefinition {
   reportBatchItemFailures: boolean;
 }
 
+export interface ScheduleDefinition {
+  name: string;
+  /** `cron(…)` or `rate(…)`, as EventBridge Scheduler takes it. */
+  expression: string;
+  timeZone: string;
+  targetFunctionId: string;
+  input: unknown;
+}
+
 export interface RouteDefinition {
   routeKey: string;
   functionId: string;
@@ -37,6 +48,8 @@ export interface LocalTopology {
   functions: LocalFunctionDefinition[];
   eventSourceMappings: EventSourceMappingDefinition[];
   routes: RouteDefinition[];
+  stateMachines: LocalStateMachineDefinition[];
+  schedules: ScheduleDefinition[];
   resolver: TemplateResolver;
 }
 
@@ -104,8 +117,17 @@ export function readTopology(
         targets: ((p.Targets as Array<Record<string, unknown>>) ?? []).map((target) => ({
           id: String(target.Id),
           arn: String(target.Arn),
+          ...(p.Name !== undefined && { ruleName: String(p.Name) }),
           ...((target.DeadLetterConfig as { Arn?: string } | undefined)?.Arn && {
             deadLetterArn: String((target.DeadLetterConfig as { Arn: string }).Arn),
+          }),
+          ...(target.Input !== undefined && { input: String(target.Input) }),
+          ...(target.InputPath !== undefined && { inputPath: String(target.InputPath) }),
+          ...(target.InputTransformer !== undefined && {
+            inputTransformer: target.InputTransformer as {
+              InputPathsMap?: Record<string, string>;
+              InputTemplate: string;
+            },
           }),
         })),
       }),
@@ -158,5 +180,49 @@ export function readTopology(
     return { routeKey: String(props(entry).RouteKey), functionId };
   });
 
-  return { tables, buses, archivedBuses, queues, rules, functions, eventSourceMappings, routes, resolver };
+  const stateMachines = resolver
+    .ofType('AWS::StepFunctions::StateMachine')
+    .map((entry): LocalStateMachineDefinition => {
+      const p = props(entry);
+      const substitutions = Object.fromEntries(
+        Object.entries((p.DefinitionSubstitutions as Record<string, unknown> | undefined) ?? {}).map(
+          ([key, value]) => [key, String(value)],
+        ),
+      );
+      if (typeof p.DefinitionString !== 'string') {
+        throw new Error(`state machine ${entry.id} has no inline DefinitionString the local runtime can run`);
+      }
+      return {
+        name: resolver.physicalName(entry.id),
+        arn: resolver.arn(entry.id),
+        definition: resolveDefinition(p.DefinitionString, substitutions),
+        ...(p.RoleArn !== undefined && { roleArn: String(p.RoleArn) }),
+      };
+    });
+
+  const schedules = resolver.ofType('AWS::Scheduler::Schedule').map((entry): ScheduleDefinition => {
+    const p = props(entry);
+    const target = p.Target as { Arn: string; Input?: string };
+    return {
+      name: entry.id,
+      expression: String(p.ScheduleExpression),
+      timeZone: String(p.ScheduleExpressionTimezone ?? 'UTC'),
+      targetFunctionId: nameFromArn(target.Arn),
+      input: target.Input === undefined ? {} : JSON.parse(target.Input),
+    };
+  });
+
+  return {
+    tables,
+    buses,
+    archivedBuses,
+    queues,
+    rules,
+    functions,
+    eventSourceMappings,
+    routes,
+    stateMachines,
+    schedules,
+    resolver,
+  };
 }

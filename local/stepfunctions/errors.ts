@@ -1,0 +1,26 @@
+/** The Step Functions exceptions the local service answers with (all client faults, HTTP 400). */
+export type SfnErrorType =
+  | 'ExecutionAlreadyExists'
+  | 'ExecutionDoesNotExist'
+  | 'InvalidArn'
+  | 'InvalidExecutionInput'
+  | 'InvalidName'
+  | 'InvalidOutput'
+  | 'InvalidToken'
+  | 'StateMachineDoesNotExist'
+  | 'TaskDoesNotExist'
+  | 'TaskTimedOut'
+  | 'UnknownOperationException'
+  | 'ValidationException';
+
+/** Reported to clients as `{ "__type": type, "message": … }`, which the SDK maps to its exception class. */
+export class SfnError extends Error {
+  override readonly name = 'SfnError';
+
+  constructor(
+    readonly type: SfnErrorType,
+    message: string,
+  ) {
+    super(message);
+  }
+}

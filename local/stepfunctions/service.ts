@@ -1,0 +1,771 @@
+import { randomUUID } from 'node:crypto';
+import { Worker } from 'node:worker_threads';
+import { StateMachine } from 'aws-local-stepfunctions';
+import { createVirtualClock, type VirtualClock } from '#local/clock/virtual-clock.ts';
+import { assertUnreachable } from '#shared/errors.ts';
+import {
+  executionArnOf,
+  regionOf,
+  requireExecutionArn,
+  requireExecutionName,
+  requireStateMachineArn,
+} from './arns.ts';
+import type {
+  EngineEvent,
+  EngineWorkerData,
+  FromEngine,
+  TaskReply,
+  TaskRequest,
+  ToEngine,
+} from './engine-protocol.ts';
+import { SfnError } from './errors.ts';
+import {
+  causeText,
+  ExecutionHistory,
+  type HistoryEntry,
+  type HistoryEventRecord,
+  historyEntriesFor,
+  json,
+} from './history.ts';
+import { lambdaInvokeResult, lambdaTaskFailure } from './lambda-task.ts';
+import { findTaskStates, prepareEngineDefinition, type TaskIntegration } from './task-resources.ts';
+
+export interface LocalStateMachineDefinition {
+  name: string;
+  arn: string;
+  /** Amazon States Language (JSONPath), with DefinitionSubstitutions already applied. */
+  definition: string | Record<string, unknown>;
+  roleArn?: string;
+}
+
+/** Runs a Lambda function by the name or ARN a Task names; resolves with its result, rejects with its error. */
+export type InvokeFunction = (functionNameOrArn: string, payload: unknown) => Promise<unknown>;
+
+export type ExecutionStatus = 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'TIMED_OUT' | 'ABORTED';
+
+export interface ExecutionDescription {
+  executionArn: string;
+  stateMachineArn: string;
+  name: string;
+  status: ExecutionStatus;
+  /** Virtual epoch milliseconds. */
+  startDate: number;
+  stopDate?: number;
+  input: string;
+  output?: string;
+  error?: string;
+  cause?: string;
+}
+
+export interface StateMachineDescription {
+  name: string;
+  stateMachineArn: string;
+  definition: string;
+  roleArn: string;
+  type: 'STANDARD';
+  creationDate: number;
+}
+
+/** What a state machine cost locally, in the units AWS bills Standard workflows by. */
+export interface StateMachineStats {
+  executionsStarted: number;
+  /** `StateEntered` events, nested Map/Parallel states included. */
+  stateTransitions: number;
+  taskInvocations: number;
+  running: number;
+  succeeded: number;
+  failed: number;
+  timedOut: number;
+  aborted: number;
+}
+
+export interface LocalStepFunctionsOptions {
+  invokeFunction: InvokeFunction;
+  stateMachines?: LocalStateMachineDefinition[];
+  /** Time for Wait states, timestamps and history. @default - real time */
+  clock?: VirtualClock;
+  /** Problems of the service itself (the engine thread crashed). @default - console.error */
+  onError?: (error: unknown) => void;
+}
+
+interface RegisteredStateMachine {
+  name: string;
+  arn: string;
+  roleArn: string;
+  definitionText: string;
+  engineDefinition: unknown;
+  tasks: Record<string, TaskIntegration>;
+  creationDate: number;
+  stats: Omit<StateMachineStats, 'running'>;
+}
+
+interface PendingTask {
+  request: TaskRequest;
+  settled: boolean;
+}
+
+interface Execution extends ExecutionDescription {
+  machine: RegisteredStateMachine;
+  history: ExecutionHistory;
+  pendingTasks: Map<number, PendingTask>;
+}
+
+const MAX_INPUT_BYTES = 256 * 1024;
+const TSX_LOADER = import.meta.resolve('tsx');
+
+/**
+ * Step Functions for the local runtime: the state machines the template declares, their executions
+ * run by aws-local-stepfunctions in one engine thread on the runtime's (possibly sped-up) clock, with
+ * Task states answered by the local Lambda functions, and a history shaped like Step Functions'.
+ */
+export class LocalStepFunctions {
+  readonly clock: VirtualClock;
+  private readonly machines = new Map<string, RegisteredStateMachine>();
+  private readonly executions = new Map<string, Execution>();
+  private readonly tokens = new Map<string, { execution: Execution; task: PendingTask }>();
+  private readonly timedOutTokens = new Set<string>();
+  private readonly drainWaiters: Array<() => void> = [];
+  private engine: Worker | undefined;
+  private engineReady: Promise<void> = Promise.resolve();
+  private closed = false;
+
+  constructor(private readonly options: LocalStepFunctionsOptions) {
+    this.clock = options.clock ?? createVirtualClock();
+    for (const machine of options.stateMachines ?? []) this.addStateMachine(machine);
+    // Started now rather than at the first execution: at speed 3600 the thread's second of start-up
+    // would otherwise show up as an hour between ExecutionStarted and the first state.
+    this.engineThread();
+  }
+
+  /** Resolves once the engine thread has loaded; executions started before simply queue. */
+  ready(): Promise<void> {
+    return this.engineReady;
+  }
+
+  /** Registers a state machine; an invalid definition is refused here, not at its first execution. */
+  addStateMachine(machine: LocalStateMachineDefinition): void {
+    requireStateMachineArn(machine.arn);
+    const definitionText =
+      typeof machine.definition === 'string' ? machine.definition : JSON.stringify(machine.definition);
+    const definition = JSON.parse(definitionText) as ConstructorParameters<typeof StateMachine>[0];
+    // The constructor validates with asl-validator, as the engine thread would.
+    new StateMachine(definition);
+    this.machines.set(machine.arn, {
+      name: machine.name,
+      arn: machine.arn,
+      roleArn: machine.roleArn ?? '',
+      definitionText,
+      engineDefinition: prepareEngineDefinition(definition, this.clock.speed),
+      tasks: Object.fromEntries(findTaskStates(definition).map((task) => [task.name, task.integration])),
+      creationDate: this.clock.now(),
+      stats: {
+        executionsStarted: 0,
+        stateTransitions: 0,
+        taskInvocations: 0,
+        succeeded: 0,
+        failed: 0,
+        timedOut: 0,
+        aborted: 0,
+      },
+    });
+  }
+
+  listStateMachines(): StateMachineDescription[] {
+    return [...this.machines.values()].map((machine) => this.describe(machine));
+  }
+
+  describeStateMachine(stateMachineArn: string): StateMachineDescription {
+    return this.describe(this.machine(stateMachineArn));
+  }
+
+  /**
+   * Starts an execution. Like a Standard workflow, a name that is already running with the same
+   * input returns that execution; any other reuse of a name is `ExecutionAlreadyExists`.
+   */
+  startExecution(request: { stateMachineArn: string; name?: string; input?: string }): {
+    executionArn: string;
+    startDate: number;
+  } {
+    if (this.closed) throw new Error('the local Step Functions service is closed');
+    const machine = this.machine(request.stateMachineArn);
+    const name = requireExecutionName(request.name ?? randomUUID());
+    const inputText = request.input ?? '{}';
+    const input = parseExecutionInput(inputText);
+    const executionArn = executionArnOf(machine.arn, name);
+    const existing = this.executions.get(executionArn);
+    if (existing !== undefined) {
+      if (existing.status === 'RUNNING' && existing.input === inputText) {
+        return { executionArn, startDate: existing.startDate };
+      }
+      throw new SfnError('ExecutionAlreadyExists', `Execution Already Exists: '${executionArn}'`);
+    }
+    const startDate = this.clock.now();
+    const execution: Execution = {
+      executionArn,
+      stateMachineArn: machine.arn,
+      name,
+      status: 'RUNNING',
+      startDate,
+      input: inputText,
+      machine,
+      history: new ExecutionHistory(),
+      pendingTasks: new Map(),
+    };
+    this.executions.set(executionArn, execution);
+    machine.stats.executionsStarted += 1;
+    execution.history.add({
+      type: 'ExecutionStarted',
+      timestamp: startDate,
+      details: {
+        key: 'executionStartedEventDetails',
+        value: { input: inputText, inputDetails: { truncated: false }, roleArn: machine.roleArn },
+      },
+    });
+    this.send({
+      type: 'start',
+      executionArn,
+      definition: machine.engineDefinition,
+      input,
+      tasks: machine.tasks,
+      context: {
+        Execution: { Id: executionArn, Name: name, RoleArn: machine.roleArn, RedriveCount: 0 },
+        StateMachine: { Id: machine.arn, Name: machine.name },
+      },
+    });
+    return { executionArn, startDate };
+  }
+
+  describeExecution(executionArn: string): ExecutionDescription {
+    return publicView(this.execution(executionArn));
+  }
+
+  /** Newest first, as Step Functions lists them. */
+  listExecutions(request: {
+    stateMachineArn: string;
+    statusFilter?: ExecutionStatus;
+  }): ExecutionDescription[] {
+    const machine = this.machine(request.stateMachineArn);
+    return [...this.executions.values()]
+      .filter((execution) => execution.machine === machine)
+      .filter((execution) => request.statusFilter === undefined || execution.status === request.statusFilter)
+      .sort((a, b) => b.startDate - a.startDate)
+      .map(publicView);
+  }
+
+  getExecutionHistory(executionArn: string): readonly HistoryEventRecord[] {
+    return this.execution(executionArn).history.events;
+  }
+
+  /** Stops a running execution (status ABORTED); stopping a finished one changes nothing. */
+  stopExecution(request: { executionArn: string; error?: string; cause?: string }): { stopDate: number } {
+    const execution = this.execution(request.executionArn);
+    if (execution.status !== 'RUNNING') return { stopDate: execution.stopDate ?? execution.startDate };
+    this.abort(execution, { error: request.error, cause: request.cause });
+    return { stopDate: execution.stopDate as number };
+  }
+
+  sendTaskSuccess(taskToken: string, output: string): void {
+    const { execution, task } = this.waitingTask(taskToken);
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(output);
+    } catch {
+      throw new SfnError('InvalidOutput', 'Invalid State Machine Output: the output is not valid JSON.');
+    }
+    this.record(
+      execution,
+      callbackEntry('TaskSucceeded', this.clock.now(), 'taskSucceededEventDetails', {
+        output,
+        outputDetails: { truncated: false },
+      }),
+    );
+    this.settle(execution, task, {
+      type: 'task-result',
+      requestId: task.request.requestId,
+      ok: true,
+      output: parsed,
+    });
+  }
+
+  sendTaskFailure(taskToken: string, error = '', cause = ''): void {
+    const { execution, task } = this.waitingTask(taskToken);
+    this.record(
+      execution,
+      callbackEntry('TaskFailed', this.clock.now(), 'taskFailedEventDetails', { error, cause }),
+    );
+    this.settle(execution, task, {
+      type: 'task-result',
+      requestId: task.request.requestId,
+      ok: false,
+      error,
+      cause,
+    });
+  }
+
+  /** Heartbeats are accepted for known tokens; HeartbeatSeconds is not enforced locally. */
+  sendTaskHeartbeat(taskToken: string): void {
+    this.waitingTask(taskToken);
+  }
+
+  /** Counters per state machine name, for cost estimates. */
+  stats(): Record<string, StateMachineStats> {
+    const running = (machine: RegisteredStateMachine) =>
+      [...this.executions.values()].filter((e) => e.machine === machine && e.status === 'RUNNING').length;
+    return Object.fromEntries(
+      [...this.machines.values()].map((machine) => [
+        machine.name,
+        { ...machine.stats, running: running(machine) },
+      ]),
+    );
+  }
+
+  /** Resolves once no execution is running (an execution waiting for a task token is running). */
+  drain(): Promise<void> {
+    if (this.runningCount() === 0) return Promise.resolve();
+    return new Promise((resolve) => this.drainWaiters.push(resolve));
+  }
+
+  /** Aborts what is still running and stops the engine thread. */
+  async close(): Promise<void> {
+    this.closed = true;
+    for (const execution of this.executions.values()) {
+      if (execution.status === 'RUNNING') {
+        this.abort(execution, { cause: 'The local runtime shut down.' });
+      }
+    }
+    const engine = this.engine;
+    this.engine = undefined;
+    await engine?.terminate();
+  }
+
+  private describe(machine: RegisteredStateMachine): StateMachineDescription {
+    return {
+      name: machine.name,
+      stateMachineArn: machine.arn,
+      definition: machine.definitionText,
+      roleArn: machine.roleArn,
+      type: 'STANDARD',
+      creationDate: machine.creationDate,
+    };
+  }
+
+  private machine(arn: string): RegisteredStateMachine {
+    const machine = this.machines.get(requireStateMachineArn(arn));
+    if (machine === undefined) {
+      throw new SfnError('StateMachineDoesNotExist', `State Machine Does Not Exist: '${arn}'`);
+    }
+    return machine;
+  }
+
+  private execution(arn: string): Execution {
+    const execution = this.executions.get(requireExecutionArn(arn));
+    if (execution === undefined) {
+      throw new SfnError('ExecutionDoesNotExist', `Execution Does Not Exist: '${arn}'`);
+    }
+    return execution;
+  }
+
+  private waitingTask(taskToken: string): { execution: Execution; task: PendingTask } {
+    if (taskToken === '') throw new SfnError('InvalidToken', 'Invalid Token: the task token is empty.');
+    const waiting = this.tokens.get(taskToken);
+    if (waiting !== undefined) return waiting;
+    if (this.timedOutTokens.has(taskToken)) throw new SfnError('TaskTimedOut', 'Task Timed Out');
+    throw new SfnError('TaskDoesNotExist', 'Task Does Not Exist');
+  }
+
+  private runningCount(): number {
+    let running = 0;
+    for (const execution of this.executions.values()) if (execution.status === 'RUNNING') running += 1;
+    return running;
+  }
+
+  private send(message: ToEngine): void {
+    this.engineThread().postMessage(message);
+  }
+
+  private engineThread(): Worker {
+    if (this.engine !== undefined) return this.engine;
+    const worker = new Worker(new URL('./engine-worker.ts', import.meta.url), {
+      workerData: { clock: this.clock.parameters() } satisfies EngineWorkerData,
+      // Like the function workers: the engine thread's modules are TypeScript.
+      execArgv: ['--import', TSX_LOADER],
+    });
+    this.engineReady = new Promise((resolve, reject) => {
+      worker.on('message', (message: FromEngine) => {
+        if (message.type === 'ready') resolve();
+        else this.onEngineMessage(message);
+      });
+      worker.once('error', reject);
+      worker.once('exit', (code) =>
+        reject(new Error(`engine thread exited with ${code} before it was ready`)),
+      );
+    });
+    // A failed start is reported through onEngineStopped; ready() callers see it too.
+    this.engineReady.catch(() => undefined);
+    worker.on('error', (error) => this.onEngineStopped(worker, error));
+    worker.on('exit', (code) => this.onEngineStopped(worker, new Error(`engine thread exited with ${code}`)));
+    this.engine = worker;
+    return worker;
+  }
+
+  private onEngineStopped(worker: Worker, error: Error): void {
+    if (this.engine !== worker) return;
+    this.engine = undefined;
+    (this.options.onError ?? ((e: unknown) => console.error('local step functions:', e)))(error);
+    for (const execution of this.executions.values()) {
+      if (execution.status !== 'RUNNING') continue;
+      this.fail(execution, 'States.Runtime', `The local Step Functions engine stopped: ${error.message}`);
+    }
+  }
+
+  private onEngineMessage(message: Exclude<FromEngine, { type: 'ready' }>): void {
+    switch (message.type) {
+      case 'event':
+        this.onEngineEvent(message.executionArn, message.event);
+        return;
+      case 'task':
+        this.onTaskRequest(message);
+        return;
+      case 'finished': {
+        const execution = this.executions.get(message.executionArn);
+        // Normally the terminal event came first; this covers an engine that ended without one.
+        if (execution?.status === 'RUNNING') {
+          const { error, cause } = message.failure ?? { error: 'States.Runtime', cause: 'The engine ended.' };
+          this.fail(execution, error, cause);
+        }
+        return;
+      }
+      default:
+        assertUnreachable(message);
+    }
+  }
+
+  private onEngineEvent(executionArn: string, event: EngineEvent): void {
+    const execution = this.executions.get(executionArn);
+    // Events after a stop (the engine finishing its current state) are not part of the history.
+    if (execution === undefined || execution.status !== 'RUNNING') return;
+    if (event.type === 'StateEntered') execution.machine.stats.stateTransitions += 1;
+    if (event.type === 'StateFailed' && event.state?.type === 'Task' && event.Error === 'States.Timeout') {
+      this.onTaskTimedOut(execution, event.state.name, event.timestamp);
+    }
+    for (const entry of historyEntriesFor(event)) this.record(execution, entry);
+    switch (event.type) {
+      case 'ExecutionSucceeded':
+        this.finish(execution, 'SUCCEEDED', event.timestamp, { output: json(event.output) });
+        return;
+      case 'ExecutionFailed':
+        this.finish(execution, 'FAILED', event.timestamp, {
+          error: event.Error ?? '',
+          cause: causeText(event.Cause),
+        });
+        return;
+      case 'ExecutionTimeout':
+        this.finish(execution, 'TIMED_OUT', event.timestamp, { error: 'States.Timeout' });
+        return;
+    }
+  }
+
+  private onTaskRequest(request: TaskRequest): void {
+    const execution = this.executions.get(request.executionArn);
+    if (execution === undefined || execution.status !== 'RUNNING') {
+      this.reply({
+        type: 'task-result',
+        requestId: request.requestId,
+        ok: false,
+        error: 'States.Runtime',
+        cause: 'The execution is no longer running.',
+        fatal: true,
+      });
+      return;
+    }
+    const task: PendingTask = { request, settled: false };
+    execution.pendingTasks.set(request.requestId, task);
+    execution.machine.stats.taskInvocations += 1;
+    if (request.taskToken !== undefined) this.tokens.set(request.taskToken, { execution, task });
+    const now = this.clock.now();
+    const { integration } = request;
+    if (integration.kind === 'lambda-function') {
+      this.record(execution, {
+        type: 'LambdaFunctionScheduled',
+        timestamp: now,
+        details: {
+          key: 'lambdaFunctionScheduledEventDetails',
+          value: {
+            resource: integration.functionArn,
+            input: json(request.payload),
+            inputDetails: { truncated: false },
+          },
+        },
+      });
+      this.record(execution, { type: 'LambdaFunctionStarted', timestamp: now });
+    } else {
+      const resource = taskResource(request);
+      this.record(execution, {
+        type: 'TaskScheduled',
+        timestamp: now,
+        details: {
+          key: 'taskScheduledEventDetails',
+          value: {
+            ...resource,
+            region: regionOf(execution.stateMachineArn),
+            parameters: JSON.stringify({ FunctionName: request.functionName, Payload: request.payload }),
+          },
+        },
+      });
+      this.record(execution, {
+        type: 'TaskStarted',
+        timestamp: now,
+        details: { key: 'taskStartedEventDetails', value: resource },
+      });
+    }
+    Promise.resolve()
+      .then(() => this.options.invokeFunction(request.functionName, request.payload))
+      .then(
+        (result) => this.onInvoked(execution, task, result),
+        (error: unknown) => this.onInvocationFailed(execution, task, error),
+      );
+  }
+
+  private onInvoked(execution: Execution, task: PendingTask, result: unknown): void {
+    if (task.settled) return;
+    const { request } = task;
+    const now = this.clock.now();
+    if (request.integration.kind === 'lambda-function') {
+      this.record(execution, {
+        type: 'LambdaFunctionSucceeded',
+        timestamp: now,
+        details: {
+          key: 'lambdaFunctionSucceededEventDetails',
+          value: { output: json(result), outputDetails: { truncated: false } },
+        },
+      });
+      this.settle(execution, task, {
+        type: 'task-result',
+        requestId: request.requestId,
+        ok: true,
+        output: result ?? null,
+      });
+      return;
+    }
+    const response = lambdaInvokeResult(result);
+    const resource = taskResource(request);
+    if (request.taskToken !== undefined) {
+      // The task now waits for SendTaskSuccess/SendTaskFailure with its token.
+      this.record(execution, {
+        type: 'TaskSubmitted',
+        timestamp: now,
+        details: {
+          key: 'taskSubmittedEventDetails',
+          value: { ...resource, output: json(response), outputDetails: { truncated: false } },
+        },
+      });
+      return;
+    }
+    this.record(execution, {
+      type: 'TaskSucceeded',
+      timestamp: now,
+      details: {
+        key: 'taskSucceededEventDetails',
+        value: { ...resource, output: json(response), outputDetails: { truncated: false } },
+      },
+    });
+    this.settle(execution, task, {
+      type: 'task-result',
+      requestId: request.requestId,
+      ok: true,
+      output: response,
+    });
+  }
+
+  private onInvocationFailed(execution: Execution, task: PendingTask, thrown: unknown): void {
+    if (task.settled) return;
+    const { request } = task;
+    const { error, cause } = lambdaTaskFailure(thrown);
+    const now = this.clock.now();
+    if (request.integration.kind === 'lambda-function') {
+      this.record(execution, {
+        type: 'LambdaFunctionFailed',
+        timestamp: now,
+        details: { key: 'lambdaFunctionFailedEventDetails', value: { error, cause } },
+      });
+    } else {
+      this.record(execution, {
+        type: 'TaskFailed',
+        timestamp: now,
+        details: { key: 'taskFailedEventDetails', value: { ...taskResource(request), error, cause } },
+      });
+    }
+    this.settle(execution, task, {
+      type: 'task-result',
+      requestId: request.requestId,
+      ok: false,
+      error,
+      cause,
+    });
+  }
+
+  /** The engine timed a task out; the oldest unsettled call of that state is the one that timed out. */
+  private onTaskTimedOut(execution: Execution, stateName: string, timestamp: number): void {
+    const task = [...execution.pendingTasks.values()].find(
+      (pending) => pending.request.stateName === stateName,
+    );
+    if (task === undefined) return;
+    const { request } = task;
+    const details = { error: 'States.Timeout', cause: '' };
+    if (request.integration.kind === 'lambda-function') {
+      this.record(execution, {
+        type: 'LambdaFunctionTimedOut',
+        timestamp,
+        details: { key: 'lambdaFunctionTimedOutEventDetails', value: details },
+      });
+    } else {
+      this.record(execution, {
+        type: 'TaskTimedOut',
+        timestamp,
+        details: { key: 'taskTimedOutEventDetails', value: { ...taskResource(request), ...details } },
+      });
+    }
+    if (request.taskToken !== undefined) this.timedOutTokens.add(request.taskToken);
+    this.settle(execution, task, {
+      type: 'task-result',
+      requestId: request.requestId,
+      ok: false,
+      ...details,
+      fatal: true,
+    });
+  }
+
+  private settle(execution: Execution, task: PendingTask, reply: TaskReply): void {
+    task.settled = true;
+    execution.pendingTasks.delete(task.request.requestId);
+    if (task.request.taskToken !== undefined) this.tokens.delete(task.request.taskToken);
+    this.reply(reply);
+  }
+
+  private reply(reply: TaskReply): void {
+    this.engine?.postMessage(reply satisfies ToEngine);
+  }
+
+  private record(execution: Execution, entry: HistoryEntry): void {
+    execution.history.add(entry);
+  }
+
+  private abort(
+    execution: Execution,
+    reason: { error?: string | undefined; cause?: string | undefined },
+  ): void {
+    const stopDate = this.clock.now();
+    this.record(execution, {
+      type: 'ExecutionAborted',
+      timestamp: stopDate,
+      details: {
+        key: 'executionAbortedEventDetails',
+        value: {
+          ...(reason.error !== undefined && { error: reason.error }),
+          ...(reason.cause !== undefined && { cause: reason.cause }),
+        },
+      },
+    });
+    this.finish(execution, 'ABORTED', stopDate, {
+      ...(reason.error !== undefined && { error: reason.error }),
+      ...(reason.cause !== undefined && { cause: reason.cause }),
+    });
+    this.engine?.postMessage({ type: 'stop', executionArn: execution.executionArn } satisfies ToEngine);
+  }
+
+  private fail(execution: Execution, error: string, cause: string): void {
+    const stopDate = this.clock.now();
+    this.record(execution, {
+      type: 'ExecutionFailed',
+      timestamp: stopDate,
+      details: { key: 'executionFailedEventDetails', value: { error, cause } },
+    });
+    this.finish(execution, 'FAILED', stopDate, { error, cause });
+  }
+
+  private finish(
+    execution: Execution,
+    status: Exclude<ExecutionStatus, 'RUNNING'>,
+    stopDate: number,
+    result: Pick<ExecutionDescription, 'output' | 'error' | 'cause'>,
+  ): void {
+    Object.assign(execution, { status, stopDate }, result);
+    const { stats } = execution.machine;
+    switch (status) {
+      case 'SUCCEEDED':
+        stats.succeeded += 1;
+        break;
+      case 'FAILED':
+        stats.failed += 1;
+        break;
+      case 'TIMED_OUT':
+        stats.timedOut += 1;
+        break;
+      case 'ABORTED':
+        stats.aborted += 1;
+        break;
+      default:
+        assertUnreachable(status);
+    }
+    // Branches still waiting (a Parallel branch when another failed) must not keep promises open.
+    for (const task of [...execution.pendingTasks.values()]) {
+      this.settle(execution, task, {
+        type: 'task-result',
+        requestId: task.request.requestId,
+        ok: false,
+        error: 'States.Runtime',
+        cause: 'The execution has ended.',
+        fatal: true,
+      });
+    }
+    if (this.runningCount() === 0) for (const resolve of this.drainWaiters.splice(0)) resolve();
+  }
+}
+
+function parseExecutionInput(text: string): unknown {
+  if (Buffer.byteLength(text) > MAX_INPUT_BYTES) {
+    throw new SfnError('InvalidExecutionInput', 'Invalid Execution Input: larger than 256 KB.');
+  }
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new SfnError('InvalidExecutionInput', 'Invalid Execution Input: the input is not valid JSON.');
+  }
+}
+
+function publicView(execution: Execution): ExecutionDescription {
+  const { executionArn, stateMachineArn, name, status, startDate, stopDate, input, output, error, cause } =
+    execution;
+  return {
+    executionArn,
+    stateMachineArn,
+    name,
+    status,
+    startDate,
+    input,
+    ...(stopDate !== undefined && { stopDate }),
+    ...(output !== undefined && { output }),
+    ...(error !== undefined && { error }),
+    ...(cause !== undefined && { cause }),
+  };
+}
+
+function taskResource(request: TaskRequest): { resourceType: string; resource: string } {
+  return {
+    resourceType: 'lambda',
+    resource: request.taskToken === undefined ? 'invoke' : 'invoke.waitForTaskToken',
+  };
+}
+
+function callbackEntry(
+  type: 'TaskSucceeded' | 'TaskFailed',
+  timestamp: number,
+  key: 'taskSucceededEventDetails' | 'taskFailedEventDetails',
+  value: Record<string, unknown>,
+): HistoryEntry {
+  return {
+    type,
+    timestamp,
+    details: { key, value: { resourceType: 'lambda', resource: 'invoke.waitForTaskToken', ...value } },
+  };
+}
