@@ -14,7 +14,10 @@ import { runStoreCreate } from './commands/store-create.ts';
 const USAGE = `Usage: journeys <command> [options]
 
 Commands:
-  start [--persist] [--port 3000]     Run the local stack (DynamoDB, EventBridge, SQS, HTTP API, functions)
+  start [--persist] [--port 3000] [--speed 3600] [--no-demo]
+                                      Run the local stack (DynamoDB, EventBridge, SQS, Step Functions, SES,
+                                      HTTP API, functions); the clock runs --speed times faster; simulated
+                                      shoppers show the journeys unless --no-demo
   send <signup|view|cart|checkout|order> [--email a@b.c] [--customer-id c-1]
                                       Post a sample event to the local API as the demo store
   profile <email | customer id>       Print a customer's profile from the local DynamoDB
@@ -32,6 +35,8 @@ const { positionals, values } = parseArgs({
   strict: true,
   options: {
     persist: { type: 'boolean', default: false },
+    speed: { type: 'string' },
+    'no-demo': { type: 'boolean', default: false },
     port: { type: 'string' },
     email: { type: 'string' },
     'customer-id': { type: 'string' },
@@ -59,7 +64,12 @@ try {
   if (values.help || command === undefined) {
     process.stdout.write(USAGE);
   } else if (command === 'start') {
-    await runStart({ persist: values.persist, ...(values.port && { port: Number(values.port) }) });
+    await runStart({
+      persist: values.persist,
+      demo: !values['no-demo'],
+      ...(values.port && { port: Number(values.port) }),
+      ...(values.speed && { speed: Number(values.speed) }),
+    });
   } else if (command === 'send') {
     await runSend(rest[0], { email: values.email, customerId: values['customer-id'] });
   } else if (command === 'profile') {

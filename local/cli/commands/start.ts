@@ -1,20 +1,46 @@
 import { join } from 'node:path';
 import { deadLetterQueuesOf } from '../../dead-letter-queues.ts';
+import { runDemoShoppers } from '../../demo/demo-shoppers.ts';
 import { seedDemoStore } from '../../demo-store.ts';
 import { type LocalRuntime, startRuntime } from '../../runtime.ts';
 import { LOCAL_DATA_DIR, removeRuntimeFile, writeRuntimeFile } from '../../runtime-file.ts';
 
 /** Well-known local ports, so SDK clients and docs can name them. */
-export const DEFAULT_PORTS = { http: 3000, dynamodb: 8000, eventbridge: 4010, sqs: 9324 } as const;
+export const DEFAULT_PORTS = {
+  http: 3000,
+  dynamodb: 8000,
+  eventbridge: 4010,
+  sqs: 9324,
+  stepfunctions: 8083,
+  ses: 8005,
+} as const;
+/** An hour of journeys a second: a day of waits passes while you watch the inbox. */
+export const DEFAULT_SPEED = 3600;
 
-export async function runStart(options: { persist: boolean; port?: number }): Promise<void> {
+export interface StartOptions {
+  persist: boolean;
+  port?: number;
+  speed?: number;
+  demo: boolean;
+}
+
+export async function runStart(options: StartOptions): Promise<void> {
   const startedAt = Date.now();
   const runtime = await startRuntime({
     ports: { ...DEFAULT_PORTS, ...(options.port !== undefined && { http: options.port }) },
+    speed: options.speed ?? DEFAULT_SPEED,
     ...(options.persist && { dataDir: join(LOCAL_DATA_DIR, 'data') }),
   });
   try {
-    await announce(runtime, startedAt, options.persist);
+    const demo = await announce(runtime, startedAt, options.persist);
+    if (options.demo) {
+      await runDemoShoppers({
+        httpUrl: runtime.urls.http,
+        apiKey: demo.apiKey,
+        now: () => runtime.clock.now(),
+        log: (line) => process.stdout.write(`${line}\n`),
+      });
+    }
   } catch (error) {
     await runtime.close();
     throw error;
@@ -29,7 +55,7 @@ export async function runStart(options: { persist: boolean; port?: number }): Pr
   process.stdout.write('Stopped.\n');
 }
 
-async function announce(runtime: LocalRuntime, startedAt: number, persist: boolean): Promise<void> {
+async function announce(runtime: LocalRuntime, startedAt: number, persist: boolean) {
   const demo = await seedDemoStore(runtime.urls.dynamodb, runtime.names.storesTable);
   writeRuntimeFile({
     urls: runtime.urls,
@@ -51,6 +77,10 @@ storefront-journeys is running locally (started in ${((Date.now() - startedAt) /
   DynamoDB      ${runtime.urls.dynamodb}   tables ${runtime.names.profilesTable}, ${runtime.names.storesTable}
   EventBridge   ${runtime.urls.eventbridge}   bus ${runtime.names.bus}
   SQS           ${runtime.urls.sqs}
+  Step Functions ${runtime.urls.stepfunctions}   ${Object.keys(runtime.names.stateMachines).length} journeys
+  SES v2        ${runtime.urls.ses}
+  Inbox         ${runtime.urls.inbox}   ← the mails journeys send
+  Clock         ${runtime.clock.speed}× real time${runtime.clock.speed === 3600 ? ' (an hour a second)' : ''}
 
 Demo store "demo" (keys are new on every start):
   API key (Bearer)        ${demo.apiKey}
@@ -64,4 +94,5 @@ Try it from another terminal:
 
 Ctrl-C stops everything.
 `);
+  return demo;
 }

@@ -216,3 +216,34 @@ describe('Function: runJourneyStep', () => {
     expect(planned).toMatchObject({ outcome: 'continue', waitSeconds: (30 - lead) * 24 * 60 * 60 });
   });
 });
+
+describe('Function: runJourneyStep after an unsubscribe', () => {
+  it('ends a marketing journey but still confirms orders', async () => {
+    // Prepare
+    const revoked = canonical({
+      id: 'unsub',
+      type: 'customer.updated',
+      occurredAt: '2026-03-01T09:10:00Z',
+      identity,
+      data: { consent: [{ channel: 'email', status: 'revoked', source: 'unsubscribe-link', recordedAt: '2026-03-01T09:10:00Z' }] },
+    });
+    const trigger = cartUpdate('cart-ev-1', '2026-03-01T09:00:00Z');
+    const order = canonical({
+      id: 'ord-u',
+      type: 'order.placed',
+      occurredAt: '2026-03-01T09:20:00Z',
+      identity,
+      data: { orderId: 'o-u', cartId: 'other-cart', lines: [{ productId: 'tea', name: 'Sencha', quantity: 1 }], total: usd('12.50') },
+    });
+    const { step, mailer } = await world([consent, trigger, revoked, order], '2026-03-01T10:00:00Z');
+
+    // Act
+    const reminder = await step('cart-abandonment', 'reminder-1', trigger);
+    const confirmation = await step('post-purchase', 'order-confirmation', order);
+
+    // Assess
+    expect(reminder).toMatchObject({ outcome: 'exited', reason: 'unsubscribed' });
+    expect(confirmation.outcome).toBe('sent');
+    expect(mailer.sent.map((mail) => mail.subject)).toHaveLength(1);
+  });
+});
