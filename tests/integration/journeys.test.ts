@@ -1,0 +1,171 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { documentClientFor } from '#local/demo-store.ts';
+import { DynamoDbMessagingStore } from '#messaging/adapters/dynamodb-messaging-store.ts';
+import { type LocalStack, startLocalStack } from '#tests/helpers/local-stack.ts';
+
+let stack: LocalStack;
+const SPEED = 3600;
+
+beforeAll(async () => {
+  stack = await startLocalStack({ speed: SPEED });
+});
+afterAll(async () => {
+  await stack?.close();
+});
+
+/** A time zone where it is now mid-morning to mid-afternoon, so quiet hours don't hold the mail back. */
+function daytimeZone(now: Date): string {
+  const zones = [
+    'Pacific/Kiritimati',
+    'Asia/Tokyo',
+    'Asia/Kolkata',
+    'Europe/Berlin',
+    'UTC',
+    'America/New_York',
+    'America/Los_Angeles',
+    'Pacific/Honolulu',
+  ];
+  const hourIn = (zone: string) =>
+    Number(
+      new Intl.DateTimeFormat('en-GB', { hour: '2-digit', hourCycle: 'h23', timeZone: zone }).format(now),
+    );
+  return zones.find((zone) => hourIn(zone) >= 9 && hourIn(zone) <= 15) ?? 'UTC';
+}
+
+async function eventually<T>(
+  read: () => Promise<T | undefined>,
+  what: string,
+  timeoutMs = 45_000,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await read();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}
+
+function shopper(id: string) {
+  const now = new Date(stack.runtime.clock.now());
+  const at = now.toISOString();
+  const identity = { customerId: id, email: `${id}@example.com` };
+  const consent = {
+    id: `${id}-consent`,
+    type: 'customer.updated',
+    occurredAt: at,
+    identity,
+    data: {
+      attributes: { firstName: 'Kim', timeZone: daytimeZone(now) },
+      consent: [{ channel: 'email', status: 'granted', source: 'test', recordedAt: at }],
+    },
+  };
+  const line = {
+    productId: 'tea',
+    name: 'Sencha green tea',
+    quantity: 1,
+    price: { amount: '12.50', currency: 'USD' },
+  };
+  const cart = {
+    id: `${id}-cart`,
+    type: 'cart.updated',
+    occurredAt: at,
+    identity,
+    data: { cartId: `${id}-cart`, lines: [line], total: { amount: '12.50', currency: 'USD' } },
+  };
+  const order = {
+    id: `${id}-order`,
+    type: 'order.placed',
+    occurredAt: at,
+    identity,
+    data: {
+      orderId: `${id}-o`,
+      cartId: `${id}-cart`,
+      lines: [line],
+      total: { amount: '12.50', currency: 'USD' },
+    },
+  };
+  return { identity, consent, cart, order };
+}
+
+const post = (events: unknown[]) =>
+  stack.post('/v1/events', { events }, { authorization: `Bearer ${stack.demo.apiKey}` });
+const mailsTo = async (email: string) =>
+  (await stack.runtime.ses.messages()).filter((mail) => mail.to.includes(email));
+
+describe('Journey: cart abandonment through the local runtime', () => {
+  it('puts a reminder in the local inbox whose one-click unsubscribe works', async () => {
+    // Prepare
+    const kim = shopper('kim');
+    expect((await post([kim.consent])).status).toBe(202);
+    await stack.runtime.settle();
+
+    // Act: the cart is left alone; an hour passes in one second
+    await post([kim.cart]);
+    const [reminder] = await eventually(async () => {
+      const mails = await mailsTo(kim.identity.email);
+      return mails.length > 0 ? mails : undefined;
+    }, 'the cart reminder');
+    const header = (name: string) =>
+      reminder?.headers.find((h) => h.name.toLowerCase() === name.toLowerCase())?.value ?? '';
+    const link = /<(http[^>]+)>/.exec(header('List-Unsubscribe'))?.[1] ?? '';
+    const page = await fetch(link);
+    const pageText = await page.text();
+    const messaging = new DynamoDbMessagingStore(
+      documentClientFor(stack.runtime.urls.dynamodb),
+      stack.runtime.names.messagesTable,
+    );
+    const suppressedAfterGet = await messaging.findSuppression('demo', kim.identity.email);
+    const oneClick = await fetch(link, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: 'List-Unsubscribe=One-Click',
+    });
+
+    // Assess
+    expect(reminder?.subject).toMatch(/cart/i);
+    expect(reminder?.html).toContain('Sencha green tea');
+    expect(reminder?.text).toContain(link);
+    expect(header('List-Unsubscribe-Post')).toBe('List-Unsubscribe=One-Click');
+    expect(page.status).toBe(200);
+    expect(pageText).toContain('<form method="post"');
+    expect(suppressedAfterGet).toBeUndefined();
+    expect(oneClick.status).toBe(200);
+    expect(await messaging.findSuppression('demo', kim.identity.email)).toMatchObject({
+      reason: 'unsubscribed',
+    });
+    const profile = await stack.profile('customer:kim');
+    expect(profile?.consent.email).toMatchObject({
+      status: 'revoked',
+      source: 'unsubscribe-link:cart-abandonment',
+    });
+  });
+
+  it('sends no reminder when the customer orders during the wait', async () => {
+    // Prepare
+    const lee = shopper('lee');
+    await post([lee.consent]);
+    await stack.runtime.settle();
+
+    // Act
+    await post([lee.cart]);
+    await post([lee.order]);
+    const cartRun = await eventually(async () => {
+      const arn = stack.runtime.names.stateMachines.CartAbandonment as string;
+      for (const execution of await stack.runtime.stepFunctions.listExecutions({ stateMachineArn: arn })) {
+        const description = await stack.runtime.stepFunctions.describeExecution(execution.executionArn);
+        if (description.input.includes('lee-cart') && description.status !== 'RUNNING') return description;
+      }
+      return undefined;
+    }, 'the cart run to end');
+
+    const subjects = await eventually(async () => {
+      const mails = (await mailsTo(lee.identity.email)).map((mail) => mail.subject);
+      return mails.some((subject) => /confirmed/i.test(subject)) ? mails : undefined;
+    }, 'the order confirmation');
+
+    // Assess
+    expect(cartRun.status).toBe('SUCCEEDED');
+    expect(subjects.some((subject) => /cart/i.test(subject))).toBe(false);
+  });
+});
