@@ -169,3 +169,33 @@ describe('Journey: cart abandonment through the local runtime', () => {
     expect(subjects.some((subject) => /cart/i.test(subject))).toBe(false);
   });
 });
+
+describe('Journey: win-back from the daily scan', () => {
+  it('mails a customer whose last order was 90 days ago when the scheduled scan runs', async () => {
+    // Prepare
+    const max = shopper('max');
+    const now = stack.runtime.clock.now();
+    const longAgo = new Date(now - 90 * 24 * 60 * 60 * 1000).toISOString();
+    await post([
+      max.consent,
+      { ...max.order, occurredAt: longAgo, data: { ...max.order.data, cartId: undefined } },
+    ]);
+    await stack.runtime.settle();
+    const scan = [...stack.runtime.functions.values()].find((fn) =>
+      fn.definition.entry.endsWith('win-back-scan.ts'),
+    );
+
+    // Act: what EventBridge Scheduler does every morning
+    const result = (await scan?.invoke({ day: new Date(now).toISOString().slice(0, 10) })) as {
+      started: number;
+    };
+    const mail = await eventually(async () => {
+      const mails = await mailsTo(max.identity.email);
+      return mails.find((candidate) => /miss/i.test(candidate.subject));
+    }, 'the win-back mail');
+
+    // Assess
+    expect(result.started).toBe(1);
+    expect(mail.html).toContain('Kim');
+  });
+});
