@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { DeadLetterQueue } from './dead-letter-queues.ts';
-import { PROJECT_ROOT } from './runtime.ts';
+import { type LocalRuntime, PROJECT_ROOT } from './runtime.ts';
 
 /**
  * A running `npm start` leaves its endpoints and the demo store's keys here (git-ignored, local
@@ -11,8 +11,8 @@ export const LOCAL_DATA_DIR = join(PROJECT_ROOT, '.local-data');
 const RUNTIME_FILE = join(LOCAL_DATA_DIR, 'runtime.json');
 
 export interface RuntimeFile {
-  urls: { http: string; dynamodb: string; eventbridge: string; sqs: string };
-  names: { profilesTable: string; storesTable: string; bus: string; queues: string[] };
+  urls: LocalRuntime['urls'];
+  names: LocalRuntime['names'];
   deadLetterQueues: DeadLetterQueue[];
   demo: { storeId: string; apiKey: string; segmentWriteKey: string; shopifyWebhookSecret: string };
 }

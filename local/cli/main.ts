@@ -4,6 +4,7 @@
  * or, with --region, to a deployed stack.
  */
 import { parseArgs } from 'node:util';
+import { runDecisions } from './commands/decisions.ts';
 import { runPreview } from './commands/preview.ts';
 import { runProfile } from './commands/profile.ts';
 import { runRedrive } from './commands/redrive.ts';
@@ -21,6 +22,7 @@ Commands:
   send <signup|view|cart|checkout|order> [--email a@b.c] [--customer-id c-1]
                                       Post a sample event to the local API as the demo store
   profile <email | customer id>       Print a customer's profile from the local DynamoDB
+  decisions <email | customer id>     Every send decision for a customer: sent, deferred until…, skipped because…
   preview [template-id] [--out DIR]   Render email templates with sample data to HTML and text files
   store create --id ID --name NAME [--currency USD] [--time-zone Europe/Berlin] [--shopify-secret-env VAR]
                [--sender-name NAME --sender-email ADDRESS --postal-address TEXT --url URL --locale en-US]
@@ -74,6 +76,8 @@ try {
     await runSend(rest[0], { email: values.email, customerId: values['customer-id'] });
   } else if (command === 'profile') {
     await runProfile(rest[0], values['store-id'] ?? 'demo');
+  } else if (command === 'decisions') {
+    await runDecisions(rest[0], values['store-id'] ?? 'demo');
   } else if (command === 'preview') {
     await runPreview(rest[0], { ...(values.out && { out: values.out }) });
   } else if (command === 'store' && rest[0] === 'create') {
