@@ -1,9 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { type App, Validations } from 'aws-cdk-lib';
+import { type App, type CfnElement, Stack, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import type { IConstruct } from 'constructs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ServiceFunction } from '#infra/constructs/service-function.ts';
 import { buildTestApp, type TestApp } from './test-app.ts';
 
 /**
@@ -47,27 +48,105 @@ describe('cdk-nag: AwsSolutions', () => {
     expect(report.pluginReports).toEqual([]);
   });
 
-  it('gives every acknowledged finding a specific written reason', () => {
+  it('acknowledges exactly the expected findings, each with a specific written reason', () => {
+    // Prepare
+    const expected: Record<string, RegExp> = {
+      'AwsSolutions-IAM5[Resource::*]': /X-Ray/,
+      [anyVersionFinding(built.stateless.journeys.stepFunction)]: /journey-step function/,
+      [anyVersionFinding(built.stateless.journeys.winBackScanFunction)]: /win-back scan function/,
+      'AwsSolutions-L1': /Node\.js 22/,
+      'AwsSolutions-APIG4': /handler/,
+      'AwsSolutions-SQS3': /itself a dead-letter queue/,
+    };
+
     // Act
-    const acknowledgments = allConstructs(app).flatMap((c) =>
-      c.node.metadata
-        .filter((m) => m.type === Validations.ACKNOWLEDGED_RULES_METADATA_KEY)
-        .flatMap((m) => Object.entries(m.data as Record<string, string>)),
-    );
-    const ids = new Set(acknowledgments.map(([id]) => id.replace(/^annotation::/i, '')));
+    const acknowledgments = acknowledgmentsIn(app);
 
     // Assess
-    expect(ids).toEqual(
-      new Set([
-        'AwsSolutions-IAM5[Resource::*]',
-        'AwsSolutions-L1',
-        'AwsSolutions-APIG4',
-        'AwsSolutions-SQS3',
-      ]),
+    expect(new Set(acknowledgments.map((a) => a.id))).toEqual(new Set(Object.keys(expected)));
+    for (const { id, path, reason } of acknowledgments) {
+      expect(reason.length, `${id} on ${path}`).toBeGreaterThan(80);
+      expect(reason, `${id} on ${path}`).toMatch(expected[id]!);
+    }
+  });
+
+  it('acknowledges each finding on the constructs it applies to, and nowhere else', () => {
+    // Prepare
+    const { stateful, stateless } = built;
+    const functions = allConstructs(app).filter((c): c is ServiceFunction => c instanceof ServiceFunction);
+    const stateMachinePolicies = Object.values(stateless.journeys.stateMachines).map(
+      (machine) => `${machine.role.node.path}/DefaultPolicy`,
     );
-    for (const [, reason] of acknowledgments) expect(reason.length).toBeGreaterThan(80);
+    const pathsOf = (id: string) =>
+      acknowledgmentsIn(app)
+        .filter((a) => a.id === id)
+        .map((a) => a.path)
+        .sort();
+
+    // Act
+    const acknowledged = {
+      anyResource: pathsOf('AwsSolutions-IAM5[Resource::*]'),
+      stepVersions: pathsOf(anyVersionFinding(stateless.journeys.stepFunction)),
+      scanVersions: pathsOf(anyVersionFinding(stateless.journeys.winBackScanFunction)),
+      runtime: pathsOf('AwsSolutions-L1'),
+      noAuthorizer: pathsOf('AwsSolutions-APIG4'),
+      deadLetterQueues: pathsOf('AwsSolutions-SQS3'),
+    };
+
+    // Assess
+    expect(functions).toHaveLength(7);
+    expect(acknowledged).toEqual({
+      anyResource: [
+        ...functions.map((fn) => `${fn.role.node.path}/DefaultPolicy`),
+        ...stateMachinePolicies,
+      ].sort(),
+      stepVersions: [...stateMachinePolicies].sort(),
+      scanVersions: [`${stateless.node.path}/Journeys/WinBackScheduleRole/DefaultPolicy`],
+      runtime: functions.map((fn) => fn.function.node.path).sort(),
+      noAuthorizer: expect.any(Array),
+      deadLetterQueues: [stateful.profileEventsRuleDlq.node.path, stateful.journeyStartsDlq.node.path].sort(),
+    });
+    expect(acknowledged.noAuthorizer).toHaveLength(8);
+    for (const path of acknowledged.noAuthorizer) expect(path).toMatch(/\/IngestApi\/HttpApi\/(POST|GET)--/);
+  });
+
+  it('explains the X-Ray and log delivery wildcards on the state machine policies', () => {
+    // Prepare
+    const stateMachinePolicies = new Set(
+      Object.values(built.stateless.journeys.stateMachines).map((m) => `${m.role.node.path}/DefaultPolicy`),
+    );
+
+    // Act
+    const reasons = acknowledgmentsIn(app)
+      .filter((a) => a.id === 'AwsSolutions-IAM5[Resource::*]' && stateMachinePolicies.has(a.path))
+      .map((a) => a.reason);
+
+    // Assess
+    expect(reasons).toHaveLength(stateMachinePolicies.size);
+    for (const reason of reasons) expect(reason).toMatch(/log delivery.*X-Ray/s);
   });
 });
+
+interface Acknowledgment {
+  readonly id: string;
+  readonly path: string;
+  readonly reason: string;
+}
+
+function acknowledgmentsIn(root: IConstruct): Acknowledgment[] {
+  return allConstructs(root).flatMap((c) =>
+    c.node.metadata
+      .filter((m) => m.type === Validations.ACKNOWLEDGED_RULES_METADATA_KEY)
+      .flatMap((m) => Object.entries(m.data as Record<string, string>))
+      .map(([id, reason]) => ({ id: id.replace(/^annotation::/i, ''), path: c.node.path, reason })),
+  );
+}
+
+/** The IAM5 finding for `lambda:InvokeFunction` on `<function ARN>:*` (any version or alias of one function). */
+function anyVersionFinding(fn: ServiceFunction): string {
+  const logicalId = Stack.of(fn).getLogicalId(fn.function.node.defaultChild as CfnElement);
+  return `AwsSolutions-IAM5[Resource::<${logicalId}.Arn>:*]`;
+}
 
 function allConstructs(root: IConstruct): IConstruct[] {
   return root.node.findAll();

@@ -1,6 +1,7 @@
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PROFILE_FUNCTION_TIMEOUT } from '#infra/app-factory.ts';
+import { DORMANT_ON_INDEX, PROFILE_EVENTS_MAX_RECEIVE_COUNT } from '#infra/stacks/stateful-stack.ts';
 import {
   type CfnTemplate,
   logicalIdNamed,
@@ -55,6 +56,47 @@ describe('Stack: Stateful', () => {
     expect(stores.DeletionPolicy).toBe('Retain');
   });
 
+  it('indexes profiles by the day they fall dormant (DormantOn: dormantOn + pk, keys only)', () => {
+    // Act
+    const profiles = json.Resources[logicalIdNamed(json, 'AWS::DynamoDB::Table', 'ProfilesTable')]!;
+
+    // Assess
+    expect(profiles.Properties!.GlobalSecondaryIndexes).toEqual([
+      {
+        IndexName: DORMANT_ON_INDEX,
+        KeySchema: [
+          { AttributeName: 'dormantOn', KeyType: 'HASH' },
+          { AttributeName: 'pk', KeyType: 'RANGE' },
+        ],
+        Projection: { ProjectionType: 'KEYS_ONLY' },
+      },
+    ]);
+    expect(profiles.Properties!.AttributeDefinitions).toEqual(
+      expect.arrayContaining([{ AttributeName: 'dormantOn', AttributeType: 'S' }]),
+    );
+    expect(DORMANT_ON_INDEX).toBe('DormantOn');
+  });
+
+  it('keys the messages table by pk and sk, on demand, with PITR, TTL on expiresAt, retained', () => {
+    // Act
+    const messages = json.Resources[logicalIdNamed(json, 'AWS::DynamoDB::Table', 'MessagesTable')]!;
+
+    // Assess
+    expect(messages.Properties).toMatchObject({
+      KeySchema: [
+        { AttributeName: 'pk', KeyType: 'HASH' },
+        { AttributeName: 'sk', KeyType: 'RANGE' },
+      ],
+      BillingMode: 'PAY_PER_REQUEST',
+      PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+      TimeToLiveSpecification: { AttributeName: 'expiresAt', Enabled: true },
+      SSESpecification: { SSEEnabled: true },
+    });
+    expect(messages.Properties!.GlobalSecondaryIndexes).toBeUndefined();
+    expect(messages.DeletionPolicy).toBe('Retain');
+    expect(messages.UpdateReplacePolicy).toBe('Retain');
+  });
+
   it('hard-codes no physical names for tables and queues', () => {
     // Act
     const named = [
@@ -100,19 +142,48 @@ describe('Stack: Stateful', () => {
     expect(build).toThrow(/archiveRetentionDays must be a positive whole number/);
   });
 
-  it('redrives the profile-events queue to its dead-letter queue after 5 receives', () => {
+  it('holds the profile-events queue and three dead-letter queues, only the first with a redrive policy', () => {
+    // Prepare
+    const queueIds = [
+      logicalIdNamed(json, 'AWS::SQS::Queue', 'ProfileEventsQueue'),
+      logicalIdNamed(json, 'AWS::SQS::Queue', 'ProfileEventsDlq'),
+      logicalIdNamed(json, 'AWS::SQS::Queue', 'ProfileEventsRuleDlq'),
+      logicalIdNamed(json, 'AWS::SQS::Queue', 'JourneyStartsDlq'),
+    ];
+
     // Act
     const queues = resourcesOfType(json, 'AWS::SQS::Queue');
-    const [, main] = queues.find(([, r]) => r.Properties?.RedrivePolicy !== undefined)!;
-    const policy = main.Properties!.RedrivePolicy as {
-      deadLetterTargetArn: { 'Fn::GetAtt': [string, string] };
-    };
+    const redriving = queues.filter(([, r]) => r.Properties?.RedrivePolicy !== undefined).map(([id]) => id);
 
     // Assess
-    expect(queues).toHaveLength(3);
-    expect(main.Properties!.RedrivePolicy).toMatchObject({ maxReceiveCount: 5 });
-    expect(json.Resources[policy.deadLetterTargetArn['Fn::GetAtt'][0]]?.Type).toBe('AWS::SQS::Queue');
+    expect(queues.map(([id]) => id).sort()).toEqual([...queueIds].sort());
+    expect(redriving).toEqual([queueIds[0]]);
   });
+
+  it('redrives the profile-events queue to the profile-events dead-letter queue after 5 receives', () => {
+    // Act
+    const main = json.Resources[logicalIdNamed(json, 'AWS::SQS::Queue', 'ProfileEventsQueue')]!;
+
+    // Assess
+    expect(main.Properties!.RedrivePolicy).toEqual({
+      deadLetterTargetArn: {
+        'Fn::GetAtt': [logicalIdNamed(json, 'AWS::SQS::Queue', 'ProfileEventsDlq'), 'Arn'],
+      },
+      maxReceiveCount: PROFILE_EVENTS_MAX_RECEIVE_COUNT,
+    });
+    expect(PROFILE_EVENTS_MAX_RECEIVE_COUNT).toBe(5);
+  });
+
+  it.each(['ProfileEventsDlq', 'ProfileEventsRuleDlq', 'JourneyStartsDlq'])(
+    'keeps messages in %s for 14 days, the SQS maximum',
+    (constructId) => {
+      // Act
+      const queue = json.Resources[logicalIdNamed(json, 'AWS::SQS::Queue', constructId)]!;
+
+      // Assess
+      expect(queue.Properties!.MessageRetentionPeriod).toBe(14 * 24 * 60 * 60);
+    },
+  );
 
   it('gives the profile-events queue a visibility timeout of at least six times the consumer timeout', () => {
     // Act
@@ -146,20 +217,29 @@ describe('Stack: Stateful', () => {
     }
   });
 
-  it('lets only rules on the bus, in this account, send to the profile-events queue and the rule dead-letter queue', () => {
-    // Act
+  it('lets only rules on the bus, in this account, send to the profile-events queue and the rule and journey-start dead-letter queues', () => {
+    // Prepare
     const busId = logicalIdOfType(json, 'AWS::Events::EventBus');
+    const expected = ['ProfileEventsQueue', 'ProfileEventsRuleDlq', 'JourneyStartsDlq'].map((id) =>
+      logicalIdNamed(json, 'AWS::SQS::Queue', id),
+    );
+
+    // Act
     const allowing = resourcesOfType(json, 'AWS::SQS::QueuePolicy').filter(([, r]) =>
       JSON.stringify(r.Properties).includes('events.amazonaws.com'),
     );
+    const queues = allowing.flatMap(([, r]) => (r.Properties!.Queues as { Ref: string }[]).map((q) => q.Ref));
 
     // Assess
-    expect(allowing).toHaveLength(2);
+    expect(queues.sort()).toEqual([...expected].sort());
     for (const [, policy] of allowing) {
+      const queueId = (policy.Properties!.Queues as { Ref: string }[])[0]!.Ref;
       const statement = (
         policy.Properties!.PolicyDocument as { Statement: Record<string, unknown>[] }
       ).Statement.find((s) => s.Effect === 'Allow')!;
+      expect(statement.Principal).toEqual({ Service: 'events.amazonaws.com' });
       expect(statement.Action).toBe('sqs:SendMessage');
+      expect(statement.Resource).toEqual({ 'Fn::GetAtt': [queueId, 'Arn'] });
       expect(JSON.stringify(statement.Condition)).toContain(`{"Ref":"${busId}"},"/*"`);
       expect(statement.Condition).toMatchObject({
         StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } },
@@ -176,6 +256,7 @@ describe('Stack: Stateful', () => {
       [
         'EventArchiveName',
         'EventBusName',
+        'JourneyStartsDlqUrl',
         'MessagesTableName',
         'ProfileEventsDlqUrl',
         'ProfileEventsQueueUrl',

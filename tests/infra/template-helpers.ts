@@ -10,6 +10,7 @@ export interface CfnResource {
   readonly Properties?: Json;
   readonly Metadata?: Json;
   readonly DeletionPolicy?: string;
+  readonly UpdateReplacePolicy?: string;
 }
 export interface CfnTemplate {
   readonly Resources: Record<string, CfnResource>;
@@ -45,6 +46,11 @@ export function logicalIdNamed(template: CfnTemplate, type: string, constructId:
   );
   if (found.length !== 1) throw new Error(`Expected one ${type} named ${constructId}, found ${found.length}`);
   return found[0]![0];
+}
+
+/** `cart-abandonment` → `CartAbandonment`: how a journey id becomes part of its construct ids. */
+export function pascalCase(id: string): string {
+  return id.replace(/(^|-)(\w)/g, (_, __, letter: string) => letter.toUpperCase());
 }
 
 /** Logical id of the Lambda function whose metadata names this entry file. */
@@ -91,15 +97,87 @@ export function referencedLogicalId(producer: CfnTemplate, value: unknown): stri
 
 /** Every IAM statement attached to the role of the given function. */
 export function statementsOfFunction(template: CfnTemplate, functionId: string): Json[] {
-  const role = (template.Resources[functionId]!.Properties!.Role as { 'Fn::GetAtt': [string, string] })[
-    'Fn::GetAtt'
-  ][0];
+  return statementsOfRole(template, roleIdOf(template.Resources[functionId]!.Properties!.Role));
+}
+
+/** Logical id of the role a `RoleArn` / `Role` value (`Fn::GetAtt: [role, 'Arn']`) names. */
+export function roleIdOf(roleArn: unknown): string {
+  const role = (roleArn as { 'Fn::GetAtt'?: [string, string] } | undefined)?.['Fn::GetAtt']?.[0];
+  if (role === undefined) throw new Error(`Not a role reference: ${JSON.stringify(roleArn)}`);
+  return role;
+}
+
+/** Every IAM statement of the inline policies attached to the role with this logical id. */
+export function statementsOfRole(template: CfnTemplate, roleId: string): Json[] {
   return resourcesOfType(template, 'AWS::IAM::Policy')
-    .filter(([, p]) => JSON.stringify(p.Properties!.Roles).includes(`"Ref":"${role}"`))
+    .filter(([, p]) => JSON.stringify(p.Properties!.Roles).includes(`"Ref":"${roleId}"`))
     .flatMap(([, p]) => (p.Properties!.PolicyDocument as { Statement: Json[] }).Statement);
+}
+
+/** The service principals that may assume a role (`lambda.amazonaws.com`, `states.amazonaws.com`…). */
+export function servicesAssuming(role: CfnResource): string[] {
+  const statements = (role.Properties!.AssumeRolePolicyDocument as { Statement: Json[] }).Statement;
+  return statements.flatMap((s) => {
+    const service = (s.Principal as { Service?: string | string[] } | undefined)?.Service;
+    return service === undefined ? [] : Array.isArray(service) ? service : [service];
+  });
+}
+
+/** A statement's Resource as a list. */
+export function resourcesOf(statement: Json): unknown[] {
+  const resource = statement.Resource;
+  return Array.isArray(resource) ? resource : [resource];
+}
+
+/** `{ 'Fn::Join': ['', [{ 'Fn::GetAtt': [id, 'Arn'] }, ':*']] }`: any version or alias of one function. */
+export function anyVersionOf(functionId: string): Json {
+  return { 'Fn::Join': ['', [{ 'Fn::GetAtt': [functionId, 'Arn'] }, ':*']] };
 }
 
 export function actionsOf(statement: Json): string[] {
   const action = statement.Action as string | string[];
   return Array.isArray(action) ? action : [action];
+}
+
+/**
+ * A readable name for an IAM resource or other intrinsic value, imports followed into the producer:
+ * `<ProfilesTable3B48B4C6.Arn>/index/DormantOn`, `arn:<AWS::Partition>:ses:…:identity/<SenderIdentity>`.
+ */
+export function describeValue(producer: CfnTemplate, value: unknown): string {
+  if (typeof value === 'string') return value;
+  const intrinsic = value as {
+    Ref?: string;
+    'Fn::GetAtt'?: [string, string];
+    'Fn::ImportValue'?: string;
+    'Fn::Join'?: [string, unknown[]];
+  };
+  if (intrinsic.Ref !== undefined) return `<${intrinsic.Ref}>`;
+  if (intrinsic['Fn::GetAtt'] !== undefined) return `<${intrinsic['Fn::GetAtt'].join('.')}>`;
+  if (intrinsic['Fn::ImportValue'] !== undefined)
+    return describeValue(producer, resolveImport(producer, value));
+  if (intrinsic['Fn::Join'] !== undefined) {
+    const [separator, parts] = intrinsic['Fn::Join'];
+    return parts.map((part) => describeValue(producer, part)).join(separator);
+  }
+  return JSON.stringify(value);
+}
+
+/**
+ * What a set of statements allows, as `{ resource: sorted actions }` with resources named by
+ * {@link describeValue}; a Deny or a condition shows in the key, so nothing is silently merged away.
+ */
+export function grantsOf(producer: CfnTemplate, statements: readonly Json[]): Record<string, string[]> {
+  const grants: Record<string, Set<string>> = {};
+  for (const statement of statements) {
+    const qualifier = [
+      statement.Effect === 'Allow' ? '' : `${String(statement.Effect)} `,
+      statement.Condition === undefined ? '' : ` if ${JSON.stringify(statement.Condition)}`,
+    ];
+    for (const resource of resourcesOf(statement)) {
+      const key = `${qualifier[0]}${describeValue(producer, resource)}${qualifier[1]}`;
+      grants[key] ??= new Set();
+      for (const action of actionsOf(statement)) grants[key].add(action);
+    }
+  }
+  return Object.fromEntries(Object.entries(grants).map(([key, actions]) => [key, [...actions].sort()]));
 }

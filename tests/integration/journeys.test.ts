@@ -5,6 +5,8 @@ import { type LocalStack, startLocalStack } from '#tests/helpers/local-stack.ts'
 
 let stack: LocalStack;
 const SPEED = 3600;
+/** Real seconds a journey test may take on a busy two-core machine (every real second is an hour here). */
+const JOURNEY_TEST_TIMEOUT_MS = 90_000;
 
 beforeAll(async () => {
   stack = await startLocalStack({ speed: SPEED });
@@ -94,108 +96,120 @@ const mailsTo = async (email: string) =>
   (await stack.runtime.ses.messages()).filter((mail) => mail.to.includes(email));
 
 describe('Journey: cart abandonment through the local runtime', () => {
-  it('puts a reminder in the local inbox whose one-click unsubscribe works', async () => {
-    // Prepare
-    const kim = shopper('kim');
-    expect((await post([kim.consent])).status).toBe(202);
-    await stack.runtime.settle();
+  it(
+    'puts a reminder in the local inbox whose one-click unsubscribe works',
+    async () => {
+      // Prepare
+      const kim = shopper('kim');
+      expect((await post([kim.consent])).status).toBe(202);
+      await stack.runtime.settle();
 
-    // Act: the cart is left alone; an hour passes in one second
-    await post([kim.cart]);
-    const [reminder] = await eventually(async () => {
-      const mails = await mailsTo(kim.identity.email);
-      return mails.length > 0 ? mails : undefined;
-    }, 'the cart reminder');
-    const header = (name: string) =>
-      reminder?.headers.find((h) => h.name.toLowerCase() === name.toLowerCase())?.value ?? '';
-    const link = /<(http[^>]+)>/.exec(header('List-Unsubscribe'))?.[1] ?? '';
-    const page = await fetch(link);
-    const pageText = await page.text();
-    const messaging = new DynamoDbMessagingStore(
-      documentClientFor(stack.runtime.urls.dynamodb),
-      stack.runtime.names.messagesTable,
-    );
-    const suppressedAfterGet = await messaging.findSuppression('demo', kim.identity.email);
-    const oneClick = await fetch(link, {
-      method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: 'List-Unsubscribe=One-Click',
-    });
+      // Act: the cart is left alone; an hour passes in one second
+      await post([kim.cart]);
+      const [reminder] = await eventually(async () => {
+        const mails = await mailsTo(kim.identity.email);
+        return mails.length > 0 ? mails : undefined;
+      }, 'the cart reminder');
+      const header = (name: string) =>
+        reminder?.headers.find((h) => h.name.toLowerCase() === name.toLowerCase())?.value ?? '';
+      const link = /<(http[^>]+)>/.exec(header('List-Unsubscribe'))?.[1] ?? '';
+      const page = await fetch(link);
+      const pageText = await page.text();
+      const messaging = new DynamoDbMessagingStore(
+        documentClientFor(stack.runtime.urls.dynamodb),
+        stack.runtime.names.messagesTable,
+      );
+      const suppressedAfterGet = await messaging.findSuppression('demo', kim.identity.email);
+      const oneClick = await fetch(link, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: 'List-Unsubscribe=One-Click',
+      });
 
-    // Assess
-    expect(reminder?.subject).toMatch(/cart/i);
-    expect(reminder?.html).toContain('Sencha green tea');
-    expect(reminder?.text).toContain(link);
-    expect(header('List-Unsubscribe-Post')).toBe('List-Unsubscribe=One-Click');
-    expect(page.status).toBe(200);
-    expect(pageText).toContain('<form method="post"');
-    expect(suppressedAfterGet).toBeUndefined();
-    expect(oneClick.status).toBe(200);
-    expect(await messaging.findSuppression('demo', kim.identity.email)).toMatchObject({
-      reason: 'unsubscribed',
-    });
-    const profile = await stack.profile('customer:kim');
-    expect(profile?.consent.email).toMatchObject({
-      status: 'revoked',
-      source: 'unsubscribe-link:cart-abandonment',
-    });
-  });
+      // Assess
+      expect(reminder?.subject).toMatch(/cart/i);
+      expect(reminder?.html).toContain('Sencha green tea');
+      expect(reminder?.text).toContain(link);
+      expect(header('List-Unsubscribe-Post')).toBe('List-Unsubscribe=One-Click');
+      expect(page.status).toBe(200);
+      expect(pageText).toContain('<form method="post"');
+      expect(suppressedAfterGet).toBeUndefined();
+      expect(oneClick.status).toBe(200);
+      expect(await messaging.findSuppression('demo', kim.identity.email)).toMatchObject({
+        reason: 'unsubscribed',
+      });
+      const profile = await stack.profile('customer:kim');
+      expect(profile?.consent.email).toMatchObject({
+        status: 'revoked',
+        source: 'unsubscribe-link:cart-abandonment',
+      });
+    },
+    JOURNEY_TEST_TIMEOUT_MS,
+  );
 
-  it('sends no reminder when the customer orders during the wait', async () => {
-    // Prepare
-    const lee = shopper('lee');
-    await post([lee.consent]);
-    await stack.runtime.settle();
+  it(
+    'sends no reminder when the customer orders during the wait',
+    async () => {
+      // Prepare
+      const lee = shopper('lee');
+      await post([lee.consent]);
+      await stack.runtime.settle();
 
-    // Act
-    await post([lee.cart]);
-    await post([lee.order]);
-    const cartRun = await eventually(async () => {
-      const arn = stack.runtime.names.stateMachines.CartAbandonment as string;
-      for (const execution of await stack.runtime.stepFunctions.listExecutions({ stateMachineArn: arn })) {
-        const description = await stack.runtime.stepFunctions.describeExecution(execution.executionArn);
-        if (description.input.includes('lee-cart') && description.status !== 'RUNNING') return description;
-      }
-      return undefined;
-    }, 'the cart run to end');
+      // Act
+      await post([lee.cart]);
+      await post([lee.order]);
+      const cartRun = await eventually(async () => {
+        const arn = stack.runtime.names.stateMachines.CartAbandonment as string;
+        for (const execution of await stack.runtime.stepFunctions.listExecutions({ stateMachineArn: arn })) {
+          const description = await stack.runtime.stepFunctions.describeExecution(execution.executionArn);
+          if (description.input.includes('lee-cart') && description.status !== 'RUNNING') return description;
+        }
+        return undefined;
+      }, 'the cart run to end');
 
-    const subjects = await eventually(async () => {
-      const mails = (await mailsTo(lee.identity.email)).map((mail) => mail.subject);
-      return mails.some((subject) => /confirmed/i.test(subject)) ? mails : undefined;
-    }, 'the order confirmation');
+      const subjects = await eventually(async () => {
+        const mails = (await mailsTo(lee.identity.email)).map((mail) => mail.subject);
+        return mails.some((subject) => /confirmed/i.test(subject)) ? mails : undefined;
+      }, 'the order confirmation');
 
-    // Assess
-    expect(cartRun.status).toBe('SUCCEEDED');
-    expect(subjects.some((subject) => /cart/i.test(subject))).toBe(false);
-  });
+      // Assess
+      expect(cartRun.status).toBe('SUCCEEDED');
+      expect(subjects.some((subject) => /cart/i.test(subject))).toBe(false);
+    },
+    JOURNEY_TEST_TIMEOUT_MS,
+  );
 });
 
 describe('Journey: win-back from the daily scan', () => {
-  it('mails a customer whose last order was 90 days ago when the scheduled scan runs', async () => {
-    // Prepare
-    const max = shopper('max');
-    const now = stack.runtime.clock.now();
-    const longAgo = new Date(now - 90 * 24 * 60 * 60 * 1000).toISOString();
-    await post([
-      max.consent,
-      { ...max.order, occurredAt: longAgo, data: { ...max.order.data, cartId: undefined } },
-    ]);
-    await stack.runtime.settle();
-    const scan = [...stack.runtime.functions.values()].find((fn) =>
-      fn.definition.entry.endsWith('win-back-scan.ts'),
-    );
+  it(
+    'mails a customer whose last order was 90 days ago when the scheduled scan runs',
+    async () => {
+      // Prepare
+      const max = shopper('max');
+      const now = stack.runtime.clock.now();
+      const longAgo = new Date(now - 90 * 24 * 60 * 60 * 1000).toISOString();
+      await post([
+        max.consent,
+        { ...max.order, occurredAt: longAgo, data: { ...max.order.data, cartId: undefined } },
+      ]);
+      await stack.runtime.settle();
+      const scan = [...stack.runtime.functions.values()].find((fn) =>
+        fn.definition.entry.endsWith('win-back-scan.ts'),
+      );
 
-    // Act: what EventBridge Scheduler does every morning
-    const result = (await scan?.invoke({ day: new Date(now).toISOString().slice(0, 10) })) as {
-      started: number;
-    };
-    const mail = await eventually(async () => {
-      const mails = await mailsTo(max.identity.email);
-      return mails.find((candidate) => /miss/i.test(candidate.subject));
-    }, 'the win-back mail');
+      // Act: what EventBridge Scheduler does every morning
+      const result = (await scan?.invoke({ day: new Date(now).toISOString().slice(0, 10) })) as {
+        started: number;
+      };
+      const mail = await eventually(async () => {
+        const mails = await mailsTo(max.identity.email);
+        return mails.find((candidate) => /miss/i.test(candidate.subject));
+      }, 'the win-back mail');
 
-    // Assess
-    expect(result.started).toBe(1);
-    expect(mail.html).toContain('Kim');
-  });
+      // Assess
+      expect(result.started).toBe(1);
+      expect(mail.html).toContain('Kim');
+    },
+    JOURNEY_TEST_TIMEOUT_MS,
+  );
 });

@@ -225,7 +225,16 @@ describe('Function: runJourneyStep after an unsubscribe', () => {
       type: 'customer.updated',
       occurredAt: '2026-03-01T09:10:00Z',
       identity,
-      data: { consent: [{ channel: 'email', status: 'revoked', source: 'unsubscribe-link', recordedAt: '2026-03-01T09:10:00Z' }] },
+      data: {
+        consent: [
+          {
+            channel: 'email',
+            status: 'revoked',
+            source: 'unsubscribe-link',
+            recordedAt: '2026-03-01T09:10:00Z',
+          },
+        ],
+      },
     });
     const trigger = cartUpdate('cart-ev-1', '2026-03-01T09:00:00Z');
     const order = canonical({
@@ -233,7 +242,12 @@ describe('Function: runJourneyStep after an unsubscribe', () => {
       type: 'order.placed',
       occurredAt: '2026-03-01T09:20:00Z',
       identity,
-      data: { orderId: 'o-u', cartId: 'other-cart', lines: [{ productId: 'tea', name: 'Sencha', quantity: 1 }], total: usd('12.50') },
+      data: {
+        orderId: 'o-u',
+        cartId: 'other-cart',
+        lines: [{ productId: 'tea', name: 'Sencha', quantity: 1 }],
+        total: usd('12.50'),
+      },
     });
     const { step, mailer } = await world([consent, trigger, revoked, order], '2026-03-01T10:00:00Z');
 
