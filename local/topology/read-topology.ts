@@ -1,5 +1,5 @@
 import { isAbsolute, join } from 'node:path';
-import type { CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
+import type { CreateTableCommandInput, Projection } from '@aws-sdk/client-dynamodb';
 import type { RuleDefinition } from '../eventbridge/event-bus.ts';
 import type { LocalFunctionDefinition } from '../lambda/function-pool.ts';
 import { resolveDefinition } from '../stepfunctions/resolve-definition.ts';
@@ -72,7 +72,7 @@ export function readTopology(
       (index) => ({
         IndexName: index.IndexName as string,
         KeySchema: index.KeySchema as CreateTableCommandInput['KeySchema'],
-        Projection: index.Projection as { ProjectionType: 'ALL' },
+        Projection: index.Projection as Projection,
       }),
     );
     return {
