@@ -68,7 +68,8 @@ export async function runJourneyStep(deps: JourneyStepDependencies, input: StepI
   if (stepConfig === undefined) throw new Error(`journey ${journey} has no step ${step}`);
   if (!stepConfig.enabled) return answer.skipped('step-disabled');
   // A customer who withdrew marketing consent leaves marketing journeys instead of skipping every step.
-  if (stepConfig.kind === 'marketing' && profile?.consent.email?.status === 'revoked') return answer.exited('unsubscribed');
+  if (stepConfig.kind === 'marketing' && profile?.consent.email?.status === 'revoked')
+    return answer.exited('unsubscribed');
   if (journey === 'browse-abandonment' && (await mailedRecently(deps, input, profile, now))) {
     return answer.skipped('browse-mail-recently-sent');
   }
