@@ -21,6 +21,7 @@ import {
 } from './sqs/event-source-mapping.ts';
 import { LocalQueues } from './sqs/queues.ts';
 import { startLocalSqsServer } from './sqs/server.ts';
+import { createServiceCaller } from './stepfunctions/aws-sdk-caller.ts';
 import { lambdaFunctionName } from './stepfunctions/lambda-task.ts';
 import { startLocalStepFunctions } from './stepfunctions/server.ts';
 import { LocalStepFunctions } from './stepfunctions/service.ts';
@@ -131,11 +132,17 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<LocalR
       if (fn === undefined) throw new Error(`the template wires ${id}, which is not a local function`);
       return fn;
     };
+    const serviceEndpoints: Record<string, string> = {
+      dynamodb: dynamodb.endpoint,
+      sqs: sqs.url,
+      sesv2: ses.endpoint,
+    };
     const stepFunctions = new LocalStepFunctions({
       clock,
       onError: onRuntimeError,
       stateMachines: topology.stateMachines,
       invokeFunction: (name, payload) => functionOf(lambdaFunctionName(name)).invoke(payload),
+      callService: createServiceCaller({ endpoints: serviceEndpoints, region: LOCAL_REGION }),
     });
     await stepFunctions.ready();
     const sfn = await startLocalStepFunctions({ service: stepFunctions, port: port('stepfunctions') });
@@ -150,6 +157,8 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<LocalR
     );
     const eventbridge = await startLocalEventBridge({ buses, port: port('eventbridge') });
     closers.push(() => eventbridge.close());
+    serviceEndpoints.eventbridge = eventbridge.endpoint;
+    serviceEndpoints.sfn = sfn.endpoint;
 
     const clientEnvironment = {
       AWS_REGION: LOCAL_REGION,

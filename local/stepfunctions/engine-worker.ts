@@ -139,6 +139,12 @@ function taskHandler(
         }
         return request({ ...call, taskToken });
       }
+      case 'service-call':
+        return request({
+          ...base,
+          functionName: `${integration.service}:${integration.action}`,
+          payload: input,
+        });
       case 'unsupported':
         throw taskError(
           'States.Runtime',

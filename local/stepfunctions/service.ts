@@ -79,8 +79,13 @@ export interface StateMachineStats {
   aborted: number;
 }
 
+/** Makes an AWS API call for a service integration (`dynamodb:putItem`, `aws-sdk:sqs:sendMessage`). */
+export type CallService = (service: string, action: string, parameters: unknown) => Promise<unknown>;
+
 export interface LocalStepFunctionsOptions {
   invokeFunction: InvokeFunction;
+  /** @default - service integrations fail with States.Runtime */
+  callService?: CallService;
   stateMachines?: LocalStateMachineDefinition[];
   /** Time for Wait states, timestamps and history. @default - real time */
   clock?: VirtualClock;
@@ -519,17 +524,53 @@ export class LocalStepFunctions {
       });
     }
     Promise.resolve()
-      .then(() => this.options.invokeFunction(request.functionName, request.payload))
+      .then(() => this.call(request))
       .then(
         (result) => this.onInvoked(execution, task, result),
         (error: unknown) => this.onInvocationFailed(execution, task, error),
       );
   }
 
+  private call(request: TaskRequest): Promise<unknown> {
+    const { integration } = request;
+    if (integration.kind !== 'service-call')
+      return this.options.invokeFunction(request.functionName, request.payload);
+    if (this.options.callService === undefined) {
+      return Promise.reject(new Error(`no local endpoint for ${integration.service}:${integration.action}`));
+    }
+    return this.options
+      .callService(integration.service, integration.action, request.payload)
+      .catch((error: unknown) => {
+        // As in AWS: `DynamoDB.ConditionalCheckFailedException` (optimised), `Sqs.QueueDoesNotExistException` (aws-sdk).
+        const name = (error as Error).name ?? 'Error';
+        const prefix = integration.optimized
+          ? 'DynamoDB'
+          : integration.service.replace(/^./, (c) => c.toUpperCase());
+        throw Object.assign(new Error((error as Error).message), { errorName: `${prefix}.${name}` });
+      });
+  }
+
   private onInvoked(execution: Execution, task: PendingTask, result: unknown): void {
     if (task.settled) return;
     const { request } = task;
     const now = this.clock.now();
+    if (request.integration.kind === 'service-call') {
+      this.record(execution, {
+        type: 'TaskSucceeded',
+        timestamp: now,
+        details: {
+          key: 'taskSucceededEventDetails',
+          value: { ...taskResource(request), output: json(result), outputDetails: { truncated: false } },
+        },
+      });
+      this.settle(execution, task, {
+        type: 'task-result',
+        requestId: request.requestId,
+        ok: true,
+        output: result ?? null,
+      });
+      return;
+    }
     if (request.integration.kind === 'lambda-function') {
       this.record(execution, {
         type: 'LambdaFunctionSucceeded',
@@ -751,6 +792,13 @@ function publicView(execution: Execution): ExecutionDescription {
 }
 
 function taskResource(request: TaskRequest): { resourceType: string; resource: string } {
+  const { integration } = request;
+  if (integration.kind === 'service-call') {
+    return {
+      resourceType: integration.optimized ? integration.service : `aws-sdk:${integration.service}`,
+      resource: integration.action,
+    };
+  }
   return {
     resourceType: 'lambda',
     resource: request.taskToken === undefined ? 'invoke' : 'invoke.waitForTaskToken',

@@ -1,11 +1,14 @@
 /**
  * Which Task states the local engine can run, and how: the optimised Lambda integration
- * (`arn:aws:states:::lambda:invoke`, optionally `.waitForTaskToken`) and plain Lambda function ARNs.
+ * (`arn:aws:states:::lambda:invoke`, optionally `.waitForTaskToken`), plain Lambda function ARNs,
+ * the optimised DynamoDB item integrations and `aws-sdk:*` calls.
  * Anything else fails the task with `States.Runtime` instead of letting the engine call real AWS.
  */
 export type TaskIntegration =
   | { kind: 'lambda-invoke'; waitForTaskToken: boolean }
   | { kind: 'lambda-function'; functionArn: string }
+  /** `dynamodb:getItem` (optimised) or `aws-sdk:<service>:<action>`: the AWS API call, made against the local endpoint. */
+  | { kind: 'service-call'; service: string; action: string; optimized: boolean }
   | { kind: 'unsupported'; resource: string };
 
 export interface TaskState {
@@ -22,10 +25,19 @@ export const AWS_DEFAULT_TASK_TIMEOUT_SECONDS = 99_999_999;
 const LAMBDA_INVOKE = /^arn:[\w-]+:states:::lambda:invoke(\.waitForTaskToken)?$/;
 const LAMBDA_FUNCTION = /^arn:[\w-]+:lambda:[^:]*:[^:]*:function:[^:]+(:[^:]+)?$/;
 
+const DYNAMODB_OPTIMIZED = /^arn:[\w-]+:states:::dynamodb:(getItem|putItem|updateItem|deleteItem)$/;
+const AWS_SDK = /^arn:[\w-]+:states:::aws-sdk:([a-z0-9]+):([A-Za-z0-9]+)$/;
+
 export function taskIntegrationOf(resource: string): TaskIntegration {
   const invoke = LAMBDA_INVOKE.exec(resource);
   if (invoke !== null) return { kind: 'lambda-invoke', waitForTaskToken: invoke[1] !== undefined };
   if (LAMBDA_FUNCTION.test(resource)) return { kind: 'lambda-function', functionArn: resource };
+  const dynamodb = DYNAMODB_OPTIMIZED.exec(resource);
+  if (dynamodb !== null)
+    return { kind: 'service-call', service: 'dynamodb', action: dynamodb[1] as string, optimized: true };
+  const sdk = AWS_SDK.exec(resource);
+  if (sdk !== null)
+    return { kind: 'service-call', service: sdk[1] as string, action: sdk[2] as string, optimized: false };
   return { kind: 'unsupported', resource };
 }
 

@@ -134,7 +134,8 @@ async function deliver(
       html: message.html,
       text: message.text,
       headers: unsubscribeUrl === undefined ? {} : unsubscribeHeaders(unsubscribeUrl, sender.address),
-      tags: { journey: request.journey, step: request.step, store: sender.storeId },
+      // The template is the content variant; A/B variants of a step would each name their own.
+      tags: { journey: request.journey, step: request.step, variant: input.template, store: sender.storeId },
     }));
   } catch (error) {
     // Nothing left the building: give the slot and the frequency reservation back, so a retry of
