@@ -86,9 +86,25 @@ describe('Function: taskIntegrationOf', () => {
     expect(withAlias).toEqual({ kind: 'lambda-function', functionArn: qualified });
   });
 
+  it('recognises the DynamoDB item integrations and aws-sdk calls', () => {
+    // Act + Assess
+    expect(taskIntegrationOf('arn:aws:states:::dynamodb:putItem')).toEqual({
+      kind: 'service-call',
+      service: 'dynamodb',
+      action: 'putItem',
+      optimized: true,
+    });
+    expect(taskIntegrationOf('arn:aws:states:::aws-sdk:sqs:sendMessage')).toEqual({
+      kind: 'service-call',
+      service: 'sqs',
+      action: 'sendMessage',
+      optimized: false,
+    });
+  });
+
   it('marks other resources as unsupported', () => {
     // Prepare
-    const resource = 'arn:aws:states:::dynamodb:putItem';
+    const resource = 'arn:aws:states:::sns:publish';
 
     // Act
     const integration = taskIntegrationOf(resource);
