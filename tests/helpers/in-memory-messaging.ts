@@ -4,9 +4,11 @@ import type {
   CustomerRef,
   EmailSender,
   FrequencyHistory,
+  JourneyEntry,
   MessageClaim,
   MessagingStore,
   OutgoingEmail,
+  SentMessage,
 } from '#messaging/domain/ports.ts';
 import type { SuppressionReason } from '#messaging/domain/send-decision.ts';
 
@@ -34,7 +36,16 @@ export class InMemoryMessagingStore implements MessagingStore {
     return this.messages.get(`${ref(customer)}#${messageKey}`)?.status === 'sent';
   }
 
-  async markSent(customer: CustomerRef, messageKey: string, sent: { messageId: string; sentAt: string }) {
+  readonly sesMessages = new Map<string, SentMessage & CustomerRef>();
+  readonly entries = new Map<string, JourneyEntry>();
+
+  async recordEntry(customer: CustomerRef, entry: JourneyEntry) {
+    const id = `${ref(customer)}#${entry.journey}#${entry.subjectKey}`;
+    if (!this.entries.has(id)) this.entries.set(id, entry);
+  }
+
+  async markSent(customer: CustomerRef, messageKey: string, sent: SentMessage) {
+    this.sesMessages.set(sent.messageId, { ...customer, ...sent });
     const id = `${ref(customer)}#${messageKey}`;
     const claim = this.messages.get(id);
     if (claim !== undefined) this.messages.set(id, { ...claim, status: 'sent', messageId: sent.messageId });

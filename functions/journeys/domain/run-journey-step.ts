@@ -105,9 +105,21 @@ async function enter(
     const remindAt = Date.parse(trigger.occurredAt) + (shortest - leadDays) * DAY_MS;
     return answer.continue('planned', Math.max(0, Math.round((remindAt - now.getTime()) / 1000)));
   }
-  if (!profileHasTrigger(input, profile)) return answer.continue('entered');
-  const exit = exitReason(journey, profile, trigger, deps.catalog);
-  return exit === undefined ? answer.continue('entered') : answer.exited(exit);
+  const exit = profileHasTrigger(input, profile)
+    ? exitReason(journey, profile, trigger, deps.catalog)
+    : undefined;
+  if (exit !== undefined) return answer.exited(exit);
+  const customerKey = profile?.key ?? identityKeys(trigger.identity)[0] ?? 'unknown';
+  await deps.messaging.recordEntry(
+    { storeId: trigger.storeId, customerKey },
+    {
+      journey,
+      subjectKey: subjectKeyOf(journey, trigger),
+      at: now.toISOString(),
+      heldOut: isHeldOut(journey, customerKey, Number(input.config.holdoutPercent ?? 0)),
+    },
+  );
+  return answer.continue('entered');
 }
 
 /**

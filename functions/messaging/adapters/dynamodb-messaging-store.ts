@@ -11,8 +11,10 @@ import type {
   ClaimResult,
   CustomerRef,
   FrequencyHistory,
+  JourneyEntry,
   MessageClaim,
   MessagingStore,
+  SentMessage,
 } from '../domain/ports.ts';
 import type { SuppressionReason } from '../domain/send-decision.ts';
 
@@ -85,6 +87,20 @@ export class DynamoDbMessagingStore implements MessagingStore {
         ExpressionAttributeValues: { ':sent': 'sent', ':messageId': sent.messageId, ':sentAt': sent.sentAt },
       }),
     );
+  }
+
+  async recordEntry(customer: CustomerRef, entry: JourneyEntry): Promise<void> {
+    try {
+      await this.client.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: { pk: customerPk(customer), sk: `ENTRY#${entry.journey}#${entry.subjectKey}`, ...entry },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        }),
+      );
+    } catch (error) {
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+    }
   }
 
   async releaseClaim(customer: CustomerRef, messageKey: string): Promise<void> {

@@ -35,11 +35,10 @@ export interface MessagingStore {
   claimMessage(customer: CustomerRef, claim: MessageClaim, leaseMs: number): Promise<ClaimResult>;
   /** Whether this slot's mail already went out (a retried or repeated step). */
   isSent(customer: CustomerRef, messageKey: string): Promise<boolean>;
-  markSent(
-    customer: CustomerRef,
-    messageKey: string,
-    sent: { messageId: string; sentAt: string },
-  ): Promise<void>;
+  /** Marks the slot sent and indexes the SES message id, so engagement events find their customer and journey. */
+  markSent(customer: CustomerRef, messageKey: string, sent: SentMessage): Promise<void>;
+  /** Records that a customer entered a journey (once per subject), with their holdout group. */
+  recordEntry(customer: CustomerRef, entry: JourneyEntry): Promise<void>;
   /** Gives the slot back when the send failed before the mail left, so a retry may send it. */
   releaseClaim(customer: CustomerRef, messageKey: string): Promise<void>;
   loadFrequency(customer: CustomerRef): Promise<FrequencyHistory>;
@@ -66,6 +65,23 @@ export interface MessagingStore {
     triggerId: string,
     at: string,
   ): Promise<'claimed' | 'exists'>;
+}
+
+export interface SentMessage {
+  messageId: string;
+  sentAt: string;
+  journey: string;
+  step: string;
+  /** The content variant (template) that went out. */
+  variant: string;
+  subjectKey: string;
+}
+
+export interface JourneyEntry {
+  journey: string;
+  subjectKey: string;
+  at: string;
+  heldOut: boolean;
 }
 
 export interface CustomerRef {

@@ -144,7 +144,14 @@ async function deliver(
     if (request.kind === 'marketing') await unreserve(store, customer, now);
     throw error;
   }
-  await store.markSent(customer, key, { messageId, sentAt: now.toISOString() });
+  await store.markSent(customer, key, {
+    messageId,
+    sentAt: now.toISOString(),
+    journey: request.journey,
+    step: request.step,
+    variant: input.template,
+    subjectKey: request.subjectKey,
+  });
   await store.recordDecision(
     customer,
     decisionRecord(request, { outcome: 'send' }, { at: now, timeZone, messageId, template: input.template }),
