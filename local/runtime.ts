@@ -148,7 +148,8 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<LocalR
     const sfn = await startLocalStepFunctions({ service: stepFunctions, port: port('stepfunctions') });
 
     const buses = new LocalEventBuses(
-      topology.buses,
+      // Every account has a default bus; SES publishes its engagement events there.
+      [...new Set(['default', ...topology.buses])],
       topology.rules,
       topology.archivedBuses,
       async (target: RuleTarget, event: BusEvent) =>

@@ -23,6 +23,9 @@ const DAY_MS = 24 * 60 * 60 * 1000;
 const PROFILE_CATCH_UP_MS = 15 * 60 * 1000;
 const PROFILE_RETRY_MS = 30 * 1000;
 
+export const ENTERED_TREATED = 'entered:treated';
+export const ENTERED_HELD_OUT = 'entered:heldout';
+
 export interface JourneyStepDependencies {
   profiles: ProfileStore;
   messaging: MessagingStore;
@@ -110,16 +113,13 @@ async function enter(
     : undefined;
   if (exit !== undefined) return answer.exited(exit);
   const customerKey = profile?.key ?? identityKeys(trigger.identity)[0] ?? 'unknown';
+  const heldOut = isHeldOut(journey, customerKey, Number(input.config.holdoutPercent ?? 0));
   await deps.messaging.recordEntry(
     { storeId: trigger.storeId, customerKey },
-    {
-      journey,
-      subjectKey: subjectKeyOf(journey, trigger),
-      at: now.toISOString(),
-      heldOut: isHeldOut(journey, customerKey, Number(input.config.holdoutPercent ?? 0)),
-    },
+    { journey, subjectKey: subjectKeyOf(journey, trigger), at: now.toISOString(), heldOut },
   );
-  return answer.continue('entered');
+  // The holdout group rides on the reason so the handler can count entrants per group (lift = treated vs held out).
+  return answer.continue(heldOut ? ENTERED_HELD_OUT : ENTERED_TREATED);
 }
 
 /**

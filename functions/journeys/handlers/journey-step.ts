@@ -15,7 +15,7 @@ import { observability } from '#shared/middlewares/observability.ts';
 import { parseEvent } from '#shared/middlewares/parse-event.ts';
 import { logger, metrics, tracer } from '#shared/powertools.ts';
 import { CATALOG } from '../config/catalog-config.ts';
-import { runJourneyStep } from '../domain/run-journey-step.ts';
+import { ENTERED_HELD_OUT, runJourneyStep } from '../domain/run-journey-step.ts';
 import { type StepInput, type StepOutput, stepInputSchema } from '../domain/step-contract.ts';
 
 const config = readConfig(
@@ -68,6 +68,9 @@ export const lambdaHandler = async (input: StepInput): Promise<StepOutput> => {
   const metric = metricOf(input.step, output.outcome);
   if (metric !== undefined) {
     metrics.addDimensions({ journey: input.journey, step: input.step });
+    if (metric === 'journeyEntered') {
+      metrics.addDimensions({ group: output.reason === ENTERED_HELD_OUT ? 'heldout' : 'treated' });
+    }
     metrics.addMetric(metric, MetricUnit.Count, 1);
   }
   logger.info('journey step answered', {

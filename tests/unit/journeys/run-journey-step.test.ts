@@ -83,7 +83,12 @@ describe('Function: runJourneyStep', () => {
     const reminder = await step('cart-abandonment', 'reminder-1', trigger);
 
     // Assess
-    expect(entered).toEqual({ outcome: 'continue', reason: 'entered', sendAfter: null, waitSeconds: null });
+    expect(entered).toEqual({
+      outcome: 'continue',
+      reason: 'entered:treated',
+      sendAfter: null,
+      waitSeconds: null,
+    });
     expect(reminder.outcome).toBe('sent');
     expect(mailer.sent).toHaveLength(1);
     expect(mailer.sent[0]?.to).toBe('ann@example.com');
@@ -259,5 +264,49 @@ describe('Function: runJourneyStep after an unsubscribe', () => {
     expect(reminder).toMatchObject({ outcome: 'exited', reason: 'unsubscribed' });
     expect(confirmation.outcome).toBe('sent');
     expect(mailer.sent.map((mail) => mail.subject)).toHaveLength(1);
+  });
+});
+
+describe('Function: runJourneyStep with a holdout group', () => {
+  it('records held-out entrants and lets them travel the journey without mail', async () => {
+    // Prepare: everyone is held out
+    const trigger = cartUpdate('cart-ev-h', '2026-03-01T09:00:00Z');
+    const { messaging, mailer, profiles } = await world([consent, trigger], '2026-03-01T10:00:00Z');
+    const deps = {
+      profiles,
+      messaging,
+      mailer,
+      findStore: async () => store,
+      render: renderMessage,
+      clock: fixedClock('2026-03-01T10:00:00Z'),
+      catalog: CATALOG,
+      publicApiUrl: 'https://api.demo-store.example',
+    };
+    const config = { ...journeyRunConfig('cart-abandonment'), holdoutPercent: 100 } as Record<
+      string,
+      unknown
+    >;
+
+    // Act
+    const entered = await runJourneyStep(deps, {
+      journey: 'cart-abandonment',
+      step: 'enter',
+      config,
+      trigger,
+    });
+    const reminder = await runJourneyStep(deps, {
+      journey: 'cart-abandonment',
+      step: 'reminder-1',
+      config,
+      trigger,
+    });
+
+    // Assess
+    expect(entered.reason).toBe('entered:heldout');
+    expect([...messaging.entries.values()]).toEqual([
+      { journey: 'cart-abandonment', subjectKey: 'cart-1', at: '2026-03-01T10:00:00.000Z', heldOut: true },
+    ]);
+    expect(reminder).toMatchObject({ outcome: 'skipped', reason: 'holdout' });
+    expect(mailer.sent).toEqual([]);
   });
 });
