@@ -73,11 +73,14 @@ export class DynamoDbMessagingStore implements MessagingStore {
     return Item?.status === 'sent';
   }
 
-  async markSent(
-    customer: CustomerRef,
-    messageKey: string,
-    sent: { messageId: string; sentAt: string },
-  ): Promise<void> {
+  async markSent(customer: CustomerRef, messageKey: string, sent: SentMessage): Promise<void> {
+    // The SES message id leads engagement events (delivery, open, click…) back to customer and journey.
+    await this.client.send(
+      new PutCommand({
+        TableName: this.tableName,
+        Item: { pk: `SESMESSAGE#${sent.messageId}`, sk: 'MESSAGE', ...customer, messageKey, ...sent },
+      }),
+    );
     await this.client.send(
       new UpdateCommand({
         TableName: this.tableName,
