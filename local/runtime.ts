@@ -111,7 +111,16 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<LocalR
     queues.setEndpoint(sqs.url);
     const http = await startLocalHttpApi({ port: port('http'), onError: onRuntimeError });
     closers.push(() => http.close());
-    const ses = await startLocalSes({ port: port('ses') });
+    // SES publishes engagement events to the default bus, which exists once the template is read.
+    let buses: LocalEventBuses | undefined;
+    const ses = await startLocalSes({
+      port: port('ses'),
+      now: () => clock.now(),
+      publish: async (event) => {
+        await buses?.put('default', event);
+      },
+      onError: onRuntimeError,
+    });
     closers.push(() => ses.close());
 
     const topology = readTopology(
@@ -147,7 +156,7 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<LocalR
     await stepFunctions.ready();
     const sfn = await startLocalStepFunctions({ service: stepFunctions, port: port('stepfunctions') });
 
-    const buses = new LocalEventBuses(
+    buses = new LocalEventBuses(
       // Every account has a default bus; SES publishes its engagement events there.
       [...new Set(['default', ...topology.buses])],
       topology.rules,
@@ -258,6 +267,7 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<LocalR
       names: namesOf(topology),
       dynamodb,
       settle: async () => {
+        await ses.settle();
         await Promise.all(mappings.map((mapping) => mapping.drain()));
       },
       close: () => closeAll(closers),

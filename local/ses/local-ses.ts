@@ -1,6 +1,11 @@
 import { Agent, createServer, request as httpRequest, type IncomingMessage, type Server } from 'node:http';
 import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
+import { EngagementEvents, type PublishSesEvent } from './engagement-events.ts';
+import { answerTracking, clientAddress, type TrackingAnswer } from './tracking-endpoints.ts';
+
+export type { PublishSesEvent } from './engagement-events.ts';
+export type { SesEngagementEvent, SesEventRecord } from './event-records.ts';
 
 /** A message as the local SES kept it. */
 export interface LocalSesMessage {
@@ -32,7 +37,27 @@ export interface LocalSes {
   messages(): Promise<LocalSesMessage[]>;
   /** Empties the inbox. */
   clear(): Promise<void>;
+  /** Resolves when every SES event produced so far has been published. */
+  settle(): Promise<void>;
   close(): Promise<void>;
+}
+
+export interface LocalSesOptions {
+  port?: number;
+  host?: string;
+  /**
+   * Publishes what the configuration set's EventBridge destination would (Send, Delivery, Bounce,
+   * Complaint, Open, Click) for mails sent with a configuration set, and turns on their open and
+   * click tracking. @default - no events, mails kept as sent
+   */
+  publish?: PublishSesEvent;
+  /** Milliseconds since the epoch for event times, e.g. the runtime's virtual clock. @default Date.now */
+  now?: () => number;
+  /** Account and Region in ARNs and `sendingAccountId`. @default '000000000000', 'us-east-1' */
+  account?: string;
+  region?: string;
+  /** A failed publish; the mail itself is sent either way. @default - console.error */
+  onError?: (error: unknown) => void;
 }
 
 /** What aws-ses-v2-local stores per email (its `Email` type). */
@@ -55,6 +80,30 @@ interface SendMetadata {
 
 type StartEmulator = (config?: { host?: string; port?: number }) => Promise<Server>;
 
+/** The SendEmail fields our front door reads. */
+interface SendRequest {
+  EmailTags?: Array<{ Name: string; Value: string }>;
+  ConfigurationSetName?: string;
+  ListManagementOptions?: { ContactListName?: string; TopicName?: string };
+  FromEmailAddressIdentityArn?: string;
+}
+
+interface FrontDoor {
+  upstream: string;
+  agent: Agent;
+  metadata: Map<string, SendMetadata>;
+  /** Present when events are published. */
+  engagement?: EngagementEvents;
+  account: string;
+  region: string;
+  now: () => number;
+}
+
+interface Answer extends TrackingAnswer {
+  /** Work that must wait until the client has its answer (SES's events follow its response). */
+  afterResponse?: () => void;
+}
+
 const SEND_EMAIL_PATH = '/v2/email/outbound-emails';
 const MAX_BODY_BYTES = 30 * 1024 * 1024;
 let running = false;
@@ -65,8 +114,12 @@ let running = false;
  * EmailTags, ConfigurationSetName and ListManagementOptions — by message id. Both listen on loopback
  * only. The emulator's store belongs to the process, so one local SES runs per process; starting it
  * empties the store.
+ *
+ * With `publish`, a mail sent with a configuration set gets what SES's event publishing and
+ * open/click tracking give it in the cloud: its events, links through `/track/click` and a pixel from
+ * `/track/open` on this front door. The inbox shows the tracked HTML; the emulator keeps the original.
  */
-export async function startLocalSes(options: { port?: number; host?: string } = {}): Promise<LocalSes> {
+export async function startLocalSes(options: LocalSesOptions = {}): Promise<LocalSes> {
   if (running) throw new Error('a local SES is already running in this process; close it first');
   running = true;
   const host = options.host ?? '127.0.0.1';
@@ -78,13 +131,19 @@ export async function startLocalSes(options: { port?: number; host?: string } = 
     const startEmulator = (createRequire(import.meta.url)('aws-ses-v2-local') as { default: StartEmulator })
       .default;
     emulator = await startEmulator({ host: '127.0.0.1', port: 0 });
-    const upstream = `http://127.0.0.1:${(emulator.address() as AddressInfo).port}`;
-    const metadata = new Map<string, SendMetadata>();
+    const door: FrontDoor = {
+      upstream: `http://127.0.0.1:${(emulator.address() as AddressInfo).port}`,
+      agent,
+      metadata: new Map(),
+      account: options.account ?? '000000000000',
+      region: options.region ?? 'us-east-1',
+      now: options.now ?? Date.now,
+    };
     front = createServer((request, response) => {
-      forward(request, upstream, agent, metadata)
-        .then(({ status, headers, body }) => {
+      answer(request, door)
+        .then(({ status, headers, body, afterResponse }) => {
           response.writeHead(status, headers);
-          response.end(body);
+          response.end(body, afterResponse);
         })
         .catch((error: unknown) => {
           if (!response.headersSent) response.writeHead(502, { 'content-type': 'application/json' });
@@ -95,19 +154,35 @@ export async function startLocalSes(options: { port?: number; host?: string } = 
     const frontServer = front;
     const emulatorServer = emulator;
     const endpoint = `http://${host.includes(':') ? `[${host}]` : host}:${(front.address() as AddressInfo).port}`;
+    if (options.publish !== undefined) {
+      door.engagement = new EngagementEvents({
+        publish: options.publish,
+        now: door.now,
+        baseUrl: endpoint,
+        onError:
+          options.onError ?? ((error: unknown) => console.error('local SES: publishing failed', error)),
+      });
+    }
     const local: LocalSes = {
       endpoint,
       inboxUrl: `${endpoint}/`,
       messages: async () => {
-        const response = await fetch(`${upstream}/store`);
+        const response = await fetch(`${door.upstream}/store`);
         const { emails } = (await response.json()) as { emails: StoredEmail[] };
-        return emails.map((email) => toMessage(email, metadata.get(email.messageId)));
+        return emails.map((email) =>
+          toMessage(withTrackedHtml(email, door.engagement), door.metadata.get(email.messageId)),
+        );
       },
       clear: async () => {
-        await fetch(`${upstream}/clear-store`, { method: 'POST' });
-        metadata.clear();
+        await fetch(`${door.upstream}/clear-store`, { method: 'POST' });
+        door.metadata.clear();
+        door.engagement?.clear();
+      },
+      settle: async () => {
+        await door.engagement?.settle();
       },
       close: async () => {
+        await door.engagement?.settle();
         await Promise.all([closeServer(frontServer), closeServer(emulatorServer)]);
         agent.destroy();
         running = false;
@@ -123,45 +198,58 @@ export async function startLocalSes(options: { port?: number; host?: string } = 
   }
 }
 
-async function forward(
-  request: IncomingMessage,
-  upstream: string,
-  agent: Agent,
-  metadata: Map<string, SendMetadata>,
-): Promise<{ status: number; headers: Record<string, string | string[]>; body: Buffer }> {
+async function answer(request: IncomingMessage, door: FrontDoor): Promise<Answer> {
+  const path = (request.url ?? '/').split('?')[0];
+  if (door.engagement !== undefined && (path === '/track/open' || path === '/track/click')) {
+    return answerTracking(request, door.engagement);
+  }
+  return forward(request, door);
+}
+
+async function forward(request: IncomingMessage, door: FrontDoor): Promise<Answer> {
+  const path = (request.url ?? '/').split('?')[0];
   const requestBody = await readAll(request);
+  // The emulator stamps mails in whole seconds of real time; this finds the mail it is about to store.
+  const sentSince = Math.floor(Date.now() / 1000);
   const upstreamResponse = await new Promise<IncomingMessage>((resolve, reject) => {
     const outgoing = httpRequest(
-      `${upstream}${request.url ?? '/'}`,
-      { method: request.method, headers: request.headers, agent },
+      `${door.upstream}${request.url ?? '/'}`,
+      { method: request.method, headers: request.headers, agent: door.agent },
       resolve,
     );
     outgoing.once('error', reject);
     outgoing.end(requestBody);
   });
-  const body = await readAll(upstreamResponse);
+  let body = await readAll(upstreamResponse);
   const status = upstreamResponse.statusCode ?? 502;
-  if (request.method === 'POST' && request.url?.split('?')[0] === SEND_EMAIL_PATH && status === 200) {
-    recordSend(requestBody, body, metadata);
+  let afterResponse: (() => void) | undefined;
+  if (request.method === 'POST' && path === SEND_EMAIL_PATH && status === 200) {
+    afterResponse = await recordSend(request, requestBody, body, sentSince, door);
+  }
+  if (request.method === 'GET' && path === '/store' && status === 200 && door.engagement !== undefined) {
+    body = trackedStore(body, door.engagement);
   }
   const headers: Record<string, string | string[]> = {};
   for (const [name, value] of Object.entries(upstreamResponse.headers)) {
     if (value !== undefined && name !== 'transfer-encoding' && name !== 'connection') headers[name] = value;
   }
   headers['content-length'] = String(body.length);
-  return { status, headers, body };
+  return { status, headers, body, ...(afterResponse !== undefined && { afterResponse }) };
 }
 
-function recordSend(requestBody: Buffer, responseBody: Buffer, metadata: Map<string, SendMetadata>): void {
-  const sent = JSON.parse(requestBody.toString('utf8')) as {
-    EmailTags?: Array<{ Name: string; Value: string }>;
-    ConfigurationSetName?: string;
-    ListManagementOptions?: { ContactListName?: string; TopicName?: string };
-  };
+/** Records what the emulator drops and, when events are on, returns the publishing of the mail's events. */
+async function recordSend(
+  request: IncomingMessage,
+  requestBody: Buffer,
+  responseBody: Buffer,
+  sentSince: number,
+  door: FrontDoor,
+): Promise<(() => void) | undefined> {
+  const sent = JSON.parse(requestBody.toString('utf8')) as SendRequest;
   const { MessageId } = JSON.parse(responseBody.toString('utf8')) as { MessageId?: string };
-  if (MessageId === undefined) return;
+  if (MessageId === undefined) return undefined;
   const list = sent.ListManagementOptions;
-  metadata.set(MessageId, {
+  const metadata: SendMetadata = {
     tags: Object.fromEntries((sent.EmailTags ?? []).map((tag) => [tag.Name, tag.Value])),
     ...(sent.ConfigurationSetName !== undefined && { configurationSetName: sent.ConfigurationSetName }),
     ...(list !== undefined && {
@@ -170,7 +258,59 @@ function recordSend(requestBody: Buffer, responseBody: Buffer, metadata: Map<str
         ...(list.TopicName !== undefined && { topicName: list.TopicName }),
       },
     }),
-  });
+  };
+  door.metadata.set(MessageId, metadata);
+  const { engagement } = door;
+  // SES publishes events only through a configuration set's event destinations.
+  if (engagement === undefined || metadata.configurationSetName === undefined) return undefined;
+  const response = await fetch(`${door.upstream}/store?since=${sentSince}`);
+  const { emails } = (await response.json()) as { emails: StoredEmail[] };
+  const email = emails.find((candidate) => candidate.messageId === MessageId);
+  if (email === undefined) return undefined;
+  engagement.accept(
+    {
+      messageId: MessageId,
+      sentAt: new Date(door.now()),
+      from: email.from,
+      to: email.destination.to,
+      cc: email.destination.cc,
+      bcc: email.destination.bcc,
+      replyTo: email.replyTo,
+      subject: email.subject,
+      hasHtml: email.body.html !== undefined,
+      hasText: email.body.text !== undefined,
+      customHeaders: email.headers ?? [],
+      emailTags: metadata.tags,
+      configurationSetName: metadata.configurationSetName,
+      account: door.account,
+      region: door.region,
+      sourceIp: clientAddress(request),
+      callerIdentity: callerIdentity(request),
+      ...(sent.FromEmailAddressIdentityArn !== undefined && {
+        fromIdentityArn: sent.FromEmailAddressIdentityArn,
+      }),
+    },
+    email.body.html,
+  );
+  return () => void engagement.publishOutcome(MessageId);
+}
+
+/** The inbox's view of the store, with tracked mails as their recipients get them. */
+function trackedStore(body: Buffer, engagement: EngagementEvents): Buffer {
+  const store = JSON.parse(body.toString('utf8')) as { emails: StoredEmail[] };
+  const emails = store.emails.map((email) => withTrackedHtml(email, engagement));
+  return Buffer.from(JSON.stringify({ ...store, emails }), 'utf8');
+}
+
+function withTrackedHtml(email: StoredEmail, engagement: EngagementEvents | undefined): StoredEmail {
+  const { html } = email.body;
+  if (engagement === undefined || html === undefined || !engagement.isTracked(email.messageId)) return email;
+  return { ...email, body: { ...email.body, html: engagement.trackedHtml(email.messageId, html) } };
+}
+
+/** The access key id of the SigV4 signature: the only identity a local caller has. */
+function callerIdentity(request: IncomingMessage): string {
+  return /Credential=([^/,\s]+)\//.exec(request.headers.authorization ?? '')?.[1] ?? 'anonymous';
 }
 
 function toMessage(email: StoredEmail, sent: SendMetadata | undefined): LocalSesMessage {

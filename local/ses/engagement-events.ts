@@ -1,0 +1,177 @@
+import { randomUUID } from 'node:crypto';
+import { assertUnreachable } from '#shared/errors.ts';
+import {
+  type AcceptedMail,
+  type Engagement,
+  engagementEvent,
+  type SesEngagementEvent,
+  type SesMail,
+  sesMail,
+} from './event-records.ts';
+import { type SimulatedOutcome, simulatedOutcome } from './mailbox-simulator.ts';
+import { addOpenAndClickTracking, trackedLinks } from './open-click-tracking.ts';
+
+/** Puts one SES event on EventBridge (the account's default bus, in the cloud). */
+export type PublishSesEvent = (event: SesEngagementEvent) => Promise<unknown>;
+
+/** Who opened or clicked: what SES reads off the tracking request. */
+export interface Visitor {
+  ipAddress: string;
+  userAgent: string;
+}
+
+export type OpenResult = { outcome: 'published' } | { outcome: 'unknown-message' };
+export type ClickResult =
+  | { outcome: 'published'; link: string }
+  | { outcome: 'unknown-message' }
+  | { outcome: 'unknown-link' };
+
+interface TrackedMessage {
+  mail: SesMail;
+  configurationSetArn: string;
+  /** The message's tracked links with their `ses:tags`; a click elsewhere is not ours to redirect. */
+  links: Map<string, Record<string, string[]>>;
+}
+
+/**
+ * The engagement SES publishes through a configuration set: Send, then Delivery or what the mailbox
+ * simulator makes of the recipient, and later Open and Click from the tracking endpoints. Events go
+ * out one at a time in the order they happened, so a consumer sees Send before Delivery as it would
+ * nearly always in the cloud.
+ */
+export class EngagementEvents {
+  private readonly messages = new Map<string, TrackedMessage>();
+  private tail: Promise<void> = Promise.resolve();
+
+  constructor(
+    private readonly options: {
+      publish: PublishSesEvent;
+      now: () => number;
+      /** Origin of the tracking endpoints. */
+      baseUrl: string;
+      onError: (error: unknown) => void;
+    },
+  ) {}
+
+  /** Registers an accepted mail so its HTML is tracked and its opens and clicks are known. */
+  accept(accepted: AcceptedMail, html: string | undefined): void {
+    this.messages.set(accepted.messageId, {
+      mail: sesMail(accepted),
+      configurationSetArn: `arn:aws:ses:${accepted.region}:${accepted.account}:configuration-set/${accepted.configurationSetName}`,
+      links: new Map((html === undefined ? [] : trackedLinks(html)).map((link) => [link.url, link.tags])),
+    });
+  }
+
+  /** Queues the Send event and the recipients' outcomes of an accepted mail. */
+  publishOutcome(messageId: string): Promise<void> {
+    return this.enqueue(async () => {
+      const message = this.messages.get(messageId);
+      if (message === undefined) return;
+      await this.publish(message, { eventType: 'Send', at: new Date(message.mail.timestamp) });
+      const byOutcome = new Map<SimulatedOutcome, string[]>();
+      for (const recipient of message.mail.destination) {
+        const outcome = simulatedOutcome(recipient);
+        byOutcome.set(outcome, [...(byOutcome.get(outcome) ?? []), recipient]);
+      }
+      const delivered = [
+        ...(byOutcome.get('delivered') ?? []),
+        ...(byOutcome.get('out-of-office') ?? []),
+        ...(byOutcome.get('complained') ?? []),
+      ];
+      if (delivered.length > 0) {
+        await this.publish(message, { eventType: 'Delivery', at: this.now(), recipients: delivered });
+      }
+      for (const [outcome, recipients] of byOutcome) {
+        switch (outcome) {
+          case 'delivered':
+          case 'out-of-office':
+            break;
+          case 'bounced':
+            await this.publish(message, bounce('General', recipients, this.now()));
+            break;
+          case 'suppressed':
+            await this.publish(message, bounce('OnAccountSuppressionList', recipients, this.now()));
+            break;
+          case 'complained':
+            await this.publish(message, {
+              eventType: 'Complaint',
+              at: this.now(),
+              recipients,
+              feedbackId: feedbackId(),
+            });
+            break;
+          default:
+            assertUnreachable(outcome);
+        }
+      }
+    });
+  }
+
+  isTracked(messageId: string): boolean {
+    return this.messages.has(messageId);
+  }
+
+  /** The HTML as the recipient gets it: tracked links and the open pixel for tracked mails. */
+  trackedHtml(messageId: string, html: string): string {
+    if (!this.messages.has(messageId)) return html;
+    return addOpenAndClickTracking(html, { baseUrl: this.options.baseUrl, messageId });
+  }
+
+  async open(messageId: string, visitor: Visitor): Promise<OpenResult> {
+    const message = this.messages.get(messageId);
+    if (message === undefined) return { outcome: 'unknown-message' };
+    const at = this.now();
+    await this.enqueue(() => this.publish(message, { eventType: 'Open', at, ...visitor }));
+    return { outcome: 'published' };
+  }
+
+  async click(messageId: string, link: string, visitor: Visitor): Promise<ClickResult> {
+    const message = this.messages.get(messageId);
+    if (message === undefined) return { outcome: 'unknown-message' };
+    const linkTags = message.links.get(link);
+    if (linkTags === undefined) return { outcome: 'unknown-link' };
+    const at = this.now();
+    await this.enqueue(() => this.publish(message, { eventType: 'Click', at, link, linkTags, ...visitor }));
+    return { outcome: 'published', link };
+  }
+
+  /** Resolves when every event produced so far has been published (or reported as failed). */
+  async settle(): Promise<void> {
+    let tail: Promise<void>;
+    do {
+      tail = this.tail;
+      await tail;
+    } while (tail !== this.tail);
+  }
+
+  clear(): void {
+    this.messages.clear();
+  }
+
+  private publish(message: TrackedMessage, engagement: Engagement): Promise<unknown> {
+    return this.options.publish(engagementEvent(message.mail, engagement, message.configurationSetArn));
+  }
+
+  /** Runs after everything queued before it; a failure is reported and does not stop the queue. */
+  private enqueue(task: () => Promise<unknown>): Promise<void> {
+    const run = this.tail.then(task).then(
+      () => undefined,
+      (error: unknown) => this.options.onError(error),
+    );
+    this.tail = run;
+    return run;
+  }
+
+  private now(): Date {
+    return new Date(this.options.now());
+  }
+}
+
+function bounce(subType: 'General' | 'OnAccountSuppressionList', recipients: string[], at: Date): Engagement {
+  return { eventType: 'Bounce', at, subType, recipients, feedbackId: feedbackId() };
+}
+
+/** Shaped like SES's feedback ids; only uniqueness matters to consumers. */
+function feedbackId(): string {
+  return `${Date.now().toString(16).padStart(16, '0')}-${randomUUID()}-000000`;
+}
