@@ -9,6 +9,13 @@ import { CfnSubscription, Topic } from 'aws-cdk-lib/aws-sns';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import type { IStateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
+import {
+  ALARM_BOUNCE_RATE,
+  ALARM_COMPLAINT_RATE,
+  SES_BOUNCE_RATE_METRIC,
+  SES_COMPLAINT_RATE_METRIC,
+} from '../dashboard/widgets.ts';
+import { sesReputationMetric } from './marketer-dashboard.ts';
 
 /** Logical id of the CloudFormation parameter holding the optional alarm e-mail address. */
 export const ALARM_EMAIL_PARAMETER = 'AlarmEmail';
@@ -160,6 +167,58 @@ export class OperationsAlarms extends Construct {
         comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
         evaluationPeriods: 1,
         treatMissingData: TreatMissingData.NOT_BREACHING,
+      }),
+    );
+  }
+
+  /**
+   * Alarms when SES's bounce rate reaches 4 %, below the 5 % at which SES puts the account under review.
+   * Account-wide (what SES reviews) unless a configuration set is named.
+   */
+  addBounceRateAlarm(id: string, description: string, configurationSetName?: string): Alarm {
+    return this.addSesReputationAlarm(
+      id,
+      description,
+      SES_BOUNCE_RATE_METRIC,
+      ALARM_BOUNCE_RATE,
+      configurationSetName,
+    );
+  }
+
+  /**
+   * Alarms when SES's complaint rate reaches 0.08 %, below the 0.1 % at which SES puts the account under
+   * review. Account-wide (what SES reviews) unless a configuration set is named.
+   */
+  addComplaintRateAlarm(id: string, description: string, configurationSetName?: string): Alarm {
+    return this.addSesReputationAlarm(
+      id,
+      description,
+      SES_COMPLAINT_RATE_METRIC,
+      ALARM_COMPLAINT_RATE,
+      configurationSetName,
+    );
+  }
+
+  private addSesReputationAlarm(
+    id: string,
+    description: string,
+    metricName: string,
+    threshold: number,
+    configurationSetName: string | undefined,
+  ): Alarm {
+    return this.register(
+      new Alarm(this, id, {
+        alarmDescription: description,
+        metric: sesReputationMetric(metricName, configurationSetName, {
+          period: Duration.hours(1),
+          statistic: 'Maximum',
+        }),
+        threshold,
+        comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        evaluationPeriods: 1,
+        // SES publishes the rates only once there were bounces or complaints, and not every period: a gap
+        // says nothing about the rate, so the alarm keeps its state instead of flapping back to OK.
+        treatMissingData: TreatMissingData.IGNORE,
       }),
     );
   }

@@ -67,10 +67,12 @@ export const lambdaHandler = async (input: StepInput): Promise<StepOutput> => {
   const output = await runJourneyStep(dependencies, input);
   const metric = metricOf(input.step, output.outcome);
   if (metric !== undefined) {
-    metrics.addDimensions({ journey: input.journey, step: input.step });
-    if (metric === 'journeyEntered') {
-      metrics.addDimensions({ group: output.reason === ENTERED_HELD_OUT ? 'heldout' : 'treated' });
-    }
+    // One call: each addDimensions call starts a separate dimension set in Powertools.
+    metrics.addDimensions({
+      journey: input.journey,
+      step: input.step,
+      ...(metric === 'journeyEntered' && { group: output.reason === ENTERED_HELD_OUT ? 'heldout' : 'treated' }),
+    });
     metrics.addMetric(metric, MetricUnit.Count, 1);
   }
   logger.info('journey step answered', {
