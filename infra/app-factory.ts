@@ -87,6 +87,8 @@ export function createApp(options: CreateAppOptions = {}): StorefrontJourneysApp
     messagesTable: stateful.messagesTable,
     dormantOnIndex: DORMANT_ON_INDEX,
     journeyStartsDlq: stateful.journeyStartsDlq,
+    sesEvents: stateful.sesEvents,
+    attributionOrders: stateful.attributionOrders,
     eventBus: stateful.eventBus,
     profileEventsQueue: stateful.profileEventsQueue,
     profileEventsDlq: stateful.profileEventsDlq,

@@ -8,6 +8,15 @@ import type { Construct } from 'constructs';
 /** Sparse index of profiles by the day they fall dormant: the daily win-back scan reads one partition. */
 export const DORMANT_ON_INDEX = 'DormantOn';
 
+/** Consumers fed by rules (engagement, attribution) time out at 30 s; SQS wants six times that. */
+const CONSUMER_VISIBILITY_TIMEOUT = Duration.seconds(180);
+
+export interface ConsumerQueues {
+  readonly queue: Queue;
+  readonly dlq: Queue;
+  readonly ruleDlq: Queue;
+}
+
 /** Receives before a message moves from the profile-events queue to its dead-letter queue. */
 export const PROFILE_EVENTS_MAX_RECEIVE_COUNT = 5;
 
@@ -56,6 +65,10 @@ export class StatefulStack extends Stack {
   readonly profileEventsRuleDlq: Queue;
   /** Journey starts (rule → state machine) and scheduled scans that could not be delivered. */
   readonly journeyStartsDlq: Queue;
+  /** SES engagement events (from the default bus) for the engagement function, with its DLQs. */
+  readonly sesEvents: ConsumerQueues;
+  /** `order.placed` events for attribution and lift, with its DLQs. */
+  readonly attributionOrders: ConsumerQueues;
 
   constructor(scope: Construct, id: string, props: StatefulStackProps = {}) {
     super(scope, id, props);
@@ -139,29 +152,40 @@ export class StatefulStack extends Stack {
         'This queue is itself a dead-letter queue: the DeadLetterConfig of the EventBridge rule target (in the stateless stack) that delivers to the profile-events queue. cdk-nag only recognises SQS redrive policies and Lambda DLQs in the same stack as DLQ usage.',
     });
 
+    this.sesEvents = this.consumerQueues('SesEvents', deadLetterRetention);
+    this.attributionOrders = this.consumerQueues('AttributionOrders', deadLetterRetention);
+    // SES publishes to the account's default bus, so only rules there may send SES events.
+    for (const queue of [this.sesEvents.queue, this.sesEvents.ruleDlq]) {
+      queue.addToResourcePolicy(this.allowRulesOn(queue, 'AllowRulesOnTheDefaultBus', '*'));
+    }
+
     // EventBridge rules live in the stateless stack. Letting them deliver through a queue policy here,
     // scoped to rules on this bus, avoids a dependency cycle (a policy naming the rule ARN would make this
     // stack depend on the stateless one). The stateless stack therefore targets imported queue references.
-    for (const queue of [this.profileEventsQueue, this.profileEventsRuleDlq, this.journeyStartsDlq]) {
+    for (const queue of [
+      this.profileEventsQueue,
+      this.profileEventsRuleDlq,
+      this.journeyStartsDlq,
+      this.attributionOrders.queue,
+      this.attributionOrders.ruleDlq,
+    ]) {
       queue.addToResourcePolicy(
-        new PolicyStatement({
-          sid: 'AllowRulesOnTheEventBus',
-          effect: Effect.ALLOW,
-          principals: [new ServicePrincipal('events.amazonaws.com')],
-          actions: ['sqs:SendMessage'],
-          resources: [queue.queueArn],
-          conditions: {
-            ArnLike: {
-              'aws:SourceArn': this.formatArn({
-                service: 'events',
-                resource: 'rule',
-                resourceName: `${this.eventBus.eventBusName}/*`,
-              }),
-            },
-            StringEquals: { 'aws:SourceAccount': this.account },
-          },
-        }),
+        this.allowRulesOn(queue, 'AllowRulesOnTheEventBus', `${this.eventBus.eventBusName}/*`),
       );
+    }
+
+    for (const [name, queues] of [
+      ['SesEvents', this.sesEvents],
+      ['AttributionOrders', this.attributionOrders],
+    ] as const) {
+      new CfnOutput(this, `${name}DlqUrl`, {
+        description: `Dead-letter queue of ${name} messages the consumer failed to process`,
+        value: queues.dlq.queueUrl,
+      });
+      new CfnOutput(this, `${name}RuleDlqUrl`, {
+        description: `Dead-letter queue of ${name} events EventBridge could not deliver`,
+        value: queues.ruleDlq.queueUrl,
+      });
     }
 
     new CfnOutput(this, 'ProfilesTableName', {
@@ -199,6 +223,51 @@ export class StatefulStack extends Stack {
     new CfnOutput(this, 'ProfileEventsRuleDlqUrl', {
       description: 'Dead-letter queue of events EventBridge could not deliver to the profile-events queue',
       value: this.profileEventsRuleDlq.queueUrl,
+    });
+  }
+
+  /**
+   * A consumer queue fed by an EventBridge rule: the queue (visibility timeout six times its
+   * function's timeout), its redrive DLQ, and the rule target's DLQ.
+   */
+  private consumerQueues(id: string, retentionPeriod: Duration): ConsumerQueues {
+    const dlq = new Queue(this, `${id}Dlq`, {
+      encryption: QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      retentionPeriod,
+    });
+    const queue = new Queue(this, `${id}Queue`, {
+      encryption: QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      visibilityTimeout: CONSUMER_VISIBILITY_TIMEOUT,
+      deadLetterQueue: { queue: dlq, maxReceiveCount: PROFILE_EVENTS_MAX_RECEIVE_COUNT },
+    });
+    const ruleDlq = new Queue(this, `${id}RuleDlq`, {
+      encryption: QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      retentionPeriod,
+    });
+    Validations.of(ruleDlq).acknowledge({
+      id: 'AwsSolutions-SQS3',
+      reason: `This queue is itself a dead-letter queue: the DeadLetterConfig of the EventBridge rule target (in the stateless stack) that delivers to the ${id} queue.`,
+    });
+    return { queue, dlq, ruleDlq };
+  }
+
+  /** Lets EventBridge rules of this account (on the named bus, or the default bus with `*`) send to a queue. */
+  private allowRulesOn(queue: Queue, sid: string, rulePattern: string): PolicyStatement {
+    return new PolicyStatement({
+      sid,
+      effect: Effect.ALLOW,
+      principals: [new ServicePrincipal('events.amazonaws.com')],
+      actions: ['sqs:SendMessage'],
+      resources: [queue.queueArn],
+      conditions: {
+        ArnLike: {
+          'aws:SourceArn': this.formatArn({ service: 'events', resource: 'rule', resourceName: rulePattern }),
+        },
+        StringEquals: { 'aws:SourceAccount': this.account },
+      },
     });
   }
 }

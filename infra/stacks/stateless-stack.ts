@@ -8,11 +8,14 @@ import type { Construct } from 'constructs';
 import { EVENT_SOURCE } from '#events/schemas.ts';
 import { JOURNEYS } from '#journeys/config/journeys-config.ts';
 import { EmailSending } from '../constructs/email-sending.ts';
+import { Engagement } from '../constructs/engagement.ts';
 import { IngestApi } from '../constructs/ingest-api.ts';
 import { Journeys } from '../constructs/journeys.ts';
+import { MarketerDashboard } from '../constructs/marketer-dashboard.ts';
 import { OperationsAlarms } from '../constructs/operations-alarms.ts';
 import { PrePermittedSqsTarget } from '../constructs/pre-permitted-sqs-target.ts';
 import { type LogLevel, ServiceFunction } from '../constructs/service-function.ts';
+import type { ConsumerQueues } from './stateful-stack.ts';
 
 export interface StatelessStackProps extends StackProps {
   /** Customer profiles (read/write for the profile function only). */
@@ -25,6 +28,10 @@ export interface StatelessStackProps extends StackProps {
   readonly dormantOnIndex: string;
   /** Dead-letter queue of journey starts (rules → state machines, the win-back schedule). */
   readonly journeyStartsDlq: IQueue;
+  /** SES engagement events for the engagement function, with its DLQs. */
+  readonly sesEvents: ConsumerQueues;
+  /** `order.placed` events for attribution and lift, with its DLQs. */
+  readonly attributionOrders: ConsumerQueues;
   /** Bus the ingest functions put canonical events on. */
   readonly eventBus: IEventBus;
   /** Queue the profile rule delivers to and the profile function consumes. */
@@ -85,6 +92,10 @@ export class StatelessStack extends Stack {
   readonly journeys: Journeys;
   /** `GET|POST /unsubscribe`. */
   readonly unsubscribeFunction: ServiceFunction;
+  /** The marketer's CloudWatch dashboard. */
+  readonly dashboard: MarketerDashboard;
+  /** SES engagement events, attribution and lift. */
+  readonly engagement: Engagement;
 
   constructor(scope: Construct, id: string, props: StatelessStackProps) {
     super(scope, id, props);
@@ -226,6 +237,56 @@ export class StatelessStack extends Stack {
         value: stateMachine.stateMachineArn,
       });
     }
+    this.engagement = new Engagement(this, 'Engagement', {
+      storefrontBus: props.eventBus,
+      messagesTable: props.messagesTable,
+      profilesTable: props.profilesTable,
+      sesEventsQueue: props.sesEvents.queue,
+      sesEventsDlq: props.sesEvents.dlq,
+      sesEventsRuleDlq: props.sesEvents.ruleDlq,
+      ordersQueue: props.attributionOrders.queue,
+      ordersDlq: props.attributionOrders.dlq,
+      ordersRuleDlq: props.attributionOrders.ruleDlq,
+      logLevel,
+      alarms: this.alarms,
+    });
+    this.alarms.addBounceRateAlarm(
+      'SesBounceRateAlarm',
+      'The SES bounce rate reached 4 % (SES reviews accounts at 5 %): check list hygiene and recent imports.',
+    );
+    this.alarms.addComplaintRateAlarm(
+      'SesComplaintRateAlarm',
+      'The SES complaint rate reached 0.08 % (SES reviews accounts at 0.1 %): check consent sources and frequency.',
+    );
+    const functions = [
+      this.ownEventsFunction,
+      this.segmentFunction,
+      this.shopifyWebhookFunction,
+      this.applyProfileEventsFunction,
+      this.unsubscribeFunction,
+      this.journeys.stepFunction,
+      this.journeys.winBackScanFunction,
+      this.engagement.sesEventsFunction,
+      this.engagement.attributeOrdersFunction,
+    ];
+    this.dashboard = new MarketerDashboard(this, 'MarketerDashboard', {
+      api: this.ingestApi.httpApi,
+      functions: Object.fromEntries(functions.map((fn) => [fn.entry, fn.function])),
+      deadLetterQueues: Object.fromEntries(
+        [
+          props.profileEventsDlq,
+          props.profileEventsRuleDlq,
+          props.journeyStartsDlq,
+          props.sesEvents.dlq,
+          props.sesEvents.ruleDlq,
+          props.attributionOrders.dlq,
+          props.attributionOrders.ruleDlq,
+        ].map((queue) => [queue.node.id, queue]),
+      ),
+      stateMachines: this.journeys.stateMachines,
+      configurationSetName: this.emailSending.configurationSet.configurationSetName,
+    });
+
     new CfnOutput(this, 'ConfigurationSetName', {
       description: 'SES configuration set every journey mail is sent with',
       value: this.emailSending.configurationSet.configurationSetName,

@@ -75,10 +75,19 @@ export class DynamoDbMessagingStore implements MessagingStore {
 
   async markSent(customer: CustomerRef, messageKey: string, sent: SentMessage): Promise<void> {
     // The SES message id leads engagement events (delivery, open, click…) back to customer and journey.
+    // Set only these fields: engagement events may already have added theirs to the item.
+    const fields = { ...customer, messageKey, ...sent };
     await this.client.send(
-      new PutCommand({
+      new UpdateCommand({
         TableName: this.tableName,
-        Item: { pk: `SESMESSAGE#${sent.messageId}`, sk: 'MESSAGE', ...customer, messageKey, ...sent },
+        Key: { pk: `SESMESSAGE#${sent.messageId}`, sk: 'MESSAGE' },
+        UpdateExpression: `SET ${Object.keys(fields)
+          .map((name) => `#${name} = :${name}`)
+          .join(', ')}`,
+        ExpressionAttributeNames: Object.fromEntries(Object.keys(fields).map((name) => [`#${name}`, name])),
+        ExpressionAttributeValues: Object.fromEntries(
+          Object.entries(fields).map(([name, value]) => [`:${name}`, value]),
+        ),
       }),
     );
     await this.client.send(
@@ -205,17 +214,24 @@ export class DynamoDbMessagingStore implements MessagingStore {
       : { reason: Item.reason as SuppressionReason, at: Item.at as string };
   }
 
+  /** Never weakens a suppression: an unsubscribe does not turn a hard bounce or complaint back into a softer reason. */
   async suppress(
     storeId: string,
     email: string,
     suppression: { reason: SuppressionReason; at: string },
   ): Promise<void> {
-    await this.client.send(
-      new PutCommand({
-        TableName: this.tableName,
-        Item: { pk: `SUPPRESSION#${storeId}#${email}`, sk: 'SUPPRESSION', ...suppression },
-      }),
-    );
+    try {
+      await this.client.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: { pk: `SUPPRESSION#${storeId}#${email}`, sk: 'SUPPRESSION', ...suppression },
+          ConditionExpression: 'attribute_not_exists(pk) OR reason IN (:unsubscribed, :softBounces)',
+          ExpressionAttributeValues: { ':unsubscribed': 'unsubscribed', ':softBounces': 'soft-bounces' },
+        }),
+      );
+    } catch (error) {
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+    }
   }
 
   async claimTrigger(

@@ -1,0 +1,66 @@
+import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import middy from '@middy/core';
+import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
+import { z } from 'zod';
+import { DynamoDbProfileStore } from '#profiles/adapters/dynamodb-profile-store.ts';
+import { documentClient } from '#shared/aws-clients.ts';
+import { readConfig } from '#shared/config.ts';
+import { observability } from '#shared/middlewares/observability.ts';
+import { logger, metrics } from '#shared/powertools.ts';
+import { DynamoDbEngagementStore } from '../adapters/dynamodb-engagement-store.ts';
+import { attributeOrder } from '../domain/attribute-order.ts';
+import { DEFAULT_ATTRIBUTION_WINDOWS } from '../domain/attribution-rules.ts';
+import { publishAttributionMetrics } from '../metrics.ts';
+import { parseOrderMessage } from '../schemas.ts';
+
+const seconds = (defaultMs: number) =>
+  z.coerce
+    .number()
+    .positive()
+    .default(defaultMs / 1000);
+const config = readConfig(
+  z.object({
+    MESSAGES_TABLE_NAME: z.string().min(1),
+    PROFILES_TABLE_NAME: z.string().min(1),
+    ATTRIBUTION_CLICK_WINDOW_SECONDS: seconds(DEFAULT_ATTRIBUTION_WINDOWS.clickMs),
+    ATTRIBUTION_OPEN_WINDOW_SECONDS: seconds(DEFAULT_ATTRIBUTION_WINDOWS.openMs),
+    CONVERSION_WINDOW_SECONDS: seconds(DEFAULT_ATTRIBUTION_WINDOWS.conversionMs),
+  }),
+);
+const documents = documentClient();
+const dependencies = {
+  profiles: new DynamoDbProfileStore(documents, config.PROFILES_TABLE_NAME),
+  store: new DynamoDbEngagementStore(documents, config.MESSAGES_TABLE_NAME),
+};
+const windows = {
+  clickMs: config.ATTRIBUTION_CLICK_WINDOW_SECONDS * 1000,
+  openMs: config.ATTRIBUTION_OPEN_WINDOW_SECONDS * 1000,
+  conversionMs: config.CONVERSION_WINDOW_SECONDS * 1000,
+};
+const processor = new BatchProcessor(EventType.SQS);
+
+async function attributeMessage(record: SQSRecord): Promise<void> {
+  const parsed = parseOrderMessage(record.body);
+  if (parsed.kind === 'ignored') {
+    logger.info('canonical event of another type ignored', { eventType: parsed.eventType });
+    return;
+  }
+  const result = await attributeOrder(dependencies, parsed.event, windows);
+  publishAttributionMetrics(result);
+  logger.info('order attributed', {
+    orderId: parsed.event.data.orderId,
+    outcome: result.outcome,
+    journey: 'journey' in result.attribution ? result.attribution.journey : undefined,
+    conversions: result.conversions.map(({ journey, group }) => ({ journey, group })),
+  });
+}
+
+/** Each message is one `order.placed` event from the storefront bus; failures are reported per message. */
+export const lambdaHandler = async (event: SQSEvent, context: Context): Promise<SQSBatchResponse> => {
+  // The per-mail metrics go out one by one (a batch mixes journeys); this one keeps the buffer non-empty.
+  metrics.addMetric('orderReceived', MetricUnit.Count, event.Records.length);
+  return processPartialResponse(event, attributeMessage, processor, { context });
+};
+
+export const handler = middy(lambdaHandler).use(observability());

@@ -1,0 +1,72 @@
+import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import middy from '@middy/core';
+import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
+import { z } from 'zod';
+import { documentClient } from '#shared/aws-clients.ts';
+import { systemClock } from '#shared/clock.ts';
+import { readConfig } from '#shared/config.ts';
+import { observability } from '#shared/middlewares/observability.ts';
+import { logger, metrics } from '#shared/powertools.ts';
+import { DynamoDbEngagementStore } from '../adapters/dynamodb-engagement-store.ts';
+import { recordEngagement } from '../domain/record-engagement.ts';
+import { DEFAULT_SOFT_BOUNCE_LIMIT, SOFT_BOUNCE_LIMIT_MAX } from '../domain/suppression-rules.ts';
+import { MessageNotIndexedYetError } from '../errors.ts';
+import { publishEngagementMetrics } from '../metrics.ts';
+import { parseSesMessage } from '../schemas.ts';
+
+const config = readConfig(
+  z.object({
+    MESSAGES_TABLE_NAME: z.string().min(1),
+    SOFT_BOUNCE_LIMIT: z.coerce
+      .number()
+      .int()
+      .min(1)
+      .max(SOFT_BOUNCE_LIMIT_MAX)
+      .default(DEFAULT_SOFT_BOUNCE_LIMIT),
+  }),
+);
+const store = new DynamoDbEngagementStore(documentClient(), config.MESSAGES_TABLE_NAME);
+const processor = new BatchProcessor(EventType.SQS);
+
+async function recordMessage(record: SQSRecord): Promise<void> {
+  const parsed = parseSesMessage(record.body);
+  if (parsed.kind === 'ignored') {
+    logger.info('SES event of another kind ignored', { detailType: parsed.detailType });
+    return;
+  }
+  const { event } = parsed;
+  const result = await recordEngagement(store, event, systemClock.now(), {
+    softBounceLimit: config.SOFT_BOUNCE_LIMIT,
+  });
+  if (result.outcome === 'not-indexed-yet') {
+    // Failing the record returns it to the queue; it is read again after the visibility timeout.
+    throw new MessageNotIndexedYetError(`message ${event.messageId} is not indexed yet`);
+  }
+  if (result.outcome === 'unknown-message') {
+    // Untagged: mail sent by something else through this account's SES (another app, the console).
+    // Tagged: a journey mail whose sender stopped between SES accepting it and indexing it.
+    const details = { messageId: event.messageId, kind: event.kind };
+    if (event.journeyTagged)
+      logger.warn('SES event for a journey mail that was never indexed ignored', details);
+    else logger.info('SES event for an unknown message ignored', details);
+    return;
+  }
+  publishEngagementMetrics(result);
+  logger.debug('SES event recorded', {
+    messageId: event.messageId,
+    kind: event.kind,
+    outcome: result.outcome,
+    journey: result.message.journey,
+    suppressed: result.suppressed,
+  });
+}
+
+/** Each message is one SES event from the default bus; failures are reported per message so only those are retried. */
+export const lambdaHandler = async (event: SQSEvent, context: Context): Promise<SQSBatchResponse> => {
+  // The per-mail metrics go out one by one (a batch mixes journeys); this one keeps the buffer non-empty.
+  metrics.addMetric('sesEventReceived', MetricUnit.Count, event.Records.length);
+  return processPartialResponse(event, recordMessage, processor, { context });
+};
+
+export const handler = middy(lambdaHandler).use(observability());
