@@ -33,6 +33,9 @@ interface TrackedMessage {
   links: Map<string, Record<string, string[]>>;
 }
 
+/** Real milliseconds between SendEmail's answer and its first event. */
+const SES_EVENT_DELAY_MS = 500;
+
 /**
  * The engagement SES publishes through a configuration set: Send, then Delivery or what the mailbox
  * simulator makes of the recipient, and later Open and Click from the tracking endpoints. Events go
@@ -65,6 +68,9 @@ export class EngagementEvents {
   /** Queues the Send event and the recipients' outcomes of an accepted mail. */
   publishOutcome(messageId: string): Promise<void> {
     return this.enqueue(async () => {
+      // SES publishes asynchronously, well after SendEmail has answered; without this pause the local
+      // chain is fast enough to deliver the events before the sender has recorded the message.
+      await new Promise((resolve) => setTimeout(resolve, SES_EVENT_DELAY_MS));
       const message = this.messages.get(messageId);
       if (message === undefined) return;
       await this.publish(message, { eventType: 'Send', at: new Date(message.mail.timestamp) });

@@ -205,13 +205,15 @@ describe('Construct: Journeys', () => {
 
   describe('journey rules', () => {
     it('puts one trigger rule per event-started journey on the bus, and none for win-back', () => {
-      // Prepare
-      const profileRule = logicalIdNamed(json, 'AWS::Events::Rule', 'ProfileEventsRule');
+      // Prepare: the other rules feed the profile and engagement queues
+      const queueRules = ['ProfileEventsRule', 'EngagementSesEventsRule', 'EngagementOrdersRule'].map((id) =>
+        logicalIdNamed(json, 'AWS::Events::Rule', id),
+      );
 
       // Act
       const triggers = resourcesOfType(json, 'AWS::Events::Rule')
         .map(([id]) => id)
-        .filter((id) => id !== profileRule);
+        .filter((id) => !queueRules.includes(id));
 
       // Assess
       expect(eventJourneys.map(([id]) => id)).toEqual([

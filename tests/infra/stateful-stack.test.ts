@@ -3,13 +3,41 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PROFILE_FUNCTION_TIMEOUT } from '#infra/app-factory.ts';
 import { DORMANT_ON_INDEX, PROFILE_EVENTS_MAX_RECEIVE_COUNT } from '#infra/stacks/stateful-stack.ts';
 import {
+  type CfnResource,
   type CfnTemplate,
+  describeValue,
+  functionIdByEntry,
+  type Json,
   logicalIdNamed,
   logicalIdOfType,
   raw,
   resourcesOfType,
 } from './template-helpers.ts';
 import { buildTestApp, type TestApp } from './test-app.ts';
+
+/** Queues an EventBridge rule feeds and a function consumes. */
+const CONSUMER_QUEUES = ['ProfileEventsQueue', 'SesEventsQueue', 'AttributionOrdersQueue'];
+/** Queues rules on the storefront bus deliver to: targets and their dead-letter queues, journey starts. */
+const STOREFRONT_BUS_QUEUES = [
+  'ProfileEventsQueue',
+  'ProfileEventsRuleDlq',
+  'JourneyStartsDlq',
+  'AttributionOrdersQueue',
+  'AttributionOrdersRuleDlq',
+];
+/** SES publishes to the account's default bus only, so the SES-events rule lives there. */
+const DEFAULT_BUS_QUEUES = ['SesEventsQueue', 'SesEventsRuleDlq'];
+
+/** `SesEventsQueue` → `SesEvents`: the construct id prefix its dead-letter queues share. */
+function prefixOf(queue: string): string {
+  return queue.replace(/Queue$/, '');
+}
+
+function allowStatementsOf(policy: CfnResource): Json[] {
+  return (policy.Properties!.PolicyDocument as { Statement: Json[] }).Statement.filter(
+    (s) => s.Effect === 'Allow',
+  );
+}
 
 describe('Stack: Stateful', () => {
   let template: Template;
@@ -142,61 +170,83 @@ describe('Stack: Stateful', () => {
     expect(build).toThrow(/archiveRetentionDays must be a positive whole number/);
   });
 
-  it('holds the profile-events queue and three dead-letter queues, only the first with a redrive policy', () => {
+  it('holds the three consumer queues, each with a redrive and a rule dead-letter queue, and the journey-starts dead-letter queue', () => {
     // Prepare
-    const queueIds = [
-      logicalIdNamed(json, 'AWS::SQS::Queue', 'ProfileEventsQueue'),
-      logicalIdNamed(json, 'AWS::SQS::Queue', 'ProfileEventsDlq'),
-      logicalIdNamed(json, 'AWS::SQS::Queue', 'ProfileEventsRuleDlq'),
-      logicalIdNamed(json, 'AWS::SQS::Queue', 'JourneyStartsDlq'),
-    ];
+    const consumers = CONSUMER_QUEUES.map((queue) => logicalIdNamed(json, 'AWS::SQS::Queue', queue));
+    const deadLetterQueues = [
+      ...CONSUMER_QUEUES.flatMap((queue) => [`${prefixOf(queue)}Dlq`, `${prefixOf(queue)}RuleDlq`]),
+      'JourneyStartsDlq',
+    ].map((queue) => logicalIdNamed(json, 'AWS::SQS::Queue', queue));
 
     // Act
     const queues = resourcesOfType(json, 'AWS::SQS::Queue');
     const redriving = queues.filter(([, r]) => r.Properties?.RedrivePolicy !== undefined).map(([id]) => id);
 
     // Assess
-    expect(queues.map(([id]) => id).sort()).toEqual([...queueIds].sort());
-    expect(redriving).toEqual([queueIds[0]]);
+    expect(queues.map(([id]) => id).sort()).toEqual([...consumers, ...deadLetterQueues].sort());
+    expect(queues).toHaveLength(10);
+    expect(redriving.sort()).toEqual([...consumers].sort());
   });
 
-  it('redrives the profile-events queue to the profile-events dead-letter queue after 5 receives', () => {
+  it.each(CONSUMER_QUEUES)('redrives %s to its own dead-letter queue after 5 receives', (queue) => {
     // Act
-    const main = json.Resources[logicalIdNamed(json, 'AWS::SQS::Queue', 'ProfileEventsQueue')]!;
+    const main = json.Resources[logicalIdNamed(json, 'AWS::SQS::Queue', queue)]!;
 
     // Assess
     expect(main.Properties!.RedrivePolicy).toEqual({
       deadLetterTargetArn: {
-        'Fn::GetAtt': [logicalIdNamed(json, 'AWS::SQS::Queue', 'ProfileEventsDlq'), 'Arn'],
+        'Fn::GetAtt': [logicalIdNamed(json, 'AWS::SQS::Queue', `${prefixOf(queue)}Dlq`), 'Arn'],
       },
       maxReceiveCount: PROFILE_EVENTS_MAX_RECEIVE_COUNT,
     });
     expect(PROFILE_EVENTS_MAX_RECEIVE_COUNT).toBe(5);
   });
 
-  it.each(['ProfileEventsDlq', 'ProfileEventsRuleDlq', 'JourneyStartsDlq'])(
-    'keeps messages in %s for 14 days, the SQS maximum',
-    (constructId) => {
+  it.each([
+    'ProfileEventsDlq',
+    'ProfileEventsRuleDlq',
+    'JourneyStartsDlq',
+    'SesEventsDlq',
+    'SesEventsRuleDlq',
+    'AttributionOrdersDlq',
+    'AttributionOrdersRuleDlq',
+  ])('keeps messages in %s for 14 days, the SQS maximum', (constructId) => {
+    // Act
+    const queue = json.Resources[logicalIdNamed(json, 'AWS::SQS::Queue', constructId)]!;
+
+    // Assess
+    expect(queue.Properties!.MessageRetentionPeriod).toBe(14 * 24 * 60 * 60);
+  });
+
+  it.each([
+    ['ProfileEventsQueue', 'functions/profiles/handlers/apply-events.ts'],
+    ['SesEventsQueue', 'functions/engagement/handlers/ses-events.ts'],
+    ['AttributionOrdersQueue', 'functions/engagement/handlers/attribute-orders.ts'],
+  ])(
+    'gives %s a visibility timeout of at least six times the timeout of its consumer, %s',
+    (queue, entry) => {
       // Act
-      const queue = json.Resources[logicalIdNamed(json, 'AWS::SQS::Queue', constructId)]!;
+      const main = json.Resources[logicalIdNamed(json, 'AWS::SQS::Queue', queue)]!;
+      const consumer = statelessJson.Resources[functionIdByEntry(statelessJson, entry)]!;
 
       // Assess
-      expect(queue.Properties!.MessageRetentionPeriod).toBe(14 * 24 * 60 * 60);
+      expect(main.Properties!.VisibilityTimeout as number).toBeGreaterThanOrEqual(
+        6 * (consumer.Properties!.Timeout as number),
+      );
     },
   );
 
-  it('gives the profile-events queue a visibility timeout of at least six times the consumer timeout', () => {
+  it('times the profile function out after PROFILE_FUNCTION_TIMEOUT, which the profile-events queue is sized for', () => {
     // Act
-    const [, main] = resourcesOfType(json, 'AWS::SQS::Queue').find(([, r]) => r.Properties?.RedrivePolicy)!;
-    const consumer = resourcesOfType(statelessJson, 'AWS::Lambda::Function').find(
-      ([, r]) => r.Metadata?.['storefront-journeys:entry'] === 'functions/profiles/handlers/apply-events.ts',
-    )!;
+    const consumer =
+      statelessJson.Resources[
+        functionIdByEntry(statelessJson, 'functions/profiles/handlers/apply-events.ts')
+      ]!;
+    const main = json.Resources[logicalIdNamed(json, 'AWS::SQS::Queue', 'ProfileEventsQueue')]!;
 
     // Assess
-    expect(consumer[1].Properties!.Timeout).toBe(PROFILE_FUNCTION_TIMEOUT.toSeconds());
-    expect(main.Properties!.VisibilityTimeout as number).toBeGreaterThanOrEqual(
-      6 * (consumer[1].Properties!.Timeout as number),
-    );
+    expect(consumer.Properties!.Timeout).toBe(PROFILE_FUNCTION_TIMEOUT.toSeconds());
+    expect(main.Properties!.VisibilityTimeout).toBe(6 * PROFILE_FUNCTION_TIMEOUT.toSeconds());
   });
 
   it('encrypts every queue and denies requests without TLS', () => {
@@ -217,37 +267,59 @@ describe('Stack: Stateful', () => {
     }
   });
 
-  it('lets only rules on the bus, in this account, send to the profile-events queue and the rule and journey-start dead-letter queues', () => {
+  it('lets only EventBridge rules of this account send to the queues rules deliver to, and to no other queue', () => {
     // Prepare
-    const busId = logicalIdOfType(json, 'AWS::Events::EventBus');
-    const expected = ['ProfileEventsQueue', 'ProfileEventsRuleDlq', 'JourneyStartsDlq'].map((id) =>
+    const fedByRules = [...STOREFRONT_BUS_QUEUES, ...DEFAULT_BUS_QUEUES].map((id) =>
       logicalIdNamed(json, 'AWS::SQS::Queue', id),
     );
 
     // Act
-    const allowing = resourcesOfType(json, 'AWS::SQS::QueuePolicy').filter(([, r]) =>
-      JSON.stringify(r.Properties).includes('events.amazonaws.com'),
+    const allowing = resourcesOfType(json, 'AWS::SQS::QueuePolicy').filter(
+      ([, r]) => allowStatementsOf(r).length > 0,
     );
     const queues = allowing.flatMap(([, r]) => (r.Properties!.Queues as { Ref: string }[]).map((q) => q.Ref));
 
     // Assess
-    expect(queues.sort()).toEqual([...expected].sort());
-    for (const [, policy] of allowing) {
-      const queueId = (policy.Properties!.Queues as { Ref: string }[])[0]!.Ref;
-      const statement = (
-        policy.Properties!.PolicyDocument as { Statement: Record<string, unknown>[] }
-      ).Statement.find((s) => s.Effect === 'Allow')!;
-      expect(statement.Principal).toEqual({ Service: 'events.amazonaws.com' });
-      expect(statement.Action).toBe('sqs:SendMessage');
-      expect(statement.Resource).toEqual({ 'Fn::GetAtt': [queueId, 'Arn'] });
-      expect(JSON.stringify(statement.Condition)).toContain(`{"Ref":"${busId}"},"/*"`);
-      expect(statement.Condition).toMatchObject({
-        StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } },
-      });
-    }
+    expect(queues.sort()).toEqual([...fedByRules].sort());
   });
 
-  it('outputs the table names, bus and archive names, queue and dead-letter queue URLs', () => {
+  it.each([
+    ...STOREFRONT_BUS_QUEUES.map((queue) => ['the storefront bus', queue] as const),
+    ...DEFAULT_BUS_QUEUES.map((queue) => ['the default bus', queue] as const),
+  ])('lets only rules on %s, in this account, send to %s', (bus, queue) => {
+    // Prepare
+    const queueId = logicalIdNamed(json, 'AWS::SQS::Queue', queue);
+    const rules =
+      bus === 'the default bus' ? 'rule/*' : `rule/<${logicalIdOfType(json, 'AWS::Events::EventBus')}>/*`;
+
+    // Act
+    const policies = resourcesOfType(json, 'AWS::SQS::QueuePolicy').filter(([, r]) =>
+      JSON.stringify(r.Properties!.Queues).includes(`"Ref":"${queueId}"`),
+    );
+    const allowed = policies.flatMap(([, policy]) => allowStatementsOf(policy));
+    const statement = allowed[0]!;
+    const condition = statement.Condition as {
+      ArnLike: { 'aws:SourceArn': unknown };
+      StringEquals: Record<string, unknown>;
+    };
+
+    // Assess
+    expect(policies).toHaveLength(1);
+    expect((policies[0]![1].Properties!.Queues as unknown[]).length).toBe(1);
+    expect(allowed).toHaveLength(1);
+    expect(statement).toMatchObject({
+      Principal: { Service: 'events.amazonaws.com' },
+      Action: 'sqs:SendMessage',
+      Resource: { 'Fn::GetAtt': [queueId, 'Arn'] },
+    });
+    expect(Object.keys(condition).sort()).toEqual(['ArnLike', 'StringEquals']);
+    expect(describeValue(json, condition.ArnLike['aws:SourceArn'])).toBe(
+      `arn:<AWS::Partition>:events:<AWS::Region>:<AWS::AccountId>:${rules}`,
+    );
+    expect(condition.StringEquals).toEqual({ 'aws:SourceAccount': { Ref: 'AWS::AccountId' } });
+  });
+
+  it('outputs the table names, bus and archive names, the profile-events queue URL and every dead-letter queue URL', () => {
     // Act
     const outputs = Object.keys(json.Outputs ?? {}).filter((key) => !key.startsWith('ExportsOutput'));
 
@@ -257,6 +329,10 @@ describe('Stack: Stateful', () => {
         'EventArchiveName',
         'EventBusName',
         'JourneyStartsDlqUrl',
+        'SesEventsDlqUrl',
+        'SesEventsRuleDlqUrl',
+        'AttributionOrdersDlqUrl',
+        'AttributionOrdersRuleDlqUrl',
         'MessagesTableName',
         'ProfileEventsDlqUrl',
         'ProfileEventsQueueUrl',

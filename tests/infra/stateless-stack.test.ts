@@ -35,6 +35,8 @@ const APPLY_EVENTS = 'functions/profiles/handlers/apply-events.ts';
 const UNSUBSCRIBE = 'functions/messaging/handlers/unsubscribe.ts';
 const JOURNEY_STEP = 'functions/journeys/handlers/journey-step.ts';
 const WIN_BACK_SCAN = 'functions/journeys/handlers/win-back-scan.ts';
+const SES_EVENTS = 'functions/engagement/handlers/ses-events.ts';
+const ATTRIBUTE_ORDERS = 'functions/engagement/handlers/attribute-orders.ts';
 const INGEST_ENTRIES = [OWN_EVENTS, SEGMENT, SHOPIFY];
 /** Every function: entry, Powertools service name, timeout in seconds. */
 const FUNCTIONS = [
@@ -45,8 +47,21 @@ const FUNCTIONS = [
   [UNSUBSCRIBE, 'messaging', 10],
   [JOURNEY_STEP, 'journeys', 30],
   [WIN_BACK_SCAN, 'journeys', 300],
+  [SES_EVENTS, 'engagement', 15],
+  [ATTRIBUTE_ORDERS, 'engagement', 15],
 ] as const;
 const ALL_ENTRIES = FUNCTIONS.map(([entry]) => entry);
+
+/** Every dead-letter queue: of the consumer queues (redrive), of rule targets, of journey starts. */
+const DEAD_LETTER_QUEUES = [
+  'ProfileEventsDlq',
+  'ProfileEventsRuleDlq',
+  'JourneyStartsDlq',
+  'SesEventsDlq',
+  'SesEventsRuleDlq',
+  'AttributionOrdersDlq',
+  'AttributionOrdersRuleDlq',
+];
 
 /** Actions without resource-level permissions: X-Ray tracing, and Step Functions' log delivery setup. */
 const XRAY_ACTIONS = [
@@ -87,8 +102,8 @@ describe('Stack: Stateless', () => {
   const profilesTableId = () => logicalIdNamed(stateful, 'AWS::DynamoDB::Table', 'ProfilesTable');
   const storesTableId = () => logicalIdNamed(stateful, 'AWS::DynamoDB::Table', 'StoresTable');
   const busId = () => logicalIdOfType(stateful, 'AWS::Events::EventBus');
-  const profileEventsQueueId = () =>
-    logicalIdOfType(stateful, 'AWS::SQS::Queue', (r) => r.Properties?.RedrivePolicy !== undefined);
+  const queueId = (constructId: string) => logicalIdNamed(stateful, 'AWS::SQS::Queue', constructId);
+  const profileEventsQueueId = () => queueId('ProfileEventsQueue');
 
   describe('HTTP API', () => {
     it.each([
@@ -214,7 +229,7 @@ describe('Stack: Stateless', () => {
   });
 
   describe('functions', () => {
-    it('deploys exactly the seven functions', () => {
+    it('deploys exactly the nine functions', () => {
       // Act
       const entries = resourcesOfType(json, 'AWS::Lambda::Function').map(([, f]) => f.Metadata?.[ENTRY_KEY]);
 
@@ -307,19 +322,40 @@ describe('Stack: Stateless', () => {
       expect(JSON.stringify(json)).not.toContain('Fn::GetStackOutput');
     });
 
-    it('feeds the profile function from the profile-events queue in batches of 10 with partial batch failures', () => {
+    it.each([
+      [APPLY_EVENTS, 'ProfileEventsQueue'],
+      [SES_EVENTS, 'SesEventsQueue'],
+      [ATTRIBUTE_ORDERS, 'AttributionOrdersQueue'],
+    ])('feeds %s from %s in batches of 10 with partial batch failures', (entry, queue) => {
       // Act
-      const mapping = resourcesOfType(json, 'AWS::Lambda::EventSourceMapping');
+      const mappings = resourcesOfType(json, 'AWS::Lambda::EventSourceMapping').filter(
+        ([, esm]) => referencedLogicalId(stateful, esm.Properties!.EventSourceArn) === queueId(queue),
+      );
 
       // Assess
-      expect(mapping).toHaveLength(1);
-      const [, esm] = mapping[0]!;
-      expect(esm.Properties).toMatchObject({
+      expect(mappings).toHaveLength(1);
+      expect(mappings[0]![1].Properties).toMatchObject({
         BatchSize: 10,
         FunctionResponseTypes: ['ReportBatchItemFailures'],
-        FunctionName: { Ref: functionIdByEntry(json, APPLY_EVENTS) },
+        FunctionName: { Ref: functionIdByEntry(json, entry) },
       });
-      expect(referencedLogicalId(stateful, esm.Properties!.EventSourceArn)).toBe(profileEventsQueueId());
+    });
+
+    it('maps only the three consumer queues to functions', () => {
+      // Act
+      const mapped = resourcesOfType(json, 'AWS::Lambda::EventSourceMapping').map(([, esm]) => [
+        json.Resources[(esm.Properties!.FunctionName as { Ref: string }).Ref]!.Metadata?.[ENTRY_KEY],
+        referencedLogicalId(stateful, esm.Properties!.EventSourceArn),
+      ]);
+
+      // Assess
+      expect(mapped.sort()).toEqual(
+        [
+          [APPLY_EVENTS, queueId('ProfileEventsQueue')],
+          [SES_EVENTS, queueId('SesEventsQueue')],
+          [ATTRIBUTE_ORDERS, queueId('AttributionOrdersQueue')],
+        ].sort(),
+      );
     });
   });
 
@@ -445,11 +481,9 @@ describe('Stack: Stateless', () => {
       );
     };
 
-    it('alarms on the depth of every dead-letter queue: profile events, profile rule and journey starts', () => {
+    it('alarms on the depth of every dead-letter queue, those of the SES-events and order-attribution consumers included', () => {
       // Prepare
-      const expected = ['ProfileEventsDlq', 'ProfileEventsRuleDlq', 'JourneyStartsDlq'].map((id) =>
-        logicalIdNamed(stateful, 'AWS::SQS::Queue', id),
-      );
+      const expected = DEAD_LETTER_QUEUES.map(queueId);
       const redriveTargets = resourcesOfType(stateful, 'AWS::SQS::Queue')
         .map(
           ([, q]) =>
@@ -486,6 +520,33 @@ describe('Stack: Stateless', () => {
       expect(dlqs).toEqual(new Set(expected));
       expect(alarmed).toEqual(dlqs);
     });
+
+    it.each([
+      ['bounce', 'Reputation.BounceRate', 0.04],
+      ['complaint', 'Reputation.ComplaintRate', 0.0008],
+    ])(
+      'alarms when the account-wide SES %s rate (%s) reaches %s, notifying the alarm topic',
+      (_kind, metric, threshold) => {
+        // Prepare
+        const topicId = logicalIdOfType(json, 'AWS::SNS::Topic');
+
+        // Act
+        const alarms = resourcesOfType(json, 'AWS::CloudWatch::Alarm').filter(
+          ([, a]) => a.Properties!.MetricName === metric,
+        );
+
+        // Assess
+        expect(alarms).toHaveLength(1);
+        expect(alarms[0]![1].Properties).toMatchObject({
+          Namespace: 'AWS/SES',
+          Threshold: threshold,
+          ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+          AlarmActions: [{ Ref: topicId }],
+          OKActions: [{ Ref: topicId }],
+        });
+        expect(alarms[0]![1].Properties!.Dimensions).toBeUndefined();
+      },
+    );
 
     it('alarms on 5xx answers of the HTTP API', () => {
       // Act
@@ -567,6 +628,22 @@ describe('Stack: Stateless', () => {
 
       // Assess
       expect(parameters.AlarmEmail).toMatchObject({ Default: 'ops@example.com' });
+    });
+  });
+
+  describe('marketer dashboard', () => {
+    it('draws every function and every dead-letter queue on one dashboard', () => {
+      // Act
+      const dashboards = resourcesOfType(json, 'AWS::CloudWatch::Dashboard');
+      const body = JSON.stringify(dashboards[0]?.[1].Properties?.DashboardBody);
+      const queues = [...body.matchAll(/"Fn::ImportValue":"([^"]+)"/g)].map(([, name]) =>
+        referencedLogicalId(stateful, { 'Fn::ImportValue': name }),
+      );
+
+      // Assess
+      expect(dashboards).toHaveLength(1);
+      for (const entry of ALL_ENTRIES) expect(body).toContain(`{"Ref":"${functionIdByEntry(json, entry)}"}`);
+      expect(new Set(queues)).toEqual(new Set(DEAD_LETTER_QUEUES.map(queueId)));
     });
   });
 

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { documentClientFor } from '#local/demo-store.ts';
 import { DynamoDbMessagingStore } from '#messaging/adapters/dynamodb-messaging-store.ts';
 import { type LocalStack, startLocalStack } from '#tests/helpers/local-stack.ts';
+import { morningZone } from '#tests/helpers/morning-zone.ts';
 
 let stack: LocalStack;
 const SPEED = 3600;
@@ -14,25 +15,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await stack?.close();
 });
-
-/** A time zone where it is now mid-morning to mid-afternoon, so quiet hours don't hold the mail back. */
-function daytimeZone(now: Date): string {
-  const zones = [
-    'Pacific/Kiritimati',
-    'Asia/Tokyo',
-    'Asia/Kolkata',
-    'Europe/Berlin',
-    'UTC',
-    'America/New_York',
-    'America/Los_Angeles',
-    'Pacific/Honolulu',
-  ];
-  const hourIn = (zone: string) =>
-    Number(
-      new Intl.DateTimeFormat('en-GB', { hour: '2-digit', hourCycle: 'h23', timeZone: zone }).format(now),
-    );
-  return zones.find((zone) => hourIn(zone) >= 9 && hourIn(zone) <= 15) ?? 'UTC';
-}
 
 async function eventually<T>(
   read: () => Promise<T | undefined>,
@@ -58,7 +40,7 @@ function shopper(id: string) {
     occurredAt: at,
     identity,
     data: {
-      attributes: { firstName: 'Kim', timeZone: daytimeZone(now) },
+      attributes: { firstName: 'Kim', timeZone: morningZone(now) },
       consent: [{ channel: 'email', status: 'granted', source: 'test', recordedAt: at }],
     },
   };
