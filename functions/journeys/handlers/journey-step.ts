@@ -71,7 +71,9 @@ export const lambdaHandler = async (input: StepInput): Promise<StepOutput> => {
     metrics.addDimensions({
       journey: input.journey,
       step: input.step,
-      ...(metric === 'journeyEntered' && { group: output.reason === ENTERED_HELD_OUT ? 'heldout' : 'treated' }),
+      ...(metric === 'journeyEntered' && {
+        group: output.reason === ENTERED_HELD_OUT ? 'heldout' : 'treated',
+      }),
     });
     metrics.addMetric(metric, MetricUnit.Count, 1);
   }
