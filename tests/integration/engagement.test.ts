@@ -89,7 +89,11 @@ describe('Engagement loop through the local runtime', () => {
       await post([pat.cart]);
       const mail = await eventually(
         async () =>
-          (await stack.runtime.ses.messages()).find((candidate) => candidate.to.includes('pat@example.com')),
+          // Tracking rewrites the links once the local SES has registered the mail.
+          (await stack.runtime.ses.messages()).find(
+            (candidate) =>
+              candidate.to.includes('pat@example.com') && candidate.html?.includes('/track/click') === true,
+          ),
         'the reminder',
       );
 
