@@ -6,7 +6,8 @@ export default defineConfig({
     environment: 'node',
     // Handlers under test log through Powertools; the expected errors would only clutter the output.
     env: { POWERTOOLS_LOG_LEVEL: 'SILENT' },
-    testTimeout: 20_000,
+    // Integration and browser suites run whole local stacks on two cores; a busy run needs the room.
+    testTimeout: 60_000,
     hookTimeout: 60_000,
     // Integration suites each start their own local runtime on free ports; two cores run two files at once.
     maxWorkers: 2,

@@ -9,7 +9,7 @@ import { ensureTables } from './dynamodb/ensure-tables.ts';
 import { type BusEvent, LocalEventBuses, type RuleTarget } from './eventbridge/event-bus.ts';
 import { startLocalEventBridge } from './eventbridge/event-bus-server.ts';
 import { renderTargetInput } from './eventbridge/input-transformer.ts';
-import { startLocalHttpApi } from './http-api/http-api-server.ts';
+import { type HttpApiStats, startLocalHttpApi } from './http-api/http-api-server.ts';
 import { LocalFunction } from './lambda/function-pool.ts';
 import { startLocalScheduler } from './scheduler/local-scheduler.ts';
 import { type LocalSes, startLocalSes } from './ses/local-ses.ts';
@@ -74,6 +74,8 @@ export interface LocalRuntime {
     queues: string[];
     stateMachines: Record<string, string>;
   };
+  /** The HTTP API's responses by status class (the dashboard's ingest 4xx/5xx). */
+  httpStats: HttpApiStats;
   /** Resolves when every queue is empty and no batch is in flight (journeys may still be waiting). */
   settle(): Promise<void>;
   /** The DynamoDB endpoint, for outage drills. */
@@ -265,6 +267,7 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<LocalR
       stepFunctions,
       ses,
       names: namesOf(topology),
+      httpStats: http.stats,
       dynamodb,
       settle: async () => {
         await ses.settle();

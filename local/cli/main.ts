@@ -11,6 +11,7 @@ import { runRedrive } from './commands/redrive.ts';
 import { runSend } from './commands/send.ts';
 import { runStart } from './commands/start.ts';
 import { runStoreCreate } from './commands/store-create.ts';
+import { runWhy } from './commands/why.ts';
 
 const USAGE = `Usage: journeys <command> [options]
 
@@ -23,6 +24,8 @@ Commands:
                                       Post a sample event to the local API as the demo store
   profile <email | customer id>       Print a customer's profile from the local DynamoDB
   decisions <email | customer id>     Every send decision for a customer: sent, deferred until…, skipped because…
+  why <email | customer id>           A customer's whole story: consent, journeys, decisions, mails and what
+                                      happened to them, orders credited to mails
   preview [template-id] [--out DIR]   Render email templates with sample data to HTML and text files
   store create --id ID --name NAME [--currency USD] [--time-zone Europe/Berlin] [--shopify-secret-env VAR]
                [--sender-name NAME --sender-email ADDRESS --postal-address TEXT --url URL --locale en-US]
@@ -78,6 +81,8 @@ try {
     await runProfile(rest[0], values['store-id'] ?? 'demo');
   } else if (command === 'decisions') {
     await runDecisions(rest[0], values['store-id'] ?? 'demo');
+  } else if (command === 'why') {
+    await runWhy(rest[0], values['store-id'] ?? 'demo');
   } else if (command === 'preview') {
     await runPreview(rest[0], { ...(values.out && { out: values.out }) });
   } else if (command === 'store' && rest[0] === 'create') {

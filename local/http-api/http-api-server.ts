@@ -12,8 +12,17 @@ export interface LocalRoute {
 /** API Gateway HTTP APIs take bodies up to 10 MB. */
 const MAX_BODY_BYTES = 10 * 1024 * 1024;
 
+/** Responses by status class, as API Gateway's `Count`, `4xx` and `5xx` metrics count them. */
+export interface HttpApiStats {
+  count: number;
+  '4xx': number;
+  '5xx': number;
+}
+
 export interface LocalHttpApi {
   url: string;
+  /** Counters since the server started (live: read them when needed). */
+  stats: HttpApiStats;
   /** Routes come from the template, which is read once the server's URL is known. */
   setRoutes(routes: LocalRoute[]): void;
   close(): Promise<void>;
@@ -28,7 +37,9 @@ export async function startLocalHttpApi(options: {
   onError?: (error: unknown) => void;
 }): Promise<LocalHttpApi> {
   let matchers: Array<{ route: LocalRoute } & ReturnType<typeof compile>> = [];
+  const stats: HttpApiStats = { count: 0, '4xx': 0, '5xx': 0 };
   const server = createServer(async (request, response) => {
+    response.once('finish', () => countResponse(stats, response.statusCode));
     try {
       const body = await readBody(request);
       if (body === undefined)
@@ -54,6 +65,7 @@ export async function startLocalHttpApi(options: {
   const { port } = server.address() as AddressInfo;
   return {
     url: `http://127.0.0.1:${port}`,
+    stats,
     setRoutes: (routes) => {
       matchers = routes.map((route) => ({ route, ...compile(route.routeKey) }));
     },
@@ -63,6 +75,12 @@ export async function startLocalHttpApi(options: {
         server.close(() => resolve());
       }),
   };
+}
+
+function countResponse(stats: HttpApiStats, statusCode: number): void {
+  stats.count += 1;
+  if (statusCode >= 500) stats['5xx'] += 1;
+  else if (statusCode >= 400) stats['4xx'] += 1;
 }
 
 function compile(routeKey: string): { method: string; pattern: RegExp; names: string[] } {

@@ -41,6 +41,8 @@ export class LocalFunction {
   private readonly waiting: Array<() => void> = [];
   private nextInvocationId = 1;
   invocations = 0;
+  /** Invocations that ended in an error, as Lambda's `Errors` metric counts them. */
+  errors = 0;
   coldStarts = 0;
 
   constructor(
@@ -64,6 +66,9 @@ export class LocalFunction {
     this.invocations += 1;
     try {
       return await this.send(container, event);
+    } catch (error) {
+      this.errors += 1;
+      throw error;
     } finally {
       container.busy = false;
       this.waiting.shift()?.();

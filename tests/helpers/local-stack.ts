@@ -30,9 +30,13 @@ export async function startLocalStack(options: RuntimeOptions = {}): Promise<Loc
   const runtimeErrors: unknown[] = [];
   const runtime = await startRuntime({
     functionConcurrency: 2,
-    onLogLine: (_, line) => logLines.push(line),
     onRuntimeError: (error) => runtimeErrors.push(error),
     ...options,
+    // A caller's own listener (e.g. the dashboard's metrics) sees the lines too; `logLines` keeps them all.
+    onLogLine: (functionName, line) => {
+      logLines.push(line);
+      options.onLogLine?.(functionName, line);
+    },
   });
   const demo = await seedDemoStore(runtime.urls.dynamodb, runtime.names.storesTable);
   const documents = documentClientFor(runtime.urls.dynamodb);

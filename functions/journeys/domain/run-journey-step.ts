@@ -19,8 +19,12 @@ import { subjectKeyOf } from './subject.ts';
 import { templateDataFor } from './template-data.ts';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
-/** How long a step waits for the profile to catch up with its trigger before deciding without it. */
-const PROFILE_CATCH_UP_MS = 15 * 60 * 1000;
+/**
+ * How long a step waits for the profile to catch up with its trigger before deciding without it.
+ * In the cloud the profile is seconds behind; the generous window covers a sped-up local clock,
+ * where a cold start alone is virtual hours.
+ */
+const PROFILE_CATCH_UP_MS = 6 * 60 * 60 * 1000;
 const PROFILE_RETRY_MS = 30 * 1000;
 
 export const ENTERED_TREATED = 'entered:treated';

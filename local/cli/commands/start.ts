@@ -1,4 +1,7 @@
 import { join } from 'node:path';
+import { MetricsStore } from '../../dashboard/metrics-store.ts';
+import { DEFAULT_DASHBOARD_PORT, type LocalDashboard } from '../../dashboard/server.ts';
+import { startDashboardFor } from '../../dashboard/start-dashboard.ts';
 import { deadLetterQueuesOf } from '../../dead-letter-queues.ts';
 import { runDemoShoppers } from '../../demo/demo-shoppers.ts';
 import { seedDemoStore } from '../../demo-store.ts';
@@ -26,13 +29,20 @@ export interface StartOptions {
 
 export async function runStart(options: StartOptions): Promise<void> {
   const startedAt = Date.now();
+  const metrics = new MetricsStore();
   const runtime = await startRuntime({
     ports: { ...DEFAULT_PORTS, ...(options.port !== undefined && { http: options.port }) },
     speed: options.speed ?? DEFAULT_SPEED,
+    onLogLine: (_, line) => {
+      metrics.onLogLine(_, line);
+      process.stdout.write(`${line}\n`);
+    },
     ...(options.persist && { dataDir: join(LOCAL_DATA_DIR, 'data') }),
   });
+  let dashboard: LocalDashboard | undefined;
   try {
-    const demo = await announce(runtime, startedAt, options.persist);
+    dashboard = await startDashboardFor(runtime, { metrics, port: DEFAULT_DASHBOARD_PORT });
+    const demo = await announce(runtime, startedAt, options.persist, dashboard.url);
     if (options.demo) {
       await runDemoShoppers({
         httpUrl: runtime.urls.http,
@@ -42,6 +52,7 @@ export async function runStart(options: StartOptions): Promise<void> {
       });
     }
   } catch (error) {
+    await dashboard?.close();
     await runtime.close();
     throw error;
   }
@@ -51,11 +62,12 @@ export async function runStart(options: StartOptions): Promise<void> {
   });
   process.stdout.write('\nStopping…\n');
   removeRuntimeFile();
+  await dashboard.close();
   await runtime.close();
   process.stdout.write('Stopped.\n');
 }
 
-async function announce(runtime: LocalRuntime, startedAt: number, persist: boolean) {
+async function announce(runtime: LocalRuntime, startedAt: number, persist: boolean, dashboardUrl: string) {
   const demo = await seedDemoStore(runtime.urls.dynamodb, runtime.names.storesTable);
   writeRuntimeFile({
     urls: runtime.urls,
@@ -80,6 +92,7 @@ storefront-journeys is running locally (started in ${((Date.now() - startedAt) /
   Step Functions ${runtime.urls.stepfunctions}   ${Object.keys(runtime.names.stateMachines).length} journeys
   SES v2        ${runtime.urls.ses}
   Inbox         ${runtime.urls.inbox}   ← the mails journeys send
+  Dashboard     ${dashboardUrl}   ← how the journeys are doing; /customers: why did (or didn't) someone get a mail
   Clock         ${runtime.clock.speed}× real time${runtime.clock.speed === 3600 ? ' (an hour a second)' : ''}
 
 Demo store "demo" (keys are new on every start):
@@ -91,6 +104,7 @@ Try it from another terminal:
   npm run journeys -- send signup --email sam@example.com --customer-id c-1
   npm run journeys -- send cart --email sam@example.com --customer-id c-1
   npm run journeys -- profile sam@example.com
+  npm run journeys -- why cleo@example.com
 
 Ctrl-C stops everything.
 `);
