@@ -8,7 +8,7 @@ import type { Construct } from 'constructs';
 /** Sparse index of profiles by the day they fall dormant: the daily win-back scan reads one partition. */
 export const DORMANT_ON_INDEX = 'DormantOn';
 
-/** Consumers fed by rules (engagement, attribution) time out at 30 s; SQS wants six times that. */
+/** Consumers fed by rules (engagement, attribution) time out at 15 s; SQS wants at least six times that. */
 const CONSUMER_VISIBILITY_TIMEOUT = Duration.seconds(180);
 
 export interface ConsumerQueues {
@@ -17,8 +17,8 @@ export interface ConsumerQueues {
   readonly ruleDlq: Queue;
 }
 
-/** Receives before a message moves from the profile-events queue to its dead-letter queue. */
-export const PROFILE_EVENTS_MAX_RECEIVE_COUNT = 5;
+/** Receives before a message moves from any consumer queue to its dead-letter queue. */
+export const MAX_RECEIVE_COUNT = 5;
 
 export interface StatefulStackProps extends StackProps {
   /**
@@ -129,7 +129,7 @@ export class StatefulStack extends Stack {
       encryption: QueueEncryption.SQS_MANAGED,
       enforceSSL: true,
       visibilityTimeout: props.profileEventsVisibilityTimeout ?? Duration.seconds(60),
-      deadLetterQueue: { queue: this.profileEventsDlq, maxReceiveCount: PROFILE_EVENTS_MAX_RECEIVE_COUNT },
+      deadLetterQueue: { queue: this.profileEventsDlq, maxReceiveCount: MAX_RECEIVE_COUNT },
     });
     this.profileEventsRuleDlq = new Queue(this, 'ProfileEventsRuleDlq', {
       encryption: QueueEncryption.SQS_MANAGED,
@@ -240,7 +240,7 @@ export class StatefulStack extends Stack {
       encryption: QueueEncryption.SQS_MANAGED,
       enforceSSL: true,
       visibilityTimeout: CONSUMER_VISIBILITY_TIMEOUT,
-      deadLetterQueue: { queue: dlq, maxReceiveCount: PROFILE_EVENTS_MAX_RECEIVE_COUNT },
+      deadLetterQueue: { queue: dlq, maxReceiveCount: MAX_RECEIVE_COUNT },
     });
     const ruleDlq = new Queue(this, `${id}RuleDlq`, {
       encryption: QueueEncryption.SQS_MANAGED,

@@ -1,7 +1,7 @@
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PROFILE_FUNCTION_TIMEOUT } from '#infra/app-factory.ts';
-import { DORMANT_ON_INDEX, PROFILE_EVENTS_MAX_RECEIVE_COUNT } from '#infra/stacks/stateful-stack.ts';
+import { DORMANT_ON_INDEX, MAX_RECEIVE_COUNT } from '#infra/stacks/stateful-stack.ts';
 import {
   type CfnResource,
   type CfnTemplate,
@@ -197,9 +197,9 @@ describe('Stack: Stateful', () => {
       deadLetterTargetArn: {
         'Fn::GetAtt': [logicalIdNamed(json, 'AWS::SQS::Queue', `${prefixOf(queue)}Dlq`), 'Arn'],
       },
-      maxReceiveCount: PROFILE_EVENTS_MAX_RECEIVE_COUNT,
+      maxReceiveCount: MAX_RECEIVE_COUNT,
     });
-    expect(PROFILE_EVENTS_MAX_RECEIVE_COUNT).toBe(5);
+    expect(MAX_RECEIVE_COUNT).toBe(5);
   });
 
   it.each([

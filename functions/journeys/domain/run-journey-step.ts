@@ -11,7 +11,7 @@ import type { Clock } from '#shared/clock.ts';
 import { assertUnreachable } from '#shared/errors.ts';
 import type { StoreRecord } from '#stores/store-record.ts';
 import type { CatalogConfig } from '../config/catalog-config.ts';
-import { type JourneyId, stepKey, type TemplateId } from '../config/journey-schema.ts';
+import { stepKey, type TemplateId } from '../config/journey-schema.ts';
 import { exitReason, replenishableLines } from './exit-conditions.ts';
 import { isHeldOut } from './holdout.ts';
 import { answer, type StepInput, type StepOutput } from './step-contract.ts';
@@ -264,5 +264,3 @@ async function loadProfile(
   if (key === undefined) return undefined;
   return (await resolveProfile(profiles, trigger.storeId, key)).stored?.profile;
 }
-
-export type { JourneyId };

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
+import { attributeOrder } from '#engagement/domain/attribute-order.ts';
+import { recordEngagement } from '#engagement/domain/record-engagement.ts';
 import type { CanonicalEventOf } from '#events/schemas.ts';
 import { emptyProfile } from '#profiles/domain/profile.ts';
 import { canonical, usd } from '#tests/helpers/events.ts';
 import { InMemoryProfileStore } from '#tests/helpers/in-memory-profile-store.ts';
-import { attributeOrder } from '../../../functions/engagement/domain/attribute-order.ts';
-import { recordEngagement } from '../../../functions/engagement/domain/record-engagement.ts';
 import { clicked, customer, opened, sentMessage } from './engagement-events.ts';
 import { InMemoryEngagementStore } from './in-memory-engagement-store.ts';
 

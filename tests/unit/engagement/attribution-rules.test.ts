@@ -1,13 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { usd } from '#tests/helpers/events.ts';
 import {
   attributionFor,
   conversionsFor,
   DEFAULT_ATTRIBUTION_WINDOWS,
   lastTouch,
   type PlacedOrder,
-} from '../../../functions/engagement/domain/attribution-rules.ts';
-import type { Touch } from '../../../functions/engagement/domain/engagement-summary.ts';
+} from '#engagement/domain/attribution-rules.ts';
+import type { Touch } from '#engagement/domain/engagement-summary.ts';
+import { usd } from '#tests/helpers/events.ts';
 
 const ORDER_AT = '2026-03-10T12:00:00.000Z';
 const order: PlacedOrder = { orderId: 'o-1', at: ORDER_AT, revenue: usd('80.00') };

@@ -1,15 +1,9 @@
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DynamoDbEngagementStore } from '#engagement/adapters/dynamodb-engagement-store.ts';
+import { applyToSummary, emptyEngagementSummary } from '#engagement/domain/engagement-summary.ts';
+import { applyToMessage, emptyMessageEngagement } from '#engagement/domain/message-engagement.ts';
 import { usd } from '#tests/helpers/events.ts';
-import { DynamoDbEngagementStore } from '../../../functions/engagement/adapters/dynamodb-engagement-store.ts';
-import {
-  applyToSummary,
-  emptyEngagementSummary,
-} from '../../../functions/engagement/domain/engagement-summary.ts';
-import {
-  applyToMessage,
-  emptyMessageEngagement,
-} from '../../../functions/engagement/domain/message-engagement.ts';
 import { opened, sentMessage } from './engagement-events.ts';
 import { type LocalTables, MESSAGES_TABLE, startLocalTables } from './messages-table.ts';
 

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
-import type { BounceType, EngagementEvent } from '../../../functions/engagement/domain/engagement-event.ts';
-import type { SentMessageRecord } from '../../../functions/engagement/domain/ports.ts';
+import type { BounceType, EngagementEvent } from '#engagement/domain/engagement-event.ts';
+import type { SentMessageRecord } from '#engagement/domain/ports.ts';
 
 export const customer = { storeId: 'demo', customerKey: 'customer:c-1' };
 

@@ -1,13 +1,13 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { EngagementEvent } from '../../../functions/engagement/domain/engagement-event.ts';
+import type { EngagementEvent } from '#engagement/domain/engagement-event.ts';
 import {
   applyToSummary,
   type EngagementSummary,
   emptyEngagementSummary,
   type MessageOrigin,
   SUMMARY_LIMITS,
-} from '../../../functions/engagement/domain/engagement-summary.ts';
+} from '#engagement/domain/engagement-summary.ts';
 import {
   bounced,
   clicked,

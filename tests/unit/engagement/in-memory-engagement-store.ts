@@ -1,14 +1,9 @@
-import type { CustomerRef, JourneyEntry } from '#messaging/domain/ports.ts';
-import type { SuppressionReason } from '#messaging/domain/send-decision.ts';
-import type {
-  AttributionRecord,
-  ConversionRecord,
-} from '../../../functions/engagement/domain/attribution-rules.ts';
-import type { EngagementSummary } from '../../../functions/engagement/domain/engagement-summary.ts';
+import type { AttributionRecord, ConversionRecord } from '#engagement/domain/attribution-rules.ts';
+import type { EngagementSummary } from '#engagement/domain/engagement-summary.ts';
 import {
   emptyMessageEngagement,
   type MessageEngagementState,
-} from '../../../functions/engagement/domain/message-engagement.ts';
+} from '#engagement/domain/message-engagement.ts';
 import type {
   AttributionStore,
   EngagementStore,
@@ -16,7 +11,9 @@ import type {
   SentMessageRecord,
   StoredMessage,
   StoredSummary,
-} from '../../../functions/engagement/domain/ports.ts';
+} from '#engagement/domain/ports.ts';
+import type { CustomerRef, JourneyEntry } from '#messaging/domain/ports.ts';
+import type { SuppressionReason } from '#messaging/domain/send-decision.ts';
 
 const ref = ({ storeId, customerKey }: CustomerRef) => `${storeId}#${customerKey}`;
 

@@ -1,12 +1,12 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { EngagementEvent } from '../../../functions/engagement/domain/engagement-event.ts';
+import type { EngagementEvent } from '#engagement/domain/engagement-event.ts';
 import {
   applyToMessage,
   emptyMessageEngagement,
   MESSAGE_APPLIED_EVENT_IDS,
   type MessageEngagementState,
-} from '../../../functions/engagement/domain/message-engagement.ts';
+} from '#engagement/domain/message-engagement.ts';
 import {
   bounced,
   clicked,

@@ -1,8 +1,8 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
+import type { SentMessageRecord } from '#engagement/domain/ports.ts';
 import { type DynaliteServer, startDynalite } from '#local/dynamodb/dynalite-server.ts';
 import { ensureTables } from '#local/dynamodb/ensure-tables.ts';
-import type { SentMessageRecord } from '../../../functions/engagement/domain/ports.ts';
 
 export const MESSAGES_TABLE = 'Messages';
 export const PROFILES_TABLE = 'Profiles';

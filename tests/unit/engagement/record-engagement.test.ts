@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { EngagementEvent } from '../../../functions/engagement/domain/engagement-event.ts';
-import { recordEngagement } from '../../../functions/engagement/domain/record-engagement.ts';
+import type { EngagementEvent } from '#engagement/domain/engagement-event.ts';
+import { recordEngagement } from '#engagement/domain/record-engagement.ts';
 import {
   bounced,
   clicked,

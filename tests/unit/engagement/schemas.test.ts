@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { InvalidEngagementMessageError } from '#engagement/errors.ts';
+import { parseOrderMessage, parseSesMessage } from '#engagement/schemas.ts';
 import { canonical, usd } from '#tests/helpers/events.ts';
-import { InvalidEngagementMessageError } from '../../../functions/engagement/errors.ts';
-import { parseOrderMessage, parseSesMessage } from '../../../functions/engagement/schemas.ts';
 import { JOURNEY_TAGS, SES_FIXTURES, sesFixture, sesMessageBody } from './engagement-events.ts';
 
 const MESSAGE_ID = 'EXAMPLE7c191be45-e9aedb9a-02f9-4d12-a87d-dd0099a07f8a-000000';
