@@ -1,3 +1,4 @@
+import { createManualTimers, type TimerStatus } from './manual-timers.ts';
 import { createScaledTimers, type TimerFunctions } from './scaled-timers.ts';
 import {
   type VirtualClock,
@@ -16,28 +17,26 @@ export function installVirtualTime(
   options: {
     /** Divide timer delays by the speed. Only for code whose timers are waits, not network timeouts. */
     scaleTimers: boolean;
+    /** On manual time: who sets a timer, so `timerStatus` can say who is waiting. */
+    timerOwner?: () => string | undefined;
   },
-): VirtualClock {
+): { clock: VirtualClock; timerStatus: (() => TimerStatus) | undefined } {
   const RealDate = globalThis.Date;
   const clock = virtualClockFromParameters(parameters, RealDate.now);
   globalThis.Date = createVirtualDate(clock.now, RealDate);
-  if (options.scaleTimers) {
-    const real: TimerFunctions = {
-      setTimeout: globalThis.setTimeout as TimerFunctions['setTimeout'],
-      clearTimeout: globalThis.clearTimeout as TimerFunctions['clearTimeout'],
-      setInterval: globalThis.setInterval as TimerFunctions['setInterval'],
-      clearInterval: globalThis.clearInterval as TimerFunctions['clearInterval'],
-    };
-    const scaled = createScaledTimers(clock.speed, {
-      setTimeout: real.setTimeout.bind(globalThis),
-      clearTimeout: real.clearTimeout.bind(globalThis),
-      setInterval: real.setInterval.bind(globalThis),
-      clearInterval: real.clearInterval.bind(globalThis),
-    });
-    globalThis.setTimeout = scaled.setTimeout as typeof globalThis.setTimeout;
-    globalThis.clearTimeout = scaled.clearTimeout as typeof globalThis.clearTimeout;
-    globalThis.setInterval = scaled.setInterval as typeof globalThis.setInterval;
-    globalThis.clearInterval = scaled.clearInterval as typeof globalThis.clearInterval;
-  }
-  return clock;
+  if (!options.scaleTimers) return { clock, timerStatus: undefined };
+  const real: TimerFunctions = {
+    setTimeout: (globalThis.setTimeout as TimerFunctions['setTimeout']).bind(globalThis),
+    clearTimeout: (globalThis.clearTimeout as TimerFunctions['clearTimeout']).bind(globalThis),
+    setInterval: (globalThis.setInterval as TimerFunctions['setInterval']).bind(globalThis),
+    clearInterval: (globalThis.clearInterval as TimerFunctions['clearInterval']).bind(globalThis),
+  };
+  const manualTimers =
+    clock.manual === undefined ? undefined : createManualTimers(clock.manual, real, options.timerOwner);
+  const timers = manualTimers ?? createScaledTimers(clock.speed, real);
+  globalThis.setTimeout = timers.setTimeout as typeof globalThis.setTimeout;
+  globalThis.clearTimeout = timers.clearTimeout as typeof globalThis.clearTimeout;
+  globalThis.setInterval = timers.setInterval as typeof globalThis.setInterval;
+  globalThis.clearInterval = timers.clearInterval as typeof globalThis.clearInterval;
+  return { clock, timerStatus: manualTimers?.status };
 }

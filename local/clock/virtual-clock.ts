@@ -3,6 +3,8 @@
  * speed 3600 an hour of journey waits passes in a real second while timestamps stay plausible.
  */
 
+import { createManualTimeBuffer, ManualTime } from './manual-time.ts';
+
 /** What a worker thread needs to rebuild the same clock; plain data so it survives `workerData`. */
 export interface VirtualClockParameters {
   /** Real epoch milliseconds when virtual time started. */
@@ -11,6 +13,8 @@ export interface VirtualClockParameters {
   readonly virtualStart: number;
   /** Virtual milliseconds per real millisecond; 1 is real time. */
   readonly speed: number;
+  /** Present on manual time (simulations): "now" lives in this buffer and moves only by `advanceTo`. */
+  readonly manual?: SharedArrayBuffer;
 }
 
 export interface VirtualClock {
@@ -23,6 +27,8 @@ export interface VirtualClock {
   realDelay(virtualMilliseconds: number): number;
   /** Plain parameters for `workerData`, rebuilt with `virtualClockFromParameters`. */
   parameters(): VirtualClockParameters;
+  /** Set when time moves only when advanced (`VirtualClockOptions.manual`). */
+  readonly manual: ManualTime | undefined;
 }
 
 export interface VirtualClockOptions {
@@ -32,6 +38,11 @@ export interface VirtualClockOptions {
   start?: Date | number | string;
   /** Real time source; captured before any Date shim is installed. @default Date.now */
   realNow?: () => number;
+  /**
+   * Time stands still until `manual.advanceTo` moves it: for simulations that step the runtime and
+   * wait for it to settle between steps. `speed` is then 1, so a Task timeout means its own seconds.
+   */
+  manual?: boolean;
 }
 
 // Captured at module evaluation so a clock built after `Date` was replaced still reads real time.
@@ -43,6 +54,12 @@ export function createVirtualClock(options: VirtualClockOptions = {}): VirtualCl
   const virtualStart = options.start === undefined ? realStart : new Date(options.start).getTime();
   if (Number.isNaN(virtualStart))
     throw new RangeError(`invalid virtual clock start: ${String(options.start)}`);
+  if (options.manual === true) {
+    return virtualClockFromParameters(
+      { realStart, virtualStart, speed: 1, manual: createManualTimeBuffer(virtualStart) },
+      realNow,
+    );
+  }
   return virtualClockFromParameters({ realStart, virtualStart, speed: options.speed ?? 1 }, realNow);
 }
 
@@ -51,6 +68,17 @@ export function virtualClockFromParameters(
   realNow: () => number = realDateNow,
 ): VirtualClock {
   const { realStart, virtualStart, speed } = parameters;
+  if (parameters.manual !== undefined) {
+    const manual = new ManualTime(parameters.manual);
+    return {
+      speed: 1,
+      epoch: { real: realStart, virtual: virtualStart },
+      now: () => manual.now(),
+      realDelay: (virtualMilliseconds) => Math.max(0, virtualMilliseconds),
+      parameters: () => parameters,
+      manual,
+    };
+  }
   if (!(speed > 0) || !Number.isFinite(speed)) {
     throw new RangeError(`clock speed must be a positive number, got ${speed}`);
   }
@@ -60,5 +88,6 @@ export function virtualClockFromParameters(
     now: () => Math.floor(virtualStart + (realNow() - realStart) * speed),
     realDelay: (virtualMilliseconds) => Math.max(0, virtualMilliseconds) / speed,
     parameters: () => ({ realStart, virtualStart, speed }),
+    manual: undefined,
   };
 }

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { TargetInputConfiguration } from './input-transformer.ts';
 import { type CompiledEventPattern, compileEventPattern, matchesEventPattern } from './pattern/index.ts';
 
+const BILLING_CHUNK_BYTES = 64 * 1024;
 export interface BusEvent {
   version: '0';
   id: string;
@@ -40,6 +41,8 @@ interface CompiledRule extends RuleDefinition {
 
 export interface EventBusStats {
   putEvents: number;
+  /** Events as EventBridge bills them: one per started 64 KB of each event. */
+  billedEvents: number;
   matchedDeliveries: number;
   failedDeliveries: number;
 }
@@ -51,7 +54,12 @@ export interface EventBusStats {
 export class LocalEventBuses {
   private readonly rules: CompiledRule[];
   private readonly archives = new Map<string, BusEvent[]>();
-  readonly stats: EventBusStats = { putEvents: 0, matchedDeliveries: 0, failedDeliveries: 0 };
+  readonly stats: EventBusStats = {
+    putEvents: 0,
+    billedEvents: 0,
+    matchedDeliveries: 0,
+    failedDeliveries: 0,
+  };
 
   constructor(
     readonly busNames: string[],
@@ -85,6 +93,10 @@ export class LocalEventBuses {
       detail: entry.detail,
     };
     this.stats.putEvents += 1;
+    this.stats.billedEvents += Math.max(
+      1,
+      Math.ceil(Buffer.byteLength(JSON.stringify(event)) / BILLING_CHUNK_BYTES),
+    );
     this.archives.get(busName)?.push(event);
     await this.route(busName, event);
     return event;

@@ -44,6 +44,10 @@ export class LocalFunction {
   /** Invocations that ended in an error, as Lambda's `Errors` metric counts them. */
   errors = 0;
   coldStarts = 0;
+  /** Sum of invocation durations, each rounded up to the millisecond as Lambda bills them. */
+  billedMilliseconds = 0;
+  /** Invocations accepted and not yet answered (running or waiting for a container). */
+  active = 0;
 
   constructor(
     readonly definition: LocalFunctionDefinition,
@@ -62,16 +66,23 @@ export class LocalFunction {
   }
 
   async invoke(event: unknown): Promise<unknown> {
-    const container = await this.acquire();
-    this.invocations += 1;
+    this.active += 1;
     try {
-      return await this.send(container, event);
-    } catch (error) {
-      this.errors += 1;
-      throw error;
+      const container = await this.acquire();
+      this.invocations += 1;
+      const started = performance.now();
+      try {
+        return await this.send(container, event);
+      } catch (error) {
+        this.errors += 1;
+        throw error;
+      } finally {
+        this.billedMilliseconds += Math.ceil(performance.now() - started);
+        container.busy = false;
+        this.waiting.shift()?.();
+      }
     } finally {
-      container.busy = false;
-      this.waiting.shift()?.();
+      this.active -= 1;
     }
   }
 

@@ -47,18 +47,38 @@ export function startLocalScheduler(options: {
   onError: (error: unknown) => void;
   /** Real milliseconds between checks. @default 250 */
   tickMs?: number;
-}): { close(): void } {
+}): LocalScheduler {
   const next = new Map(
     options.schedules.map((schedule) => [schedule, nextFireTime(schedule, options.now())]),
   );
-  const timer = setInterval(() => {
+  let invocations = 0;
+  const check = () => {
     const now = options.now();
     for (const [schedule, at] of next) {
       if (at > now) continue;
       next.set(schedule, nextFireTime(schedule, now));
+      invocations += 1;
       options.invoke(schedule).catch(options.onError);
     }
-  }, options.tickMs ?? 250);
+  };
+  const timer = setInterval(check, options.tickMs ?? 250);
   timer.unref();
-  return { close: () => clearInterval(timer) };
+  return {
+    check,
+    nextFireAt: () => Math.min(...next.values()),
+    get invocations() {
+      return invocations;
+    },
+    close: () => clearInterval(timer),
+  };
+}
+
+export interface LocalScheduler {
+  /** Fires what is due now; also runs on its own every `tickMs`. */
+  check(): void;
+  /** When the next schedule fires (epoch ms on the runtime's clock); Infinity without schedules. */
+  nextFireAt(): number;
+  /** Target invocations so far (Scheduler bills per invocation). */
+  readonly invocations: number;
+  close(): void;
 }

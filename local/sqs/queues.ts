@@ -11,6 +11,8 @@ import {
   validateVisibilityTimeout,
 } from './queue-definition.ts';
 
+const SQS_BILLING_CHUNK_BYTES = 64 * 1024;
+
 export type { QueueCounts } from './queue.ts';
 export type { QueueDefinition, RedriveDefinition } from './queue-definition.ts';
 
@@ -181,9 +183,16 @@ export class LocalQueues {
     return name;
   }
 
+  /**
+   * Requests as SQS bills them: each send, each receive that returned messages, each delete and
+   * visibility change, a send counted once per started 64 KB of body.
+   */
+  billedRequests = 0;
+
   send(queueName: string, input: SendMessageInput): SentMessage {
     const queue = this.#queue(queueName);
     const body = validateBody(input.body);
+    this.billedRequests += Math.max(1, Math.ceil(Buffer.byteLength(body) / SQS_BILLING_CHUNK_BYTES));
     const messageAttributes = validateMessageAttributes(structuredClone(input.messageAttributes ?? {}), body);
     const delaySeconds = input.delaySeconds ?? 0;
     if (!Number.isInteger(delaySeconds) || delaySeconds < 0 || delaySeconds > MAX_DELAY_SECONDS) {
@@ -230,6 +239,7 @@ export class LocalQueues {
     validateVisibilityTimeout(visibilityTimeoutSeconds);
     const now = this.clock.now();
     const { received, exhausted } = queue.receive(now, max, visibilityTimeoutSeconds);
+    if (received.length > 0) this.billedRequests += 1;
     const deadLetterQueueName = queue.definition.redrive?.deadLetterQueueName;
     if (exhausted.length > 0 && deadLetterQueueName !== undefined) {
       this.#deliver(deadLetterQueueName, exhausted, queueName);
@@ -253,11 +263,13 @@ export class LocalQueues {
   }
 
   deleteMessage(queueName: string, receiptHandle: string): void {
+    this.billedRequests += 1;
     this.#queue(queueName).delete(receiptHandle);
   }
 
   changeMessageVisibility(queueName: string, receiptHandle: string, visibilityTimeoutSeconds: number): void {
     validateVisibilityTimeout(visibilityTimeoutSeconds);
+    this.billedRequests += 1;
     this.#queue(queueName).changeVisibility(this.clock.now(), receiptHandle, visibilityTimeoutSeconds);
     if (visibilityTimeoutSeconds === 0) this.#notify(queueName);
   }

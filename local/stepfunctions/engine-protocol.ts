@@ -31,6 +31,8 @@ export type ToEngine =
       tasks: Record<string, TaskIntegration>;
     }
   | { type: 'stop'; executionArn: string }
+  /** Asks what the engine waits for; answered after every earlier message has been handled. */
+  | { type: 'status'; requestId: number }
   | TaskReply;
 
 export type TaskReply =
@@ -61,4 +63,14 @@ export type FromEngine =
   | { type: 'ready' }
   | { type: 'event'; executionArn: string; event: EngineEvent }
   | TaskRequest
-  | { type: 'finished'; executionArn: string; failure?: { error: string; cause: string } };
+  | { type: 'finished'; executionArn: string; failure?: { error: string; cause: string } }
+  | {
+      type: 'status';
+      requestId: number;
+      /** Timers already due (Wait states, retry intervals) that have not run yet. */
+      dueTimers: number;
+      /** On manual time: when the next Wait or retry comes due (virtual epoch ms). */
+      nextDeadline: number | null;
+      /** On manual time: running executions waiting neither on a task nor on a timer, i.e. working. */
+      working: number;
+    };

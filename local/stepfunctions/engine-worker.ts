@@ -3,6 +3,7 @@
  * states, retry intervals and timestamps follow the runtime's clock. Task states are answered by the
  * main thread, which owns the Lambda functions.
  */
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { randomUUID } from 'node:crypto';
 import { parentPort, workerData } from 'node:worker_threads';
 import { installVirtualTime } from '#local/clock/install-virtual-time.ts';
@@ -14,7 +15,12 @@ const port = parentPort;
 if (port === null) throw new Error('engine-worker must run in a worker thread');
 
 // The engine reads `Date.now()` and `setTimeout` when it runs, so replacing them here is enough.
-installVirtualTime((workerData as EngineWorkerData).clock, { scaleTimers: true });
+// Each execution runs in its own async context, so a timer knows whose Wait or retry it is.
+const currentExecution = new AsyncLocalStorage<string>();
+const { timerStatus } = installVirtualTime((workerData as EngineWorkerData).clock, {
+  scaleTimers: true,
+  timerOwner: () => currentExecution.getStore(),
+});
 const { StateMachine } = await import('aws-local-stepfunctions');
 type RunOptions = NonNullable<Parameters<InstanceType<typeof StateMachine>['run']>[1]>;
 type TaskHandlers = NonNullable<NonNullable<RunOptions['overrides']>['taskResourceLocalHandlers']>;
@@ -26,7 +32,10 @@ interface RunningExecution {
 }
 
 const executions = new Map<string, RunningExecution>();
-const pendingTasks = new Map<number, { resolve(output: unknown): void; reject(error: Error): void }>();
+const pendingTasks = new Map<
+  number,
+  { executionArn: string; resolve(output: unknown): void; reject(error: Error): void }
+>();
 let nextRequestId = 1;
 
 const post = (message: FromEngine) => port.postMessage(message);
@@ -35,7 +44,7 @@ port.on('message', (message: ToEngine) => {
   switch (message.type) {
     case 'start':
       try {
-        start(message);
+        currentExecution.run(message.executionArn, () => start(message));
       } catch (error) {
         // One execution the engine refuses must not take the thread, and every other execution, down.
         post({
@@ -47,6 +56,26 @@ port.on('message', (message: ToEngine) => {
       return;
     case 'stop':
       executions.get(message.executionArn)?.abort();
+      return;
+    case 'status':
+      // After a full turn of the event loop: work that earlier messages started has reached its next
+      // Task request or timer by then.
+      setImmediate(() => {
+        const status = timerStatus?.() ?? { due: 0, nextDeadline: undefined, waitingOwners: new Set() };
+        const waitingOnTasks = new Set([...pendingTasks.values()].map((task) => task.executionArn));
+        let working = 0;
+        // Without manual time, timers are not tracked and a waiting execution cannot be told apart.
+        for (const executionArn of timerStatus === undefined ? [] : executions.keys()) {
+          if (!waitingOnTasks.has(executionArn) && !status.waitingOwners.has(executionArn)) working += 1;
+        }
+        post({
+          type: 'status',
+          requestId: message.requestId,
+          dueTimers: status.due,
+          nextDeadline: status.nextDeadline ?? null,
+          working,
+        });
+      });
       return;
     case 'task-result': {
       const pending = pendingTasks.get(message.requestId);
@@ -160,7 +189,7 @@ function taskHandler(
 function request(call: Omit<TaskRequest, 'type' | 'requestId'>): Promise<unknown> {
   const requestId = nextRequestId++;
   return new Promise((resolve, reject) => {
-    pendingTasks.set(requestId, { resolve, reject });
+    pendingTasks.set(requestId, { executionArn: call.executionArn, resolve, reject });
     post({ type: 'task', requestId, ...call });
   });
 }

@@ -130,6 +130,11 @@ export class LocalStepFunctions {
   private readonly tokens = new Map<string, { execution: Execution; task: PendingTask }>();
   private readonly timedOutTokens = new Set<string>();
   private readonly drainWaiters: Array<() => void> = [];
+  private readonly statusWaiters = new Map<
+    number,
+    (status: Extract<FromEngine, { type: 'status' }>) => void
+  >();
+  private nextStatusRequest = 1;
   private engine: Worker | undefined;
   private engineReady: Promise<void> = Promise.resolve();
   private closed = false;
@@ -330,6 +335,28 @@ export class LocalStepFunctions {
     return new Promise((resolve) => this.drainWaiters.push(resolve));
   }
 
+  /**
+   * Whether every running execution is waiting on a timer (a Wait state or a retry interval) rather
+   * than working, and when the next timer comes due on manual time: what a simulation checks before
+   * it moves the clock.
+   */
+  async activity(): Promise<{ busy: boolean; nextDeadline: number | undefined }> {
+    const requestId = this.nextStatusRequest++;
+    const status = await new Promise<Extract<FromEngine, { type: 'status' }>>((resolve) => {
+      this.statusWaiters.set(requestId, resolve);
+      this.send({ type: 'status', requestId });
+    });
+    let tasksInFlight = 0;
+    for (const execution of this.executions.values()) {
+      if (execution.status !== 'RUNNING') continue;
+      for (const task of execution.pendingTasks.values()) if (!task.settled) tasksInFlight += 1;
+    }
+    return {
+      busy: status.dueTimers > 0 || status.working > 0 || tasksInFlight > 0,
+      nextDeadline: status.nextDeadline ?? undefined,
+    };
+  }
+
   /** Aborts what is still running and stops the engine thread. */
   async close(): Promise<void> {
     this.closed = true;
@@ -430,6 +457,10 @@ export class LocalStepFunctions {
         return;
       case 'task':
         this.onTaskRequest(message);
+        return;
+      case 'status':
+        this.statusWaiters.get(message.requestId)?.(message);
+        this.statusWaiters.delete(message.requestId);
         return;
       case 'finished': {
         const execution = this.executions.get(message.executionArn);
