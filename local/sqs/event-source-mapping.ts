@@ -60,9 +60,14 @@ export function startEventSourceMapping(options: EventSourceMappingOptions): Eve
   const stopping = new AbortController();
   const drainWaiters: DrainWaiter[] = [];
 
-  const settleDrains = (): void => {
+  /** A batch is being collected or handled. */
+  let working = false;
+  const drained = (): boolean => {
     const { visible, inFlight, delayed } = queues.counts(queueName);
-    if (visible + inFlight + delayed > 0) return;
+    return !working && visible + inFlight + delayed === 0;
+  };
+  const settleDrains = (): void => {
+    if (!drained()) return;
     for (const waiter of drainWaiters.splice(0)) waiter.resolve();
   };
 
@@ -100,11 +105,13 @@ export function startEventSourceMapping(options: EventSourceMappingOptions): Eve
 
   const loop = async (): Promise<void> => {
     while (!stopping.signal.aborted) {
+      working = true;
       const batch = await collect();
       if (batch.length > 0) {
         await processBatch(batch);
         continue;
       }
+      working = false;
       settleDrains();
       await queues.waitForMessages(queueName, idleIntervalMs, stopping.signal);
     }
@@ -126,6 +133,8 @@ export function startEventSourceMapping(options: EventSourceMappingOptions): Eve
       if (stopping.signal.aborted) {
         return Promise.reject(new Error(`event source mapping for ${queueName} is stopped`));
       }
+      // Already idle: no need to wait for the poller's next round.
+      if (drained()) return Promise.resolve();
       return new Promise<void>((resolve, reject) => drainWaiters.push({ resolve, reject }));
     },
   };

@@ -108,6 +108,9 @@ export function conversionsFor(
   const latestPerJourney = new Map<string, JourneyEntry>();
   for (const entry of entries) {
     if (!withinWindow(entry.at, order.at, windows.conversionMs)) continue;
+    // A run this order started (its confirmation, its reorder reminder) is not converted by it; whether
+    // that entry is already stored when the order is attributed is a race, so it must not count.
+    if (entry.subjectKey === order.orderId) continue;
     const current = latestPerJourney.get(entry.journey);
     if (current === undefined || isLater(entry, current)) latestPerJourney.set(entry.journey, entry);
   }

@@ -173,6 +173,21 @@ describe('Function: conversionsFor', () => {
     ]);
   });
 
+  it('does not count the runs the order itself started as its conversions', () => {
+    // Prepare
+    const entries = [
+      { journey: 'post-purchase', subjectKey: 'o-1', at: ORDER_AT, heldOut: false },
+      { journey: 'replenishment', subjectKey: 'o-1', at: ORDER_AT, heldOut: false },
+      { journey: 'cart-abandonment', subjectKey: 'cart-1', at: ago(DAY), heldOut: false },
+    ];
+
+    // Act
+    const conversions = conversionsFor(order, entries, DEFAULT_ATTRIBUTION_WINDOWS);
+
+    // Assess
+    expect(conversions.map((conversion) => conversion.journey)).toEqual(['cart-abandonment']);
+  });
+
   it('converts a journey once, with its latest entry, when it was entered twice', () => {
     // Prepare
     const entries = [
