@@ -4,13 +4,17 @@
  *
  * Every app metric names its full dimension set: with EMF, CloudWatch keeps a metric per exact set of
  * dimensions, so a metric asked for with fewer dimensions than it was emitted with has no data at all. Totals
- * across steps and variants are therefore expressions over explicit per-step metrics rather than SEARCH, which
- * the local page can evaluate the same way. Expressions only use `SUM([m0, m1])`, `+ - * /`, numbers and
+ * across steps, variants and reasons are therefore expressions over explicit metrics rather than SEARCH, which
+ * the local page can evaluate the same way; the reasons are small fixed sets the journeys declare, so every
+ * value a metric can carry is named. Expressions only use `SUM([m0, m1])`, `+ - * /`, numbers and
  * parentheses, reference only non-expression metrics, and come after every other metric of their widget, so
  * `mN` is both the N-th metric of the widget and the N-th non-expression metric.
  */
 import { JOURNEY_IDS, JOURNEY_STEP_IDS, type JourneyId, stepKey } from '#journeys/config/journey-schema.ts';
 import { JOURNEYS } from '#journeys/config/journeys-config.ts';
+import { exitReasonsOf, STEP_SKIP_REASONS } from '#journeys/domain/step-contract.ts';
+import { DEFER_REASONS } from '#messaging/domain/send-decision.ts';
+import { assertUnreachable } from '#shared/errors.ts';
 import type {
   AppMetric,
   ExpressionMetric,
@@ -20,7 +24,7 @@ import type {
   WidgetRow,
 } from './widget-model.ts';
 
-export const DIMENSION_NAMES = ['journey', 'step', 'variant', 'group', 'currency'] as const;
+export const DIMENSION_NAMES = ['journey', 'step', 'variant', 'group', 'currency', 'reason'] as const;
 export type DimensionName = (typeof DIMENSION_NAMES)[number];
 
 /** Values of the `group` dimension: entrants who get the mails, and the holdout kept out of them. */
@@ -38,10 +42,10 @@ export const APP_METRICS = {
   eventRejected: { service: 'ingest', dimensions: [] },
   profileUpdated: { service: 'profiles', dimensions: [] },
   journeyEntered: { service: 'journeys', dimensions: ['journey', 'step', 'group'] },
-  journeyExited: { service: 'journeys', dimensions: ['journey', 'step'] },
+  journeyExited: { service: 'journeys', dimensions: ['journey', 'step', 'reason'] },
   emailSent: { service: 'journeys', dimensions: ['journey', 'step'] },
-  emailDeferred: { service: 'journeys', dimensions: ['journey', 'step'] },
-  emailSkipped: { service: 'journeys', dimensions: ['journey', 'step'] },
+  emailDeferred: { service: 'journeys', dimensions: ['journey', 'step', 'reason'] },
+  emailSkipped: { service: 'journeys', dimensions: ['journey', 'step', 'reason'] },
   journeyConverted: { service: 'engagement', dimensions: ['journey', 'group'] },
   conversionRevenue: { service: 'engagement', dimensions: ['journey', 'group', 'currency'] },
   emailDelivered: { service: 'engagement', dimensions: ['journey', 'step', 'variant'] },
@@ -57,6 +61,27 @@ export type AppMetricName = keyof typeof APP_METRICS;
 
 export function isAppMetricName(name: string): name is AppMetricName {
   return Object.hasOwn(APP_METRICS, name);
+}
+
+/** The app metrics counted per reason. */
+export type ReasonMetricName = 'journeyExited' | 'emailSkipped' | 'emailDeferred';
+
+/**
+ * Values of the `reason` dimension a metric carries for a journey: every exit reason the journey can give,
+ * every reason a step or the send path skips a mail for, the send path's reasons to defer one (waits for the
+ * profile or a shipment are not counted as deferred mail).
+ */
+export function reasonsOf(name: ReasonMetricName, journey: JourneyId): readonly string[] {
+  switch (name) {
+    case 'journeyExited':
+      return exitReasonsOf(journey);
+    case 'emailSkipped':
+      return STEP_SKIP_REASONS;
+    case 'emailDeferred':
+      return DEFER_REASONS;
+    default:
+      return assertUnreachable(name);
+  }
 }
 
 /** SES puts an account under review at these rates (fractions, as SES publishes them). */
@@ -196,6 +221,7 @@ function journeyRow(journey: JourneyId, currencies: readonly string[]): WidgetRo
       conversionLiftWidget(journey),
       revenueLiftWidget(journey, currencies),
       stepOutcomesWidget(journey, steps),
+      reasonsWidget(journey, steps),
     ],
   };
 }
@@ -217,6 +243,18 @@ function perVariant(
     variants.map((variant) =>
       metrics.input(app(name, { journey, step, variant }, `${journey} ${step} ${variant}`)),
     ),
+  );
+}
+
+/** Inputs of a by-reason metric for one step, one per reason the journey can give. */
+function perReason(
+  metrics: WidgetMetrics,
+  name: ReasonMetricName,
+  journey: JourneyId,
+  step: string,
+): string[] {
+  return reasonsOf(name, journey).map((reason) =>
+    metrics.input(app(name, { journey, step, reason }, `${journey} ${step} ${reason}`)),
   );
 }
 
@@ -343,21 +381,46 @@ function revenueLiftWidget(journey: JourneyId, currencies: readonly string[]): W
   };
 }
 
-/** What each step answered: the "why did nothing go out?" view. */
+/** What each step answered: the "why did nothing go out?" view, totals per step over every reason. */
 function stepOutcomesWidget(journey: JourneyId, steps: readonly SendingStep[]): Widget {
   const metrics = new WidgetMetrics();
   for (const { step } of steps) {
     metrics.show(app('emailSent', { journey, step }, `${step} sent`));
-    metrics.show(app('emailSkipped', { journey, step }, `${step} skipped`));
-    metrics.show(app('emailDeferred', { journey, step }, `${step} deferred`));
+    metrics.expression(sum(perReason(metrics, 'emailSkipped', journey, step)), `${step} skipped`);
+    metrics.expression(sum(perReason(metrics, 'emailDeferred', journey, step)), `${step} deferred`);
   }
   for (const step of JOURNEY_STEP_IDS[journey]) {
-    metrics.show(app('journeyExited', { journey, step }, `exited at ${step}`));
+    metrics.expression(sum(perReason(metrics, 'journeyExited', journey, step)), `exited at ${step}`);
   }
   return {
     id: `${journey}-step-outcomes`,
     title: `${journey}: step outcomes`,
     kind: 'line',
+    unit: 'count',
+    metrics: metrics.list(),
+  };
+}
+
+/** The same answers by reason over the journey's steps: why runs ended, why mails were skipped or held back. */
+function reasonsWidget(journey: JourneyId, steps: readonly SendingStep[]): Widget {
+  const metrics = new WidgetMetrics();
+  const groups: ReadonlyArray<[ReasonMetricName, readonly string[], string]> = [
+    ['journeyExited', JOURNEY_STEP_IDS[journey], 'Exited'],
+    ['emailSkipped', steps.map(({ step }) => step), 'Skipped'],
+    ['emailDeferred', steps.map(({ step }) => step), 'Deferred'],
+  ];
+  for (const [name, stepsOfGroup, outcome] of groups) {
+    for (const reason of reasonsOf(name, journey)) {
+      const ids = stepsOfGroup.map((step) =>
+        metrics.input(app(name, { journey, step, reason }, `${journey} ${step} ${reason}`)),
+      );
+      metrics.expression(sum(ids), `${outcome}: ${reason.replaceAll('-', ' ')}`);
+    }
+  }
+  return {
+    id: `${journey}-reasons`,
+    title: `${journey}: why runs ended and mails were held back`,
+    kind: 'bar',
     unit: 'count',
     metrics: metrics.list(),
   };

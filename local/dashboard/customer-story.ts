@@ -1,11 +1,12 @@
 /**
  * "Why did (or didn't) this customer get this email?" on one page: the profile (consent and where it
- * came from, orders, cart), the journeys entered, every send decision, each mail with what happened
+ * came from, orders, cart), the journeys entered and why a run ended early, every send decision, each mail with what happened
  * to it after it left, and the orders attributed to mails. Read by the dashboard's customer view and
  * by `journeys why`, which word it the same way.
  */
 import { type DynamoDBDocumentClient, QueryCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import type { Money } from '#events/schemas.ts';
+import type { ExitReason } from '#journeys/domain/step-contract.ts';
 import { DynamoDbMessagingStore } from '#messaging/adapters/dynamodb-messaging-store.ts';
 import type { DecisionRecord } from '#messaging/domain/decision-record.ts';
 import type { SuppressionReason } from '#messaging/domain/send-decision.ts';
@@ -16,11 +17,23 @@ import type { Profile } from '#profiles/domain/profile.ts';
 import { resolveProfile } from '#profiles/domain/record-event.ts';
 import { identityKeyOf } from '../cli/commands/profile.ts';
 
+export interface JourneyExitView {
+  journey: string;
+  subjectKey: string;
+  /** The step whose check ended the run; `enter` when it ended before the customer entered. */
+  step: string;
+  /** An exit reason of the journeys (`ordered`, `unsubscribed`…). */
+  reason: string;
+  at: string;
+}
+
 export interface JourneyEntryView {
   journey: string;
   subjectKey: string;
   at: string;
   heldOut: boolean;
+  /** Why the run ended before its last step, when it did. */
+  exit?: JourneyExitView;
 }
 
 export interface EngagementEvent {
@@ -69,8 +82,10 @@ export interface CustomerStory {
   /** The customer's time zone when known; times are shown in it. */
   timeZone: string;
   suppression?: { reason: SuppressionReason; at: string };
-  /** Oldest first. */
+  /** Oldest first, each with its exit. */
   entries: JourneyEntryView[];
+  /** Runs that ended as they started, before the customer entered (already ordered…). Oldest first. */
+  exitsBeforeEntry: JourneyExitView[];
   /** Oldest first. */
   decisions: DecisionRecord[];
   /** Oldest first. */
@@ -150,6 +165,10 @@ export function customerStory(input: {
     );
   }
   const timeZone = profile?.attributes.timeZone;
+  const runOf = (item: Item) => `${String(item.journey)}#${String(item.subjectKey)}`;
+  const exits = new Map(withPrefix('EXIT#').map((item) => [runOf(item), exitView(item)]));
+  const entries = withPrefix('ENTRY#');
+  const entered = new Set(entries.map(runOf));
   return {
     storeId: input.storeId,
     who: input.who,
@@ -157,16 +176,22 @@ export function customerStory(input: {
     profile,
     timeZone: timeZone !== undefined && isTimeZone(timeZone) ? timeZone : 'UTC',
     ...(input.suppression !== undefined && { suppression: input.suppression }),
-    entries: withPrefix('ENTRY#')
-      .map(
-        (item): JourneyEntryView => ({
+    entries: entries
+      .map((item): JourneyEntryView => {
+        const exit = exits.get(runOf(item));
+        return {
           journey: String(item.journey),
           subjectKey: String(item.subjectKey),
           at: String(item.at),
           heldOut: item.heldOut === true,
-        }),
-      )
+          ...(exit !== undefined && { exit }),
+        };
+      })
       .sort(byTime((entry) => entry.at)),
+    exitsBeforeEntry: [...exits]
+      .filter(([run]) => !entered.has(run))
+      .map(([, exit]) => exit)
+      .sort(byTime((exit) => exit.at)),
     decisions: withPrefix('DECISION#')
       .map(({ pk: _pk, sk: _sk, expiresAt: _expiresAt, ...record }) => record as unknown as DecisionRecord)
       .sort(byTime((decision) => decision.at)),
@@ -176,6 +201,16 @@ export function customerStory(input: {
     attributions: withPrefix('ATTRIBUTION#')
       .map(attributionView)
       .sort(byTime((attribution) => attribution.at)),
+  };
+}
+
+function exitView(item: Item): JourneyExitView {
+  return {
+    journey: String(item.journey),
+    subjectKey: String(item.subjectKey),
+    step: String(item.step),
+    reason: String(item.reason),
+    at: String(item.at),
   };
 }
 
@@ -299,7 +334,39 @@ export function describeEntry(entry: JourneyEntryView, timeZone: string): string
   const group = entry.heldOut
     ? 'in the holdout group: gets no marketing mail from it, so its effect can be measured'
     : 'in the treated group';
-  return `Entered ${entry.journey} for ${entry.subjectKey} at ${when(entry.at, timeZone)}, ${group}`;
+  const exit = entry.exit === undefined ? '' : `; exited ${exitText(entry.exit, timeZone)}`;
+  return `Entered ${entry.journey} for ${entry.subjectKey} at ${when(entry.at, timeZone)}, ${group}${exit}`;
+}
+
+/** A run that ended as it started, e.g. "Did not enter welcome for c-1 at …: ordered (the customer has ordered)". */
+export function describeExitBeforeEntry(exit: JourneyExitView, timeZone: string): string {
+  return `Did not enter ${exit.journey} for ${exit.subjectKey} at ${when(exit.at, timeZone)}: ${describeExitReason(exit.reason)}`;
+}
+
+/** `at reminder-2 at 2026-03-02 12:02 UTC: ordered (the customer ordered)`. */
+export function exitText(exit: JourneyExitView, timeZone: string): string {
+  return `at ${exit.step} at ${when(exit.at, timeZone)}: ${describeExitReason(exit.reason)}`;
+}
+
+const EXIT_WORDS: Record<ExitReason, string> = {
+  'duplicate-trigger': 'the same event had started this journey already',
+  'browse-run-already-started': 'a browse run had started that day already',
+  'nothing-to-replenish': 'nothing in the order runs out',
+  unsubscribed: 'marketing consent was withdrawn',
+  'no-profile': 'no profile was found for the customer',
+  ordered: 'the customer ordered',
+  'checkout-started': 'the customer started a checkout',
+  'cart-changed': 'the customer changed their cart',
+  'cart-replaced': 'the customer started another cart',
+  superseded: 'a newer update of the cart started a run of its own',
+  emptied: 'the cart was emptied',
+  cancelled: 'the order was cancelled',
+  reordered: 'the customer ordered the product again',
+};
+
+/** `ordered (the customer ordered)`; a reason this version does not know is shown as it is. */
+export function describeExitReason(reason: string): string {
+  return Object.hasOwn(EXIT_WORDS, reason) ? `${reason} (${EXIT_WORDS[reason as ExitReason]})` : reason;
 }
 
 const ENGAGEMENT_WORDS: Record<string, string> = {

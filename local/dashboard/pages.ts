@@ -10,7 +10,10 @@ import {
   describeAttribution,
   describeEngagement,
   describeEntry,
+  describeExitBeforeEntry,
+  describeExitReason,
   describeMail,
+  type JourneyExitView,
   when,
 } from './customer-story.ts';
 import { html, type SafeHtml } from './html.ts';
@@ -102,7 +105,8 @@ function displayName(story: CustomerStory): string {
 
 function storyHtml(story: CustomerStory): SafeHtml {
   const zone = story.timeZone;
-  const nothingYet = story.entries.length + story.decisions.length + story.mails.length === 0;
+  const nothingYet =
+    story.entries.length + story.exitsBeforeEntry.length + story.decisions.length + story.mails.length === 0;
   return html`${profileHtml(story)}
 ${
   story.profile === undefined && nothingYet
@@ -110,15 +114,18 @@ ${
     : html``
 }
 <section class="card" id="journeys"><h2>Journeys entered</h2>${
-    story.entries.length === 0
+    story.entries.length + story.exitsBeforeEntry.length === 0
       ? html`<p class="muted">No journey entered yet.</p>`
-      : html`<table><thead><tr><th>Journey</th><th>For</th><th>Entered</th><th>Group</th></tr></thead><tbody>${story.entries.map(
+      : html`<table><thead><tr><th>Journey</th><th>For</th><th>Entered</th><th>Group</th><th>Ended early</th></tr></thead><tbody>${story.entries.map(
           (entry) =>
-            html`<tr title="${describeEntry(entry, zone)}"><td>${entry.journey}</td><td>${entry.subjectKey}</td><td>${when(entry.at, zone)}</td><td>${
+            html`<tr class="journey-run" title="${describeEntry(entry, zone)}"><td>${entry.journey}</td><td>${entry.subjectKey}</td><td>${when(entry.at, zone)}</td><td>${
               entry.heldOut
                 ? html`<span class="pill heldout">Held out</span> <span class="muted">gets no marketing mail from it</span>`
                 : html`<span class="pill treated">Treated</span>`
-            }</td></tr>`,
+            }</td><td>${exitCell(entry.exit, zone)}</td></tr>`,
+        )}${story.exitsBeforeEntry.map(
+          (exit) =>
+            html`<tr class="journey-run" title="${describeExitBeforeEntry(exit, zone)}"><td>${exit.journey}</td><td>${exit.subjectKey}</td><td><span class="muted">did not enter</span></td><td></td><td>${exitCell(exit, zone)}</td></tr>`,
         )}</tbody></table>`
   }</section>
 <section class="card" id="decisions"><h2>Send decisions <span class="muted">why each mail did or didn't go out</span></h2>${
@@ -156,6 +163,14 @@ ${
             html`<li class="${attribution.unattributed ? 'muted' : ''}">${describeAttribution(attribution, zone)}</li>`,
         )}</ul>`
   }</section>`;
+}
+
+function exitCell(exit: JourneyExitView | undefined, zone: string): SafeHtml {
+  if (exit === undefined) return html`<span class="muted">—</span>`;
+  return html`<span class="exit" data-step="${exit.step}" data-reason="${exit.reason}">at ${exit.step}, ${when(
+    exit.at,
+    zone,
+  )}: ${describeExitReason(exit.reason)}</span>`;
 }
 
 function outcomeWord(outcome: string): string {

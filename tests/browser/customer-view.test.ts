@@ -41,6 +41,24 @@ function hostileStory(who: string) {
       },
       {
         pk: 'CUSTOMER#demo#customer:c-1',
+        sk: `EXIT#welcome#${HOSTILE}`,
+        journey: 'welcome',
+        subjectKey: HOSTILE,
+        step: 'bestsellers',
+        reason: 'ordered',
+        at: '2026-03-04T09:00:00.000Z',
+      },
+      {
+        pk: 'CUSTOMER#demo#customer:c-1',
+        sk: 'EXIT#replenishment#o-1',
+        journey: 'replenishment',
+        subjectKey: 'o-1',
+        step: 'enter',
+        reason: HOSTILE,
+        at: AT,
+      },
+      {
+        pk: 'CUSTOMER#demo#customer:c-1',
         sk: `DECISION#${AT}#welcome#welcome`,
         at: AT,
         journey: 'welcome',
@@ -114,6 +132,10 @@ if (!hasChromium) {
       expect(await page.locator('.decision').textContent()).toContain(`Skipped welcome welcome`);
       expect(await page.locator('.mail .events').textContent()).toContain(`bounced (${HOSTILE})`);
       expect(await page.locator('#journeys').textContent()).toContain('Held out');
+      expect(await page.locator('#journeys .exit').allTextContents()).toEqual([
+        'at bestsellers, 2026-03-04 10:00 Europe/Berlin: ordered (the customer ordered)',
+        `at enter, 2026-03-02 10:00 Europe/Berlin: ${HOSTILE}`,
+      ]);
       expect(await listing.locator('.people a').textContent()).toBe(HOSTILE);
     });
   });

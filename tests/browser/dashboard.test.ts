@@ -119,6 +119,12 @@ if (!hasChromium) {
           ]),
         );
         expect(await page.locator('[data-widget="bounce-rate"] canvas').count()).toBe(1);
+        // The breakdown by reason lists only what happened, each with its count.
+        const reasons = page.locator('[data-widget="cart-abandonment-reasons"] .figure:visible .value');
+        expect(
+          await page.locator('[data-widget="cart-abandonment-reasons"] .figure').count(),
+        ).toBeGreaterThan(9);
+        for (const value of await reasons.allTextContents()) expect(Number(value)).toBeGreaterThan(0);
         expect(await page.locator('#clock').textContent()).toContain('3,600× faster');
         expect(pageErrors).toEqual([]);
       },

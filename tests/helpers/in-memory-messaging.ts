@@ -5,6 +5,7 @@ import type {
   EmailSender,
   FrequencyHistory,
   JourneyEntry,
+  JourneyExit,
   MessageClaim,
   MessagingStore,
   OutgoingEmail,
@@ -42,6 +43,13 @@ export class InMemoryMessagingStore implements MessagingStore {
   async recordEntry(customer: CustomerRef, entry: JourneyEntry) {
     const id = `${ref(customer)}#${entry.journey}#${entry.subjectKey}`;
     if (!this.entries.has(id)) this.entries.set(id, entry);
+  }
+
+  readonly exits = new Map<string, JourneyExit>();
+
+  async recordExit(customer: CustomerRef, exit: JourneyExit) {
+    const id = `${ref(customer)}#${exit.journey}#${exit.subjectKey}`;
+    if (!this.exits.has(id)) this.exits.set(id, exit);
   }
 
   async markSent(customer: CustomerRef, messageKey: string, sent: SentMessage) {

@@ -7,7 +7,7 @@ import { DefinitionBody, Pass, StateMachine } from 'aws-cdk-lib/aws-stepfunction
 import { beforeAll, describe, expect, it } from 'vitest';
 import { MarketerDashboard } from '#infra/constructs/marketer-dashboard.ts';
 import { OperationsAlarms } from '#infra/constructs/operations-alarms.ts';
-import { sendingSteps } from '#infra/dashboard/widgets.ts';
+import { reasonsOf, sendingSteps } from '#infra/dashboard/widgets.ts';
 import { JOURNEY_IDS } from '#journeys/config/journey-schema.ts';
 import { type CfnTemplate, raw, resourcesOfType } from './template-helpers.ts';
 
@@ -161,6 +161,49 @@ describe('Construct: MarketerDashboard', () => {
       step: 'reminder-1',
     });
     expect(ingested?.dimensions).toEqual({ service: 'ingest' });
+  });
+
+  it('asks for exits, skipped and deferred mails per reason and draws their totals per step', () => {
+    // Prepare
+    const outcomes = titled('cart-abandonment: step outcomes');
+
+    // Act
+    const exitsAtEnter = metricsOf(outcomes).filter(
+      (m) => m.name === 'journeyExited' && m.dimensions.step === 'enter',
+    );
+    const expressions = (outcomes.properties.metrics ?? [])
+      .map((line) => line[0] as { expression?: string; label?: string })
+      .filter((part) => typeof part === 'object' && part.expression !== undefined);
+
+    // Assess
+    expect(exitsAtEnter.map((m) => m.dimensions)).toEqual(
+      reasonsOf('journeyExited', 'cart-abandonment').map((reason) => ({
+        journey: 'cart-abandonment',
+        reason,
+        service: 'journeys',
+        step: 'enter',
+      })),
+    );
+    expect(new Set(metricsOf(outcomes).map((m) => Object.keys(m.dimensions).sort().join(',')))).toEqual(
+      new Set(['journey,reason,service,step', 'journey,service,step']),
+    );
+    expect(expressions.map((e) => e.label)).toEqual(
+      expect.arrayContaining(['reminder-1 skipped', 'reminder-1 deferred', 'exited at enter']),
+    );
+    expect(expressions.every((e) => /^SUM\(\[m\d+(, m\d+)*\]\)$/.test(e.expression ?? ''))).toBe(true);
+  });
+
+  it('breaks the reasons down per journey in a bar chart', () => {
+    // Act
+    const reasons = JOURNEY_IDS.map((journey) =>
+      titled(`${journey}: why runs ended and mails were held back`),
+    );
+
+    // Assess
+    expect(reasons.map((w) => w.properties.view)).toEqual(JOURNEY_IDS.map(() => 'bar'));
+    expect(new Set(metricsOf(reasons[0]!).map((m) => m.name))).toEqual(
+      new Set(['journeyExited', 'emailSkipped', 'emailDeferred']),
+    );
   });
 
   it("draws SES's review lines (5 %, 0.1 %) and our alarm lines (4 %, 0.08 %)", () => {

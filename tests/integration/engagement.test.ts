@@ -1,6 +1,7 @@
 import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { documentClientFor } from '#local/demo-store.ts';
+import { DynamoDbMessagingStore } from '#messaging/adapters/dynamodb-messaging-store.ts';
 import { type LocalStack, startLocalStack } from '#tests/helpers/local-stack.ts';
 import { morningZone } from '#tests/helpers/morning-zone.ts';
 
@@ -131,6 +132,78 @@ describe('Engagement loop through the local runtime', () => {
       const summary = (await customerItems('customer:pat')).find((item) => item.sk === 'ENGAGEMENT');
       // The reminder and, after the order, its confirmation were both delivered.
       expect(summary).toMatchObject({ clicks: 1, deliveries: 2 });
+    },
+    TIMEOUT_MS,
+  );
+});
+
+describe('Engagement loop: a bounce through a journey', () => {
+  it(
+    'suppresses an address whose welcome mail bounced and skips the next mail to it',
+    async () => {
+      // Prepare: a shopper signs up, with marketing consent, under SES's bounce simulator address
+      const email = 'bounce@simulator.amazonses.com';
+      const now = new Date(stack.runtime.clock.now());
+      const at = now.toISOString();
+      const identity = { customerId: 'bo', email };
+      const signup = {
+        id: 'bo-signup',
+        type: 'customer.registered',
+        occurredAt: at,
+        identity,
+        data: {
+          attributes: { firstName: 'Bo', timeZone: morningZone(now) },
+          consent: [{ channel: 'email', status: 'granted', source: 'signup', recordedAt: at }],
+        },
+      };
+      const messaging = new DynamoDbMessagingStore(
+        documentClientFor(stack.runtime.urls.dynamodb),
+        stack.runtime.names.messagesTable,
+      );
+
+      // Act: the welcome journey mails the address, SES reports the bounce
+      expect((await post([signup])).status).toBe(202);
+      const welcome = await eventually(
+        async () =>
+          (await stack.runtime.ses.messages()).find(
+            (mail) => mail.to.includes(email) && mail.tags.journey === 'welcome',
+          ),
+        'the welcome mail',
+      );
+      const suppression = await eventually(async () => {
+        await stack.runtime.settle();
+        return messaging.findSuppression('demo', email);
+      }, 'the suppression');
+      const cart = abandonedCart('bo', email).cart;
+      await post([{ ...cart, occurredAt: new Date(stack.runtime.clock.now()).toISOString() }]);
+      const skipped = await eventually(
+        async () =>
+          (await customerItems('customer:bo')).find(
+            (item) => item.journey === 'cart-abandonment' && String(item.sk).startsWith('DECISION#'),
+          ),
+        'the cart reminder decision',
+      );
+
+      // Assess
+      expect(suppression).toMatchObject({ reason: 'hard-bounce' });
+      const documents = documentClientFor(stack.runtime.urls.dynamodb);
+      const { Item } = await documents.send(
+        new GetCommand({
+          TableName: stack.runtime.names.messagesTable,
+          Key: { pk: `SESMESSAGE#${welcome.messageId}`, sk: 'MESSAGE' },
+        }),
+      );
+      expect(Item?.engagement).toHaveProperty('bounce');
+      const summary = (await customerItems('customer:bo')).find((item) => item.sk === 'ENGAGEMENT');
+      expect(summary).toMatchObject({ bounces: 1, deliveries: 0 });
+      expect(skipped).toMatchObject({
+        step: 'reminder-1',
+        outcome: 'skipped',
+        reason: 'suppressed',
+        suppression: 'hard-bounce',
+      });
+      const mailsToAddress = (await stack.runtime.ses.messages()).filter((mail) => mail.to.includes(email));
+      expect(mailsToAddress.map((mail) => mail.tags.journey)).toEqual(['welcome']);
     },
     TIMEOUT_MS,
   );

@@ -8,6 +8,77 @@ const utc = (timestamp: string) => new Date(timestamp).toISOString();
 const after = (at: string | undefined, reference: string) => at !== undefined && at > reference;
 
 /**
+ * What each journey's exit condition can answer: a small fixed set per journey, so the dashboard can
+ * draw every reason a journey exits for. Metric dimensions and stored on exits: never renamed.
+ */
+export const EXIT_CONDITION_REASONS = {
+  welcome: ['no-profile', 'ordered'],
+  'browse-abandonment': ['no-profile', 'ordered', 'checkout-started', 'cart-changed'],
+  // `superseded`: a newer update of the same cart started a run that carries on; `cart-replaced`: the
+  // customer's cart is another one now, whose own run carries on.
+  'cart-abandonment': ['no-profile', 'cart-replaced', 'ordered', 'superseded', 'emptied'],
+  'post-purchase': ['cancelled'],
+  replenishment: ['no-profile', 'reordered'],
+  'win-back': ['no-profile', 'ordered'],
+} as const satisfies Record<JourneyId, readonly string[]>;
+export type ExitConditionReason<Id extends JourneyId = JourneyId> =
+  (typeof EXIT_CONDITION_REASONS)[Id][number];
+
+type ExitCondition<Id extends JourneyId> = (
+  profile: Profile | undefined,
+  trigger: CanonicalEvent,
+  catalog: CatalogConfig,
+) => ExitConditionReason<Id> | undefined;
+
+/** One condition per journey, each typed to answer only its journey's reasons. */
+const EXIT_CONDITIONS: { readonly [Id in JourneyId]: ExitCondition<Id> } = {
+  welcome: (profile) => {
+    if (profile === undefined) return 'no-profile';
+    return profile.orderSummary.count > 0 ? 'ordered' : undefined;
+  },
+  'browse-abandonment': (profile, trigger) => {
+    if (profile === undefined) return 'no-profile';
+    const since = utc(trigger.occurredAt);
+    if (after(profile.lifecycle.lastOrderAt, since)) return 'ordered';
+    if (after(profile.lifecycle.checkoutStartedAt, since)) return 'checkout-started';
+    return after(profile.lifecycle.lastCartActivityAt, since) ? 'cart-changed' : undefined;
+  },
+  'cart-abandonment': (profile, trigger) => {
+    if (profile === undefined) return 'no-profile';
+    const cart = profile.cart;
+    if (cart === undefined || cart.cartId !== subjectKeyOf('cart-abandonment', trigger))
+      return 'cart-replaced';
+    if (cart.status === 'ordered') return 'ordered';
+    if (cart.updatedAt > utc(trigger.occurredAt)) return 'superseded';
+    return cart.lines.length === 0 ? 'emptied' : undefined;
+  },
+  // An order confirmation goes out even before the profile has the order.
+  'post-purchase': (profile, trigger) => {
+    const orderId = trigger.type === 'order.placed' ? trigger.data.orderId : undefined;
+    return orderId !== undefined && profile?.orders[orderId]?.cancelledAt !== undefined
+      ? 'cancelled'
+      : undefined;
+  },
+  replenishment: (profile, trigger, catalog) => {
+    if (profile === undefined) return 'no-profile';
+    const since = utc(trigger.occurredAt);
+    const products = new Set(replenishableLines(trigger, catalog).map((line) => line.productId));
+    const reordered = Object.values(profile.orders).some(
+      (order) =>
+        order.placedAt !== undefined &&
+        order.placedAt > since &&
+        order.cancelledAt === undefined &&
+        (order.lines ?? []).some((line) => products.has(line.productId)),
+    );
+    return reordered ? 'reordered' : undefined;
+  },
+  'win-back': (profile, trigger) => {
+    if (profile === undefined) return 'no-profile';
+    return after(profile.lifecycle.lastOrderAt, utc(trigger.occurredAt)) ? 'ordered' : undefined;
+  },
+};
+
+/**
  * Why a journey run should stop now, re-checked after every wait. Undefined means "carry on".
  * Only facts from the profile count, so the answer is the same however many times it is asked.
  */
@@ -16,44 +87,8 @@ export function exitReason(
   profile: Profile | undefined,
   trigger: CanonicalEvent,
   catalog: CatalogConfig,
-): string | undefined {
-  const since = utc(trigger.occurredAt);
-  if (profile === undefined) return journey === 'post-purchase' ? undefined : 'no-profile';
-  switch (journey) {
-    case 'welcome':
-      return profile.orderSummary.count > 0 ? 'ordered' : undefined;
-    case 'browse-abandonment': {
-      if (after(profile.lifecycle.lastOrderAt, since)) return 'ordered';
-      if (after(profile.lifecycle.checkoutStartedAt, since)) return 'checkout-started';
-      return after(profile.lifecycle.lastCartActivityAt, since) ? 'cart-changed' : undefined;
-    }
-    case 'cart-abandonment': {
-      const cart = profile.cart;
-      if (cart === undefined || cart.cartId !== subjectKeyOf(journey, trigger)) return 'superseded';
-      if (cart.status === 'ordered') return 'ordered';
-      if (cart.updatedAt > since) return 'superseded';
-      return cart.lines.length === 0 ? 'emptied' : undefined;
-    }
-    case 'post-purchase': {
-      const orderId = trigger.type === 'order.placed' ? trigger.data.orderId : undefined;
-      return orderId !== undefined && profile.orders[orderId]?.cancelledAt !== undefined
-        ? 'cancelled'
-        : undefined;
-    }
-    case 'replenishment': {
-      const products = new Set(replenishableLines(trigger, catalog).map((line) => line.productId));
-      const reordered = Object.values(profile.orders).some(
-        (order) =>
-          order.placedAt !== undefined &&
-          order.placedAt > since &&
-          order.cancelledAt === undefined &&
-          (order.lines ?? []).some((line) => products.has(line.productId)),
-      );
-      return reordered ? 'reordered' : undefined;
-    }
-    case 'win-back':
-      return after(profile.lifecycle.lastOrderAt, since) ? 'ordered' : undefined;
-  }
+): ExitConditionReason | undefined {
+  return EXIT_CONDITIONS[journey](profile, trigger, catalog);
 }
 
 export interface ReplenishableLine {

@@ -14,7 +14,7 @@ import type { CatalogConfig } from '../config/catalog-config.ts';
 import { stepKey, type TemplateId } from '../config/journey-schema.ts';
 import { exitReason, replenishableLines } from './exit-conditions.ts';
 import { isHeldOut } from './holdout.ts';
-import { answer, type StepInput, type StepOutput } from './step-contract.ts';
+import { answer, type ExitReason, type StepInput, type StepOutput } from './step-contract.ts';
 import { subjectKeyOf } from './subject.ts';
 import { templateDataFor } from './template-data.ts';
 
@@ -68,7 +68,7 @@ export async function runJourneyStep(deps: JourneyStepDependencies, input: StepI
     return answer.deferred(new Date(now.getTime() + PROFILE_RETRY_MS), 'waiting-for-profile');
   }
   const exit = exitReason(journey, profile, trigger, deps.catalog);
-  if (exit !== undefined) return answer.exited(exit);
+  if (exit !== undefined) return exitRun(deps, input, profile, now, exit);
   if (step === 'await-fulfilment') return awaitFulfilment(input, profile, now);
 
   const stepConfig = (config.steps as Record<string, StepConfig> | undefined)?.[stepKey(step)];
@@ -76,7 +76,7 @@ export async function runJourneyStep(deps: JourneyStepDependencies, input: StepI
   if (!stepConfig.enabled) return answer.skipped('step-disabled');
   // A customer who withdrew marketing consent leaves marketing journeys instead of skipping every step.
   if (stepConfig.kind === 'marketing' && profile?.consent.email?.status === 'revoked')
-    return answer.exited('unsubscribed');
+    return exitRun(deps, input, profile, now, 'unsubscribed');
   if (journey === 'browse-abandonment' && (await mailedRecently(deps, input, profile, now))) {
     return answer.skipped('browse-mail-recently-sent');
   }
@@ -106,7 +106,7 @@ async function enter(
   }
   if (journey === 'replenishment') {
     const lines = replenishableLines(trigger, deps.catalog);
-    if (lines.length === 0) return answer.exited('nothing-to-replenish');
+    if (lines.length === 0) return exitRun(deps, input, profile, now, 'nothing-to-replenish');
     const leadDays = (input.config.replenishment as { leadDays: number }).leadDays;
     const shortest = Math.min(...lines.map((line) => line.intervalDays));
     const remindAt = Date.parse(trigger.occurredAt) + (shortest - leadDays) * DAY_MS;
@@ -115,8 +115,8 @@ async function enter(
   const exit = profileHasTrigger(input, profile)
     ? exitReason(journey, profile, trigger, deps.catalog)
     : undefined;
-  if (exit !== undefined) return answer.exited(exit);
-  const customerKey = profile?.key ?? identityKeys(trigger.identity)[0] ?? 'unknown';
+  if (exit !== undefined) return exitRun(deps, input, profile, now, exit);
+  const customerKey = customerKeyOf(profile, trigger);
   const heldOut = isHeldOut(journey, customerKey, Number(input.config.holdoutPercent ?? 0));
   await deps.messaging.recordEntry(
     { storeId: trigger.storeId, customerKey },
@@ -124,6 +124,33 @@ async function enter(
   );
   // The holdout group rides on the reason so the handler can count entrants per group (lift = treated vs held out).
   return answer.continue(heldOut ? ENTERED_HELD_OUT : ENTERED_TREATED);
+}
+
+/**
+ * Ends a run that entered, or was about to, and records why for the customer's story. An older run of a
+ * cart that a newer update `superseded` is no end of that cart's journey: the newer run carries on and
+ * records its own exit, which must not lose to this one (the first exit of a subject stays).
+ */
+async function exitRun(
+  deps: JourneyStepDependencies,
+  input: StepInput,
+  profile: Profile | undefined,
+  now: Date,
+  reason: ExitReason,
+): Promise<StepOutput> {
+  const { journey, step, trigger } = input;
+  if (reason !== 'superseded') {
+    await deps.messaging.recordExit(
+      { storeId: trigger.storeId, customerKey: customerKeyOf(profile, trigger) },
+      { journey, subjectKey: subjectKeyOf(journey, trigger), step, reason, at: now.toISOString() },
+    );
+  }
+  return answer.exited(reason);
+}
+
+/** The partition the customer's messaging items live in: the profile's key, else the trigger's strongest identity. */
+function customerKeyOf(profile: Profile | undefined, trigger: StepInput['trigger']): string {
+  return profile?.key ?? identityKeys(trigger.identity)[0] ?? 'unknown';
 }
 
 /**
@@ -172,7 +199,7 @@ async function send(
     );
   }
   const email = profile?.email ?? trigger.identity.email;
-  const customerKey = profile?.key ?? identityKeys(trigger.identity)[0] ?? 'unknown';
+  const customerKey = customerKeyOf(profile, trigger);
   const subjectKey = subjectKeyOf(journey, trigger);
   const data = templateDataFor({
     journey,

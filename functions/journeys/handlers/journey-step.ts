@@ -11,12 +11,13 @@ import { DynamoDbProfileStore } from '#profiles/adapters/dynamodb-profile-store.
 import { documentClient } from '#shared/aws-clients.ts';
 import { systemClock } from '#shared/clock.ts';
 import { readConfig } from '#shared/config.ts';
+import { assertUnreachable } from '#shared/errors.ts';
 import { observability } from '#shared/middlewares/observability.ts';
 import { parseEvent } from '#shared/middlewares/parse-event.ts';
 import { logger, metrics, tracer } from '#shared/powertools.ts';
 import { CATALOG } from '../config/catalog-config.ts';
 import { ENTERED_HELD_OUT, runJourneyStep } from '../domain/run-journey-step.ts';
-import { type StepInput, type StepOutput, stepInputSchema } from '../domain/step-contract.ts';
+import { isMailDeferral, type StepInput, type StepOutput, stepInputSchema } from '../domain/step-contract.ts';
 
 const config = readConfig(
   z.object({
@@ -43,19 +44,33 @@ const dependencies = {
   publicApiUrl: config.PUBLIC_API_URL,
 };
 
-/** Past-tense metric per answer; `continue` only counts when it is the entry into a journey. */
-function metricOf(step: string, outcome: StepOutput['outcome']): string | undefined {
-  switch (outcome) {
+/** The metric an answer counts, with its dimensions besides journey and step; none for most `continue`s. */
+function metricOf(
+  step: string,
+  output: StepOutput,
+): { name: string; dimensions: Record<string, string> } | undefined {
+  switch (output.outcome) {
     case 'continue':
-      return step === 'enter' ? 'journeyEntered' : undefined;
+      // Counted per holdout group, for the lift widgets: the group rides on the entry's reason.
+      return step === 'enter'
+        ? {
+            name: 'journeyEntered',
+            dimensions: { group: output.reason === ENTERED_HELD_OUT ? 'heldout' : 'treated' },
+          }
+        : undefined;
     case 'sent':
-      return 'emailSent';
+      return { name: 'emailSent', dimensions: {} };
     case 'skipped':
-      return 'emailSkipped';
+      return { name: 'emailSkipped', dimensions: { reason: output.reason } };
     case 'deferred':
-      return 'emailDeferred';
+      // Waiting for the profile or for an order to ship holds no mail back.
+      return isMailDeferral(output.reason)
+        ? { name: 'emailDeferred', dimensions: { reason: output.reason } }
+        : undefined;
     case 'exited':
-      return 'journeyExited';
+      return { name: 'journeyExited', dimensions: { reason: output.reason } };
+    default:
+      return assertUnreachable(output);
   }
 }
 
@@ -65,17 +80,11 @@ function metricOf(step: string, outcome: StepOutput['outcome']): string | undefi
  */
 export const lambdaHandler = async (input: StepInput): Promise<StepOutput> => {
   const output = await runJourneyStep(dependencies, input);
-  const metric = metricOf(input.step, output.outcome);
+  const metric = metricOf(input.step, output);
   if (metric !== undefined) {
     // One call: each addDimensions call starts a separate dimension set in Powertools.
-    metrics.addDimensions({
-      journey: input.journey,
-      step: input.step,
-      ...(metric === 'journeyEntered' && {
-        group: output.reason === ENTERED_HELD_OUT ? 'heldout' : 'treated',
-      }),
-    });
-    metrics.addMetric(metric, MetricUnit.Count, 1);
+    metrics.addDimensions({ journey: input.journey, step: input.step, ...metric.dimensions });
+    metrics.addMetric(metric.name, MetricUnit.Count, 1);
   }
   logger.info('journey step answered', {
     journey: input.journey,

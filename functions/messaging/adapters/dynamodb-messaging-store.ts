@@ -12,6 +12,7 @@ import type {
   CustomerRef,
   FrequencyHistory,
   JourneyEntry,
+  JourneyExit,
   MessageClaim,
   MessagingStore,
   SentMessage,
@@ -28,7 +29,8 @@ const expiresIn = (days: number, from: string) => Math.floor(Date.parse(from) / 
 
 /**
  * The Messages table: one partition per customer (`CUSTOMER#…`) holding sent-message claims,
- * decisions and the frequency history; suppressions and trigger claims have partitions of their own.
+ * decisions, the frequency history and journey entries and exits; suppressions and trigger claims have
+ * partitions of their own.
  */
 export class DynamoDbMessagingStore implements MessagingStore {
   constructor(
@@ -102,17 +104,16 @@ export class DynamoDbMessagingStore implements MessagingStore {
   }
 
   async recordEntry(customer: CustomerRef, entry: JourneyEntry): Promise<void> {
-    try {
-      await this.client.send(
-        new PutCommand({
-          TableName: this.tableName,
-          Item: { pk: customerPk(customer), sk: `ENTRY#${entry.journey}#${entry.subjectKey}`, ...entry },
-          ConditionExpression: 'attribute_not_exists(pk)',
-        }),
-      );
-    } catch (error) {
-      if (!(error instanceof ConditionalCheckFailedException)) throw error;
-    }
+    await this.putOnce({
+      pk: customerPk(customer),
+      sk: `ENTRY#${entry.journey}#${entry.subjectKey}`,
+      ...entry,
+    });
+  }
+
+  async recordExit(customer: CustomerRef, exit: JourneyExit): Promise<void> {
+    // Next to the subject's entry; the first exit stays, as a retried or repeated step gives the same answer.
+    await this.putOnce({ pk: customerPk(customer), sk: `EXIT#${exit.journey}#${exit.subjectKey}`, ...exit });
   }
 
   async releaseClaim(customer: CustomerRef, messageKey: string): Promise<void> {
@@ -257,6 +258,21 @@ export class DynamoDbMessagingStore implements MessagingStore {
     } catch (error) {
       if (error instanceof ConditionalCheckFailedException) return 'exists';
       throw error;
+    }
+  }
+
+  /** Writes the item unless one with its key exists. */
+  private async putOnce(item: Record<string, unknown>): Promise<void> {
+    try {
+      await this.client.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: item,
+          ConditionExpression: 'attribute_not_exists(pk)',
+        }),
+      );
+    } catch (error) {
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
     }
   }
 }

@@ -39,6 +39,11 @@ export interface MessagingStore {
   markSent(customer: CustomerRef, messageKey: string, sent: SentMessage): Promise<void>;
   /** Records that a customer entered a journey (once per subject), with their holdout group. */
   recordEntry(customer: CustomerRef, entry: JourneyEntry): Promise<void>;
+  /**
+   * Records why a journey run for a subject ended early (once per subject: the first exit stays), so
+   * "why did no mail come?" has an answer after the run is gone.
+   */
+  recordExit(customer: CustomerRef, exit: JourneyExit): Promise<void>;
   /** Gives the slot back when the send failed before the mail left, so a retry may send it. */
   releaseClaim(customer: CustomerRef, messageKey: string): Promise<void>;
   loadFrequency(customer: CustomerRef): Promise<FrequencyHistory>;
@@ -82,6 +87,16 @@ export interface JourneyEntry {
   subjectKey: string;
   at: string;
   heldOut: boolean;
+}
+
+export interface JourneyExit {
+  journey: string;
+  subjectKey: string;
+  /** The step whose check ended the run. */
+  step: string;
+  /** The journey's exit reason (e.g. `ordered`); a string so records from later versions still read. */
+  reason: string;
+  at: string;
 }
 
 export interface CustomerRef {

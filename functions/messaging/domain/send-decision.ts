@@ -63,8 +63,19 @@ export interface SendContext {
   readonly heldOut: boolean;
 }
 
-export type SkipReason = 'duplicate' | 'no-email' | 'no-consent' | 'suppressed' | 'capped' | 'holdout';
-export type DeferReason = 'quiet-hours' | 'capped';
+/** Why a mail is not sent; stored in decisions and a metric dimension, so a small fixed set, never renamed. */
+export const SKIP_REASONS = [
+  'duplicate',
+  'no-email',
+  'no-consent',
+  'suppressed',
+  'capped',
+  'holdout',
+] as const;
+export type SkipReason = (typeof SKIP_REASONS)[number];
+/** Why a mail waits to be decided again; stored and a metric dimension like `SkipReason`. */
+export const DEFER_REASONS = ['quiet-hours', 'capped'] as const;
+export type DeferReason = (typeof DEFER_REASONS)[number];
 
 export type SendDecision =
   | { outcome: 'send' }

@@ -5,11 +5,14 @@ import { messageKey } from './message-key.ts';
 import type { CustomerRef, EmailSender, MessagingStore } from './ports.ts';
 import { DEFAULT_QUIET_HOURS, type QuietHours } from './quiet-hours.ts';
 import {
+  type DeferReason,
   decideSend,
   quietHoursTimeZone,
   type Recipient,
   type SendDecision,
   type SendRequest,
+  type SkipReason,
+  type SuppressionReason,
 } from './send-decision.ts';
 import { signUnsubscribeToken } from './unsubscribe-token.ts';
 
@@ -51,8 +54,8 @@ export interface GuardedSendInput {
 
 export type GuardedSendResult =
   | { outcome: 'sent'; messageId: string }
-  | { outcome: 'skipped'; reason: string }
-  | { outcome: 'deferred'; until: Date; reason: string };
+  | { outcome: 'skipped'; reason: SkipReason }
+  | { outcome: 'deferred'; until: Date; reason: DeferReason };
 
 /**
  * The one send path every journey uses. Guardrails decide (consent, suppression, holdout, quiet
@@ -85,7 +88,7 @@ export async function sendGuarded(
       alreadySent,
       heldOut: input.heldOut,
     });
-    if (decision.outcome !== 'send') return record(store, input, decision, timeZone);
+    if (decision.outcome !== 'send') return record(store, input, decision, timeZone, suppression?.reason);
 
     const claim = await store.claimMessage(
       customer,
@@ -173,8 +176,9 @@ async function record(
   input: GuardedSendInput,
   decision: Exclude<SendDecision, { outcome: 'send' }>,
   timeZone: string,
+  suppression?: SuppressionReason,
 ): Promise<GuardedSendResult> {
-  const details = { at: input.now, timeZone, template: input.template };
+  const details = { at: input.now, timeZone, template: input.template, ...(suppression && { suppression }) };
   await store.recordDecision(input.customer, decisionRecord(input.request, decision, details));
   switch (decision.outcome) {
     case 'skip':

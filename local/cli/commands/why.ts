@@ -4,6 +4,7 @@ import {
   describeAttribution,
   describeEngagement,
   describeEntry,
+  describeExitBeforeEntry,
   describeMail,
   loadCustomerStory,
   when,
@@ -66,7 +67,10 @@ export function formatStory(story: CustomerStory): string {
   }
   section(
     'Journeys entered',
-    story.entries.map((entry) => describeEntry(entry, zone)),
+    [
+      ...story.entries.map((entry) => describeEntry(entry, zone)),
+      ...story.exitsBeforeEntry.map((exit) => describeExitBeforeEntry(exit, zone)),
+    ],
     'none yet',
   );
   section('Send decisions', story.decisions.map(describeDecision), 'none yet');

@@ -15,6 +15,7 @@
       /-step-outcomes$/,
       'What each step decided: sent, skipped (no consent, already bought…) or deferred (quiet hours, frequency cap).',
     ],
+    [/-reasons$/, 'Why customers left the journey early, and why mails were skipped or held back.'],
     [/^bounce-rate$/, 'Red line: SES reviews the account above it. Amber line: our alarm fires first.'],
     [/^complaint-rate$/, 'Red line: SES reviews the account above it. Amber line: our alarm fires first.'],
     [/^engagement$/, 'What mailbox providers reported back, and who unsubscribed.'],
@@ -161,7 +162,8 @@
 
   const barLabels = {
     id: 'barLabels',
-    afterDatasetsDraw(chart) {
+    // `shares`: each bar also as a share of the first (a funnel's stages), not for a breakdown.
+    afterDatasetsDraw(chart, _args, options) {
       const { ctx } = chart;
       const meta = chart.getDatasetMeta(0);
       const values = chart.data.datasets[0]?.data || [];
@@ -173,7 +175,8 @@
       meta.data.forEach((bar, index) => {
         const value = values[index];
         if (value === null || value === undefined) return;
-        const share = index > 0 && first > 0 ? `  ·  ${Math.round((100 * value) / first)} %` : '';
+        const share =
+          options.shares && index > 0 && first > 0 ? `  ·  ${Math.round((100 * value) / first)} %` : '';
         ctx.fillText(`${format(value, 'count')}${share}`, bar.x + 6, bar.y);
       });
       ctx.restore();
@@ -194,16 +197,26 @@
     return date.toLocaleTimeString('en-US', { hour: '2-digit', minute: '2-digit', hour12: false });
   }
 
+  /** A breakdown of many categories (e.g. reasons) shows only those that happened; a funnel shows every stage. */
+  const BREAKDOWN_MIN_BARS = 9;
+
   function drawBar(entry, data) {
-    const items = shown(entry.widget).map(({ metric, index }) => ({
-      label: metric.label,
-      value: data.metrics[index]?.value ?? null,
-    }));
+    const breakdown = shown(entry.widget).length >= BREAKDOWN_MIN_BARS;
+    const items = shown(entry.widget)
+      .map(({ metric, index }, position) => ({
+        label: metric.label,
+        value: data.metrics[index]?.value ?? null,
+        // The colour of the metric's figure above the chart.
+        color: PALETTE[position % PALETTE.length],
+      }))
+      .filter((item) => !breakdown || (item.value !== null && item.value > 0));
     const labels = items.map((item) => item.label);
     const values = items.map((item) => item.value);
+    const colors = items.map((item) => item.color);
     for (const figure of entry.figures.children) {
       const value = data.metrics[Number(figure.dataset.metric)]?.value ?? null;
       figure.firstChild.textContent = format(value, entry.widget.unit);
+      figure.hidden = breakdown && !(value > 0);
     }
     const hasData = values.some((value) => value !== null && value > 0);
     entry.empty.textContent = hasData ? '' : 'No data yet';
@@ -211,6 +224,7 @@
     if (entry.chart) {
       entry.chart.data.labels = labels;
       entry.chart.data.datasets[0].data = values;
+      entry.chart.data.datasets[0].backgroundColor = colors;
       entry.chart.options.scales.x.suggestedMax = max * 1.3;
       entry.chart.update('none');
       return;
@@ -222,7 +236,7 @@
         datasets: [
           {
             data: values,
-            backgroundColor: labels.map((_, i) => PALETTE[i % PALETTE.length]),
+            backgroundColor: colors,
             borderRadius: 4,
           },
         ],
@@ -231,7 +245,11 @@
         indexAxis: 'y',
         maintainAspectRatio: false,
         animation: false,
-        plugins: { legend: { display: false }, tooltip: { enabled: true } },
+        plugins: {
+          legend: { display: false },
+          tooltip: { enabled: true },
+          barLabels: { shares: !breakdown },
+        },
         scales: {
           x: {
             beginAtZero: true,

@@ -16,6 +16,8 @@ import {
   ENTER_STEP,
   HOLDOUT_GROUPS,
   isAppMetricName,
+  type ReasonMetricName,
+  reasonsOf,
   SES_BOUNCE_RATE_METRIC,
   SES_COMPLAINT_RATE_METRIC,
   SES_CONFIGURATION_SET_RESOURCE,
@@ -25,6 +27,8 @@ import {
 } from '#infra/dashboard/widgets.ts';
 import { JOURNEY_IDS, JOURNEY_STEP_IDS, type JourneyId, stepKey } from '#journeys/config/journey-schema.ts';
 import { JOURNEYS } from '#journeys/config/journeys-config.ts';
+import { MetricsStore } from '#local/dashboard/metrics-store.ts';
+import { dashboardData } from '#local/dashboard/widget-data.ts';
 
 const FUNCTIONS = ['functions/ingest/handlers/own-events.ts', 'functions/journeys/handlers/journey-step.ts'];
 const QUEUES = ['ProfileEventsDlq', 'JourneyStartsDlq'];
@@ -135,6 +139,9 @@ describe('Function: dashboardRows', () => {
       }
       if (dimensions.group !== undefined) expect(HOLDOUT_GROUPS, name).toContain(dimensions.group);
       if (dimensions.currency !== undefined) expect(currencies, name).toContain(dimensions.currency);
+      if (journey !== undefined && dimensions.reason !== undefined) {
+        expect(reasonsOf(name as ReasonMetricName, journey), name).toContain(dimensions.reason);
+      }
       if (name === 'journeyEntered') expect(dimensions.step).toBe(ENTER_STEP);
     }
   });
@@ -197,6 +204,99 @@ describe('Function: dashboardRows', () => {
           expect(used, `${w.id} m${index}`).toContain(index);
       });
     }
+  });
+
+  it('counts exits, skipped and deferred mails by a small fixed set of reasons, never an id', () => {
+    // Act
+    const cartExits = reasonsOf('journeyExited', 'cart-abandonment');
+    const welcomeExits = reasonsOf('journeyExited', 'welcome');
+    const skips = reasonsOf('emailSkipped', 'welcome');
+    const deferrals = reasonsOf('emailDeferred', 'welcome');
+
+    // Assess
+    expect(cartExits).toEqual([
+      'duplicate-trigger',
+      'browse-run-already-started',
+      'nothing-to-replenish',
+      'unsubscribed',
+      'no-profile',
+      'cart-replaced',
+      'ordered',
+      'superseded',
+      'emptied',
+    ]);
+    expect(welcomeExits.slice(4)).toEqual(['no-profile', 'ordered']);
+    expect(skips).toEqual([
+      'duplicate',
+      'no-email',
+      'no-consent',
+      'suppressed',
+      'capped',
+      'holdout',
+      'step-disabled',
+      'browse-mail-recently-sent',
+    ]);
+    // Waiting for the profile or a shipment holds no mail back, so it is no reason to count a deferred mail.
+    expect(deferrals).toEqual(['quiet-hours', 'capped']);
+    for (const reason of [...cartExits, ...skips, ...deferrals]) expect(reason).toMatch(/^[a-z]+(-[a-z]+)*$/);
+  });
+
+  it("totals each step's skipped and deferred mails and its exits over every reason", () => {
+    // Prepare
+    const outcomes = widget(dashboardRows(['cart-abandonment']), 'cart-abandonment-step-outcomes');
+    const expression = (label: string) => {
+      const found = expressionsOf(outcomes).find((e) => e.label === label);
+      if (found === undefined) throw new Error(`No expression ${label}`);
+      return found;
+    };
+
+    // Act
+    const inputs = (label: string) =>
+      (usedBy(outcomes, expression(label)) as AppMetric[]).map((m) => [
+        m.name,
+        m.dimensions?.step,
+        m.dimensions?.reason,
+        m.hidden,
+      ]);
+
+    // Assess
+    expect(inputs('reminder-1 skipped')).toEqual(
+      reasonsOf('emailSkipped', 'cart-abandonment').map((r) => ['emailSkipped', 'reminder-1', r, true]),
+    );
+    expect(inputs('last-chance deferred')).toEqual(
+      reasonsOf('emailDeferred', 'cart-abandonment').map((r) => ['emailDeferred', 'last-chance', r, true]),
+    );
+    expect(inputs('exited at enter')).toEqual(
+      reasonsOf('journeyExited', 'cart-abandonment').map((r) => ['journeyExited', 'enter', r, true]),
+    );
+    expect(expression('exited at enter').expression).toMatch(/^SUM\(\[m\d+(, m\d+)*\]\)$/);
+    expect(
+      outcomes.metrics.filter((m) => m.source === 'app' && m.hidden !== true).map((m) => m.label),
+    ).toEqual(['reminder-1 sent', 'reminder-2 sent', 'last-chance sent']);
+  });
+
+  it('breaks exits, skipped and deferred mails down by reason over all steps of a journey', () => {
+    // Prepare
+    const reasons = widget(dashboardRows(['welcome']), 'welcome-reasons');
+
+    // Act
+    const ordered = expressionsOf(reasons).find((e) => e.label === 'Exited: ordered')!;
+    const noConsent = expressionsOf(reasons).find((e) => e.label === 'Skipped: no consent')!;
+
+    // Assess
+    expect(reasons.kind).toBe('bar');
+    expect(expressionsOf(reasons).map((e) => e.label)).toEqual([
+      ...reasonsOf('journeyExited', 'welcome').map((r) => `Exited: ${r.replaceAll('-', ' ')}`),
+      ...reasonsOf('emailSkipped', 'welcome').map((r) => `Skipped: ${r.replaceAll('-', ' ')}`),
+      'Deferred: quiet hours',
+      'Deferred: capped',
+    ]);
+    expect((usedBy(reasons, ordered) as AppMetric[]).map((m) => m.dimensions)).toEqual(
+      JOURNEY_STEP_IDS.welcome.map((step) => ({ journey: 'welcome', step, reason: 'ordered' })),
+    );
+    expect((usedBy(reasons, noConsent) as AppMetric[]).map((m) => m.dimensions?.step)).toEqual(
+      sendingSteps('welcome').map(({ step }) => step),
+    );
   });
 
   it('compares conversion and revenue per entrant between treated and held-out entrants', () => {
@@ -342,5 +442,65 @@ describe('Function: sendingSteps', () => {
       { step: 'review-request', variants: ['post-purchase.review-request'] },
       { step: 'cross-sell', variants: ['post-purchase.cross-sell'] },
     ]);
+  });
+});
+
+describe('Function: dashboardData over the journey rows', () => {
+  const T0 = Date.UTC(2026, 2, 2, 9, 0, 0);
+  /** One journey-step answer as the handler's Powertools metrics print it. */
+  const answered = (name: string, step: string, reason: string) =>
+    JSON.stringify({
+      _aws: {
+        Timestamp: T0,
+        CloudWatchMetrics: [
+          {
+            Namespace: 'StorefrontJourneys',
+            Dimensions: [['service', 'journey', 'step', 'reason']],
+            Metrics: [{ Name: name, Unit: 'Count' }],
+          },
+        ],
+      },
+      service: 'journeys',
+      journey: 'cart-abandonment',
+      step,
+      reason,
+      [name]: 1,
+    });
+
+  it('shows the totals per step and the breakdown by reason from the EMF lines the handler prints', () => {
+    // Prepare
+    const metrics = new MetricsStore();
+    for (const line of [
+      answered('emailSkipped', 'reminder-1', 'no-consent'),
+      answered('emailSkipped', 'reminder-1', 'suppressed'),
+      answered('emailSkipped', 'reminder-2', 'no-consent'),
+      answered('emailDeferred', 'reminder-1', 'quiet-hours'),
+      answered('journeyExited', 'reminder-2', 'ordered'),
+      answered('journeyExited', 'last-chance', 'ordered'),
+      answered('journeyExited', 'enter', 'duplicate-trigger'),
+    ])
+      metrics.onLogLine('journey-step', line);
+    const rows = dashboardRows(['cart-abandonment']);
+
+    // Act
+    const data = dashboardData(
+      rows,
+      { metrics, resources: { value: () => undefined } },
+      { from: T0, now: T0 + 60_000 },
+    );
+
+    // Assess
+    const shownValue = (widgetId: string, label: string) => {
+      const index = widget(rows, widgetId).metrics.findIndex((m) => m.label === label);
+      return data.widgets[widgetId]?.metrics[index]?.value;
+    };
+    expect(shownValue('cart-abandonment-step-outcomes', 'reminder-1 skipped')).toBe(2);
+    expect(shownValue('cart-abandonment-step-outcomes', 'reminder-1 deferred')).toBe(1);
+    expect(shownValue('cart-abandonment-step-outcomes', 'exited at reminder-2')).toBe(1);
+    expect(shownValue('cart-abandonment-step-outcomes', 'exited at enter')).toBe(1);
+    expect(shownValue('cart-abandonment-reasons', 'Exited: ordered')).toBe(2);
+    expect(shownValue('cart-abandonment-reasons', 'Skipped: no consent')).toBe(2);
+    expect(shownValue('cart-abandonment-reasons', 'Deferred: quiet hours')).toBe(1);
+    expect(shownValue('cart-abandonment-reasons', 'Exited: emptied')).toBeNull();
   });
 });

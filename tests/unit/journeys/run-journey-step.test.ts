@@ -52,24 +52,22 @@ async function world(events: CanonicalEvent[], at: string) {
   for (const event of events) await recordEvent(profiles, event);
   const messaging = new InMemoryMessagingStore();
   const mailer = new RecordingMailer();
-  const deps = {
-    profiles,
-    messaging,
-    mailer,
-    findStore: async (storeId: string) => (storeId === 'demo' ? store : undefined),
-    render: renderMessage,
-    clock: fixedClock(at),
-    catalog: CATALOG,
-    publicApiUrl: 'https://api.demo-store.example',
-  };
-  const step = (journey: JourneyId, name: string, trigger: CanonicalEvent) =>
-    runJourneyStep(deps, {
-      journey,
-      step: name,
-      config: journeyRunConfig(journey) as Record<string, unknown>,
-      trigger,
-    });
-  return { step, mailer, messaging, profiles };
+  /** The step as the Lambda answers it at `time`, over this world's stores. */
+  const stepAt = (time: string) => (journey: JourneyId, name: string, trigger: CanonicalEvent) =>
+    runJourneyStep(
+      {
+        profiles,
+        messaging,
+        mailer,
+        findStore: async (storeId: string) => (storeId === 'demo' ? store : undefined),
+        render: renderMessage,
+        clock: fixedClock(time),
+        catalog: CATALOG,
+        publicApiUrl: 'https://api.demo-store.example',
+      },
+      { journey, step: name, config: journeyRunConfig(journey) as Record<string, unknown>, trigger },
+    );
+  return { step: stepAt(at), stepAt, mailer, messaging, profiles };
 }
 
 describe('Function: runJourneyStep', () => {
@@ -308,5 +306,183 @@ describe('Function: runJourneyStep with a holdout group', () => {
     ]);
     expect(reminder).toMatchObject({ outcome: 'skipped', reason: 'holdout' });
     expect(mailer.sent).toEqual([]);
+  });
+});
+
+describe('Function: runJourneyStep recording exits', () => {
+  const order = (id: string, at: string, cartId = 'cart-1') =>
+    canonical({
+      id,
+      type: 'order.placed',
+      occurredAt: at,
+      identity,
+      data: { orderId: `o-${id}`, cartId, lines: [{ productId: 'tea', quantity: 2 }], total: usd('25.00') },
+    });
+
+  it('records why a run that entered ended, next to its entry', async () => {
+    // Prepare: the cart is ordered while the first reminder waits
+    const trigger = cartUpdate('cart-ev-1', '2026-03-01T09:00:00Z');
+    const { step, messaging } = await world(
+      [consent, trigger, order('ord', '2026-03-01T09:30:00Z')],
+      '2026-03-01T10:00:00Z',
+    );
+
+    // Act
+    const exited = await step('cart-abandonment', 'reminder-1', trigger);
+
+    // Assess
+    expect(exited).toMatchObject({ outcome: 'exited', reason: 'ordered' });
+    expect([...messaging.exits.entries()]).toEqual([
+      [
+        'demo#customer:c-1#cart-abandonment#cart-1',
+        {
+          journey: 'cart-abandonment',
+          subjectKey: 'cart-1',
+          step: 'reminder-1',
+          reason: 'ordered',
+          at: '2026-03-01T10:00:00.000Z',
+        },
+      ],
+    ]);
+  });
+
+  it('keeps the first exit when the run is asked again later', async () => {
+    // Prepare
+    const trigger = cartUpdate('cart-ev-1', '2026-03-01T09:00:00Z');
+    const { step, stepAt, messaging } = await world(
+      [consent, trigger, order('ord', '2026-03-01T09:30:00Z')],
+      '2026-03-01T10:00:00Z',
+    );
+
+    // Act: a redelivered Task an hour later
+    await step('cart-abandonment', 'reminder-1', trigger);
+    const again = await stepAt('2026-03-01T11:00:00Z')('cart-abandonment', 'reminder-2', trigger);
+
+    // Assess
+    expect(again).toMatchObject({ outcome: 'exited', reason: 'ordered' });
+    expect([...messaging.exits.values()]).toEqual([
+      expect.objectContaining({ step: 'reminder-1', at: '2026-03-01T10:00:00.000Z' }),
+    ]);
+  });
+
+  it('records a marketing run that ends because consent was withdrawn', async () => {
+    // Prepare
+    const trigger = cartUpdate('cart-ev-1', '2026-03-01T09:00:00Z');
+    const revoked = canonical({
+      id: 'unsub',
+      type: 'customer.updated',
+      occurredAt: '2026-03-01T09:10:00Z',
+      identity,
+      data: {
+        consent: [
+          { channel: 'email', status: 'revoked', source: 'test', recordedAt: '2026-03-01T09:10:00Z' },
+        ],
+      },
+    });
+    const { step, messaging } = await world([consent, trigger, revoked], '2026-03-01T10:00:00Z');
+
+    // Act
+    await step('cart-abandonment', 'reminder-1', trigger);
+
+    // Assess
+    expect([...messaging.exits.values()]).toEqual([
+      expect.objectContaining({ step: 'reminder-1', reason: 'unsubscribed' }),
+    ]);
+  });
+
+  it('records a run that ends as it starts, before the customer entered', async () => {
+    // Prepare: nothing in the order runs out
+    const trigger = canonical({
+      id: 'ord-mug',
+      type: 'order.placed',
+      occurredAt: '2026-03-01T09:00:00Z',
+      identity,
+      data: { orderId: 'o-mug', lines: [{ productId: 'mug', quantity: 1 }], total: usd('9.00') },
+    });
+    const { step, messaging } = await world([consent, trigger], '2026-03-01T09:00:05Z');
+
+    // Act
+    const started = await step('replenishment', 'enter', trigger);
+
+    // Assess
+    expect(started).toMatchObject({ outcome: 'exited', reason: 'nothing-to-replenish' });
+    expect(messaging.entries.size).toBe(0);
+    expect([...messaging.exits.values()]).toEqual([
+      {
+        journey: 'replenishment',
+        subjectKey: 'o-mug',
+        step: 'enter',
+        reason: 'nothing-to-replenish',
+        at: '2026-03-01T09:00:05.000Z',
+      },
+    ]);
+  });
+
+  it('records no exit for a duplicate trigger or a second browse run, which start no run', async () => {
+    // Prepare
+    const cart = cartUpdate('cart-ev-1', '2026-03-01T09:00:00Z');
+    const view = (id: string) =>
+      canonical({
+        id,
+        type: 'product.viewed',
+        occurredAt: '2026-03-01T09:00:00Z',
+        identity,
+        data: { product: { productId: 'tea', name: 'Sencha' } },
+      });
+    const { step, messaging } = await world(
+      [consent, cart, view('v-1'), view('v-2')],
+      '2026-03-01T09:00:05Z',
+    );
+
+    // Act
+    await step('cart-abandonment', 'enter', cart);
+    const duplicate = await step('cart-abandonment', 'enter', cart);
+    await step('browse-abandonment', 'enter', view('v-1'));
+    const secondRun = await step('browse-abandonment', 'enter', view('v-2'));
+
+    // Assess
+    expect([duplicate.reason, secondRun.reason]).toEqual(['duplicate-trigger', 'browse-run-already-started']);
+    expect(messaging.exits.size).toBe(0);
+  });
+
+  it('records no exit for an older run of a cart a newer update took over, so the newer run can record its own', async () => {
+    // Prepare: the cart changed after the first run started; it is ordered before the second run's reminder
+    const first = cartUpdate('cart-ev-1', '2026-03-01T09:00:00Z');
+    const second = cartUpdate('cart-ev-2', '2026-03-01T09:40:00Z');
+    const { step, stepAt, messaging, profiles } = await world(
+      [consent, first, second],
+      '2026-03-01T10:00:00Z',
+    );
+
+    // Act
+    const older = await step('cart-abandonment', 'reminder-1', first);
+    await recordEvent(profiles, order('ord', '2026-03-01T10:30:00Z'));
+    const newer = await stepAt('2026-03-01T10:40:00Z')('cart-abandonment', 'reminder-1', second);
+
+    // Assess
+    expect([older.reason, newer.reason]).toEqual(['superseded', 'ordered']);
+    expect([...messaging.exits.values()]).toEqual([expect.objectContaining({ reason: 'ordered' })]);
+  });
+
+  it('exits and records a run whose cart is another one now', async () => {
+    // Prepare
+    const first = cartUpdate('cart-ev-1', '2026-03-01T09:00:00Z');
+    const otherCart = canonical({
+      id: 'cart-ev-9',
+      type: 'cart.updated',
+      occurredAt: '2026-03-01T09:40:00Z',
+      identity,
+      data: { cartId: 'cart-9', lines: [{ productId: 'mug', quantity: 1 }], total: usd('9.00') },
+    });
+    const { step, messaging } = await world([consent, first, otherCart], '2026-03-01T10:00:00Z');
+
+    // Act
+    const exited = await step('cart-abandonment', 'reminder-1', first);
+
+    // Assess
+    expect(exited).toMatchObject({ outcome: 'exited', reason: 'cart-replaced' });
+    expect([...messaging.exits.values()]).toEqual([
+      expect.objectContaining({ subjectKey: 'cart-1', reason: 'cart-replaced' }),
+    ]);
   });
 });

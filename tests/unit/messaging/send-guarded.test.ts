@@ -133,6 +133,7 @@ describe('Function: sendGuarded', () => {
     expect((await store.listDecisions(customer, 1))[0]).toMatchObject({
       outcome: 'skipped',
       reason: 'suppressed',
+      suppression: 'unsubscribed',
     });
   });
 
