@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { APIGatewayProxyEventV2, SQSEvent } from 'aws-lambda';
 import { createVirtualClock, type VirtualClock } from './clock/virtual-clock.ts';
+import { type ConsumedUnits, startCapacityMeter } from './dynamodb/capacity-meter.ts';
 import { type DynaliteServer, startDynalite } from './dynamodb/dynalite-server.ts';
 import { ensureTables } from './dynamodb/ensure-tables.ts';
 import { type BusEvent, LocalEventBuses, type RuleTarget } from './eventbridge/event-bus.ts';
@@ -12,7 +13,7 @@ import { renderTargetInput } from './eventbridge/input-transformer.ts';
 import { type HttpApiStats, startLocalHttpApi } from './http-api/http-api-server.ts';
 import { LocalFunction } from './lambda/function-pool.ts';
 import { startLocalScheduler } from './scheduler/local-scheduler.ts';
-import { type LocalSes, startLocalSes } from './ses/local-ses.ts';
+import { type LocalSes, type SentMail, startLocalSes } from './ses/local-ses.ts';
 import type { Clock } from './sqs/clock.ts';
 import {
   type EventSourceMapping,
@@ -52,6 +53,29 @@ export interface RuntimeOptions {
   queueClock?: Clock;
   /** Problems of the runtime itself (a failed delivery, a crashed invocation). @default - console.error */
   onRuntimeError?: (error: unknown) => void;
+  /**
+   * Time stands still at `start` and moves only with `advanceClock` (simulations): each step's work
+   * runs to the end (`quiesce`) before the clock moves, so a run does not depend on the machine's
+   * speed. `speed` is ignored.
+   */
+  manualTime?: { start: Date | number | string };
+  /** Count the read and write request units DynamoDB would bill (a metering front door). */
+  meterDynamoDb?: boolean;
+  /** Told of every mail SES accepted. */
+  onMailSent?: (mail: SentMail) => void;
+}
+
+/** What the runtime counted that AWS bills for. */
+export interface RuntimeUsage {
+  httpApiRequests: number;
+  eventBridgeEvents: number;
+  lambda: Array<{ name: string; invocations: number; billedMilliseconds: number; memoryMb: number }>;
+  stepFunctionsTransitions: number;
+  /** Present when the runtime was started with `meterDynamoDb`. */
+  dynamodb: ConsumedUnits | undefined;
+  sqsRequests: number;
+  sesMails: number;
+  schedulerInvocations: number;
 }
 
 export interface LocalRuntime {
@@ -80,6 +104,15 @@ export interface LocalRuntime {
   settle(): Promise<void>;
   /** The DynamoDB endpoint, for outage drills. */
   dynamodb: DynaliteServer;
+  /** Manual time only: moves the clock to `virtualMs` and fires the schedules that came due. */
+  advanceClock(virtualMs: number): void;
+  /**
+   * Resolves when nothing is left to do at the current time: queues drained, no function running,
+   * every execution waiting on a timer. `nextTimerAt` says when the next Wait, retry or schedule
+   * comes due (on manual time).
+   */
+  quiesce(): Promise<{ nextTimerAt: number | undefined }>;
+  usage(): RuntimeUsage;
   close(): Promise<void>;
 }
 
@@ -94,7 +127,10 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<LocalR
     options.onRuntimeError ?? ((error: unknown) => console.error('local runtime:', error));
   const onLogLine = options.onLogLine ?? ((_: string, line: string) => process.stdout.write(`${line}\n`));
   const port = (service: LocalService) => options.ports?.[service] ?? 0;
-  const clock = createVirtualClock({ speed: options.speed ?? 1 });
+  const clock =
+    options.manualTime === undefined
+      ? createVirtualClock({ speed: options.speed ?? 1 })
+      : createVirtualClock({ manual: true, start: options.manualTime.start });
   const closers: Array<() => Promise<void> | void> = [];
   try {
     if (options.dataDir !== undefined) mkdirSync(options.dataDir, { recursive: true });
@@ -103,6 +139,11 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<LocalR
       ...(options.dataDir !== undefined && { path: join(options.dataDir, 'dynamodb') }),
     });
     closers.push(() => dynamodb.close());
+    const meter = options.meterDynamoDb
+      ? await startCapacityMeter({ upstream: dynamodb.endpoint })
+      : undefined;
+    if (meter !== undefined) closers.push(() => meter.close());
+    const dynamodbEndpoint = meter?.endpoint ?? dynamodb.endpoint;
     const queues = new LocalQueues({
       accountId: LOCAL_ACCOUNT,
       region: LOCAL_REGION,
@@ -122,6 +163,9 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<LocalR
         await buses?.put('default', event);
       },
       onError: onRuntimeError,
+      // On manual time a mail's events wait until its sender has finished (see `quiesce`).
+      ...(clock.manual !== undefined && { holdEvents: true }),
+      ...(options.onMailSent !== undefined && { onSent: options.onMailSent }),
     });
     closers.push(() => ses.close());
 
@@ -144,7 +188,7 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<LocalR
       return fn;
     };
     const serviceEndpoints: Record<string, string> = {
-      dynamodb: dynamodb.endpoint,
+      dynamodb: dynamodbEndpoint,
       sqs: sqs.url,
       sesv2: ses.endpoint,
     };
@@ -153,6 +197,7 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<LocalR
       onError: onRuntimeError,
       stateMachines: topology.stateMachines,
       invokeFunction: (name, payload) => functionOf(lambdaFunctionName(name)).invoke(payload),
+      holdStarts: clock.manual !== undefined,
       callService: createServiceCaller({ endpoints: serviceEndpoints, region: LOCAL_REGION }),
     });
     await stepFunctions.ready();
@@ -177,7 +222,7 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<LocalR
       AWS_DEFAULT_REGION: LOCAL_REGION,
       AWS_ACCESS_KEY_ID: 'local',
       AWS_SECRET_ACCESS_KEY: 'local',
-      AWS_ENDPOINT_URL_DYNAMODB: dynamodb.endpoint,
+      AWS_ENDPOINT_URL_DYNAMODB: dynamodbEndpoint,
       AWS_ENDPOINT_URL_EVENTBRIDGE: eventbridge.endpoint,
       AWS_ENDPOINT_URL_SQS: sqs.url,
       AWS_ENDPOINT_URL_SFN: sfn.endpoint,
@@ -203,7 +248,7 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<LocalR
             PATH: process.env.PATH ?? '',
           },
           onLogLine,
-          ...(clock.speed !== 1 && { clock: clock.parameters() }),
+          ...((clock.speed !== 1 || clock.manual !== undefined) && { clock: clock.parameters() }),
         }),
       );
     }
@@ -248,10 +293,14 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<LocalR
       })),
     );
 
+    const settle = async () => {
+      await ses.settle();
+      await Promise.all(mappings.map((mapping) => mapping.drain()));
+    };
     return {
       urls: {
         http: http.url,
-        dynamodb: dynamodb.endpoint,
+        dynamodb: dynamodbEndpoint,
         eventbridge: eventbridge.endpoint,
         sqs: sqs.url,
         stepfunctions: sfn.endpoint,
@@ -269,10 +318,50 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<LocalR
       names: namesOf(topology),
       httpStats: http.stats,
       dynamodb,
-      settle: async () => {
-        await ses.settle();
-        await Promise.all(mappings.map((mapping) => mapping.drain()));
+      settle,
+      advanceClock: (virtualMs) => {
+        if (clock.manual === undefined) throw new Error('advanceClock needs a runtime on manual time');
+        clock.manual.advanceTo(virtualMs);
+        scheduler.check();
       },
+      quiesce: async () => {
+        // Twice calm in a row: a reply in flight between two threads can look like calm once.
+        for (let calm = 0; ; ) {
+          await settle();
+          const engine = await stepFunctions.activity();
+          const busy = engine.busy || [...functions.values()].some((fn) => fn.active > 0);
+          calm = busy ? 0 : calm + 1;
+          if (calm === 2) {
+            // Held work goes out only now, in a fixed order: journeys start once the profiles have
+            // their events, and SES events follow once the senders have recorded their mails.
+            if (stepFunctions.releaseHeldStarts() > 0 || ses.releaseHeldEvents() > 0) {
+              calm = 0;
+              continue;
+            }
+            const next = Math.min(engine.nextDeadline ?? Number.POSITIVE_INFINITY, scheduler.nextFireAt());
+            return { nextTimerAt: Number.isFinite(next) ? next : undefined };
+          }
+          await new Promise((resolve) => setImmediate(resolve));
+        }
+      },
+      usage: () => ({
+        httpApiRequests: http.stats.count,
+        eventBridgeEvents: buses?.stats.billedEvents ?? 0,
+        lambda: [...functions.values()].map((fn) => ({
+          name: fn.name,
+          invocations: fn.invocations,
+          billedMilliseconds: fn.billedMilliseconds,
+          memoryMb: fn.definition.memoryMb,
+        })),
+        stepFunctionsTransitions: Object.values(stepFunctions.stats()).reduce(
+          (sum, machine) => sum + machine.stateTransitions,
+          0,
+        ),
+        dynamodb: meter === undefined ? undefined : { ...meter.consumed },
+        sqsRequests: queues.billedRequests,
+        sesMails: ses.sentCount(),
+        schedulerInvocations: scheduler.invocations,
+      }),
       close: () => closeAll(closers),
     };
   } catch (error) {

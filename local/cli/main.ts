@@ -9,6 +9,7 @@ import { runPreview } from './commands/preview.ts';
 import { runProfile } from './commands/profile.ts';
 import { runRedrive } from './commands/redrive.ts';
 import { runSend } from './commands/send.ts';
+import { runSimulate } from './commands/simulate.ts';
 import { runStart } from './commands/start.ts';
 import { runStoreCreate } from './commands/store-create.ts';
 import { runWhy } from './commands/why.ts';
@@ -31,6 +32,9 @@ Commands:
                [--sender-name NAME --sender-email ADDRESS --postal-address TEXT --url URL --locale en-US]
                [--table TABLE --region REGION]
                                       Create a store and print its API key and Segment write key (once)
+  simulate [--customers 10000] [--days 30] [--seed 7] [--json] [--prices FILE] [--start ISO-DATE]
+                                      Synthetic shoppers through the local stack in fast virtual time; prints
+                                      per-journey results, deliverability and the estimated monthly AWS bill
   dlq redrive [--region REGION --queue-arn ARN]
                                       Move dead-lettered messages back to their source queue
 `;
@@ -60,6 +64,12 @@ const { positionals, values } = parseArgs({
     region: { type: 'string' },
     'queue-arn': { type: 'string' },
     out: { type: 'string' },
+    customers: { type: 'string', default: '10000' },
+    days: { type: 'string', default: '30' },
+    seed: { type: 'string', default: '7' },
+    json: { type: 'boolean', default: false },
+    prices: { type: 'string' },
+    start: { type: 'string' },
     help: { type: 'boolean', short: 'h', default: false },
   },
 });
@@ -87,6 +97,15 @@ try {
     await runPreview(rest[0], { ...(values.out && { out: values.out }) });
   } else if (command === 'store' && rest[0] === 'create') {
     await runStoreCreate(values);
+  } else if (command === 'simulate') {
+    await runSimulate({
+      customers: Number(values.customers),
+      days: Number(values.days),
+      seed: Number(values.seed),
+      json: values.json,
+      ...(values.prices !== undefined && { prices: values.prices }),
+      ...(values.start !== undefined && { start: values.start }),
+    });
   } else if (command === 'dlq' && rest[0] === 'redrive') {
     await runRedrive({ region: values.region, queueArn: values['queue-arn'] });
   } else {

@@ -33,8 +33,8 @@ interface TrackedMessage {
   links: Map<string, Record<string, string[]>>;
 }
 
-/** Real milliseconds between SendEmail's answer and its first event. */
-const SES_EVENT_DELAY_MS = 500;
+/** Real milliseconds between SendEmail's answer and its first event, unless told otherwise. */
+export const SES_EVENT_DELAY_MS = 500;
 
 /**
  * The engagement SES publishes through a configuration set: Send, then Delivery or what the mailbox
@@ -45,6 +45,10 @@ const SES_EVENT_DELAY_MS = 500;
 export class EngagementEvents {
   private readonly messages = new Map<string, TrackedMessage>();
   private tail: Promise<void> = Promise.resolve();
+  /** Outcomes still in their pause before they join the queue. */
+  private readonly pausing = new Set<Promise<void>>();
+  /** With `holdOutcomes`: accepted mails whose events wait for `releaseHeld`. */
+  private held: Array<{ messageId: string; answered: Promise<unknown> }> = [];
 
   constructor(
     private readonly options: {
@@ -53,8 +57,35 @@ export class EngagementEvents {
       /** Origin of the tracking endpoints. */
       baseUrl: string;
       onError: (error: unknown) => void;
+      /** Real milliseconds between SendEmail's answer and its first event. @default SES_EVENT_DELAY_MS */
+      eventDelayMs?: number;
+      /**
+       * Keep each mail's events until `releaseHeld` instead of pausing: a simulation on manual time
+       * releases them once the sender has recorded its mails, so no run depends on a race.
+       */
+      holdOutcomes?: boolean;
     },
   ) {}
+
+  /**
+   * Publishes the held mails' events, ordered by recipient and subject rather than by arrival, and
+   * says how many mails they were.
+   */
+  releaseHeld(): number {
+    const held = this.held;
+    this.held = [];
+    const keyOf = ({ messageId }: { messageId: string }) => {
+      const mail = this.messages.get(messageId)?.mail;
+      return `${mail?.destination.join(',') ?? ''}\u0000${mail?.commonHeaders.subject ?? ''}\u0000${messageId}`;
+    };
+    held.sort((a, b) => (keyOf(a) < keyOf(b) ? -1 : keyOf(a) > keyOf(b) ? 1 : 0));
+    for (const { messageId, answered } of held) {
+      const queued = answered.then(() => this.enqueueOutcome(messageId));
+      this.pausing.add(queued);
+      void queued.finally(() => this.pausing.delete(queued));
+    }
+    return held.length;
+  }
 
   /** Registers an accepted mail so its HTML is tracked and its opens and clicks are known. */
   accept(accepted: AcceptedMail, html: string | undefined): void {
@@ -65,12 +96,31 @@ export class EngagementEvents {
     });
   }
 
-  /** Queues the Send event and the recipients' outcomes of an accepted mail. */
-  publishOutcome(messageId: string): Promise<void> {
+  /**
+   * Queues the Send event and the recipients' outcomes of an accepted mail, to go out a pause after
+   * `answered` (SendEmail's answer reached the caller).
+   */
+  publishOutcome(messageId: string, answered: Promise<unknown> = Promise.resolve()): Promise<void> {
+    if (this.options.holdOutcomes === true) {
+      this.held.push({ messageId, answered });
+      return Promise.resolve();
+    }
+    // SES publishes asynchronously, well after SendEmail has answered; without this pause the local
+    // chain is fast enough to deliver the events before the sender has recorded the message. Each mail
+    // pauses on its own, so a burst of mails is not published one pause after another.
+    const pause = answered.then(
+      () =>
+        new Promise<void>((resolve) => setTimeout(resolve, this.options.eventDelayMs ?? SES_EVENT_DELAY_MS)),
+    );
+    this.pausing.add(pause);
+    return pause.then(() => {
+      this.pausing.delete(pause);
+      return this.enqueueOutcome(messageId);
+    });
+  }
+
+  private enqueueOutcome(messageId: string): Promise<void> {
     return this.enqueue(async () => {
-      // SES publishes asynchronously, well after SendEmail has answered; without this pause the local
-      // chain is fast enough to deliver the events before the sender has recorded the message.
-      await new Promise((resolve) => setTimeout(resolve, SES_EVENT_DELAY_MS));
       const message = this.messages.get(messageId);
       if (message === undefined) return;
       await this.publish(message, { eventType: 'Send', at: new Date(message.mail.timestamp) });
@@ -145,9 +195,10 @@ export class EngagementEvents {
   async settle(): Promise<void> {
     let tail: Promise<void>;
     do {
+      await Promise.all([...this.pausing]);
       tail = this.tail;
       await tail;
-    } while (tail !== this.tail);
+    } while (tail !== this.tail || this.pausing.size > 0);
   }
 
   clear(): void {

@@ -37,8 +37,15 @@ export interface LocalSes {
   messages(): Promise<LocalSesMessage[]>;
   /** Empties the inbox. */
   clear(): Promise<void>;
-  /** Resolves when every SES event produced so far has been published. */
+  /**
+   * Resolves when every SES event produced so far has been published, including the events of mails
+   * whose SendEmail is still being answered (the inbox shows a mail before its events are queued).
+   */
   settle(): Promise<void>;
+  /** Mails accepted since start (SES bills per mail). */
+  sentCount(): number;
+  /** With `holdEvents`: publishes the held mails' events; returns how many mails they were. */
+  releaseHeldEvents(): number;
   close(): Promise<void>;
 }
 
@@ -58,6 +65,24 @@ export interface LocalSesOptions {
   region?: string;
   /** A failed publish; the mail itself is sent either way. @default - console.error */
   onError?: (error: unknown) => void;
+  /** Real milliseconds between SendEmail's answer and the mail's first event. @default 500 */
+  eventDelayMs?: number;
+  /**
+   * Keep each mail's events until `releaseHeldEvents` instead of publishing them after a pause (for
+   * simulations on manual time, which release them once the senders have recorded their mails).
+   */
+  holdEvents?: boolean;
+  /** Told of every mail SES accepted, e.g. so a simulation's shoppers can open and click it. */
+  onSent?: (mail: SentMail) => void;
+}
+
+/** A mail SES accepted, as `onSent` hears of it. */
+export interface SentMail {
+  messageId: string;
+  to: string[];
+  tags: Record<string, string>;
+  /** The HTML as sent, before open and click tracking. */
+  html: string | undefined;
 }
 
 /** What aws-ses-v2-local stores per email (its `Email` type). */
@@ -90,8 +115,16 @@ interface SendRequest {
 
 interface FrontDoor {
   upstream: string;
+  /** Mails accepted so far. */
+  sent: number;
+  onSent: ((mail: SentMail) => void) | undefined;
   agent: Agent;
   metadata: Map<string, SendMetadata>;
+  /**
+   * SendEmail calls not answered yet. The emulator shows a mail in its store before the front door has
+   * queued the mail's events, so `settle` waits for these too.
+   */
+  sending: Set<Promise<unknown>>;
   /** Present when events are published. */
   engagement?: EngagementEvents;
   account: string;
@@ -100,8 +133,8 @@ interface FrontDoor {
 }
 
 interface Answer extends TrackingAnswer {
-  /** Work that must wait until the client has its answer (SES's events follow its response). */
-  afterResponse?: () => void;
+  /** Called once the client has its answer, or has gone (SES's events follow its response). */
+  responded?: () => void;
 }
 
 const SEND_EMAIL_PATH = '/v2/email/outbound-emails';
@@ -135,15 +168,19 @@ export async function startLocalSes(options: LocalSesOptions = {}): Promise<Loca
       upstream: `http://127.0.0.1:${(emulator.address() as AddressInfo).port}`,
       agent,
       metadata: new Map(),
+      sending: new Set(),
       account: options.account ?? '000000000000',
       region: options.region ?? 'us-east-1',
       now: options.now ?? Date.now,
+      sent: 0,
+      onSent: options.onSent,
     };
     front = createServer((request, response) => {
       answer(request, door)
-        .then(({ status, headers, body, afterResponse }) => {
+        .then(({ status, headers, body, responded }) => {
+          if (responded !== undefined) response.once('close', responded);
           response.writeHead(status, headers);
-          response.end(body, afterResponse);
+          response.end(body);
         })
         .catch((error: unknown) => {
           if (!response.headersSent) response.writeHead(502, { 'content-type': 'application/json' });
@@ -161,6 +198,8 @@ export async function startLocalSes(options: LocalSesOptions = {}): Promise<Loca
         baseUrl: endpoint,
         onError:
           options.onError ?? ((error: unknown) => console.error('local SES: publishing failed', error)),
+        ...(options.eventDelayMs !== undefined && { eventDelayMs: options.eventDelayMs }),
+        ...(options.holdEvents === true && { holdOutcomes: true }),
       });
     }
     const local: LocalSes = {
@@ -178,11 +217,11 @@ export async function startLocalSes(options: LocalSesOptions = {}): Promise<Loca
         door.metadata.clear();
         door.engagement?.clear();
       },
-      settle: async () => {
-        await door.engagement?.settle();
-      },
+      settle: () => settle(door),
+      sentCount: () => door.sent,
+      releaseHeldEvents: () => door.engagement?.releaseHeld() ?? 0,
       close: async () => {
-        await door.engagement?.settle();
+        await settle(door);
         await Promise.all([closeServer(frontServer), closeServer(emulatorServer)]);
         agent.destroy();
         running = false;
@@ -203,7 +242,22 @@ async function answer(request: IncomingMessage, door: FrontDoor): Promise<Answer
   if (door.engagement !== undefined && (path === '/track/open' || path === '/track/click')) {
     return answerTracking(request, door.engagement);
   }
-  return forward(request, door);
+  if (request.method !== 'POST' || path !== SEND_EMAIL_PATH) return forward(request, door);
+  const sending = forward(request, door);
+  door.sending.add(sending);
+  try {
+    return await sending;
+  } finally {
+    door.sending.delete(sending);
+  }
+}
+
+/** Waits for the SendEmail calls in flight, then for every event they and earlier ones queued. */
+async function settle(door: FrontDoor): Promise<void> {
+  do {
+    await Promise.allSettled([...door.sending]);
+    await door.engagement?.settle();
+  } while (door.sending.size > 0);
 }
 
 async function forward(request: IncomingMessage, door: FrontDoor): Promise<Answer> {
@@ -222,9 +276,9 @@ async function forward(request: IncomingMessage, door: FrontDoor): Promise<Answe
   });
   let body = await readAll(upstreamResponse);
   const status = upstreamResponse.statusCode ?? 502;
-  let afterResponse: (() => void) | undefined;
+  let responded: (() => void) | undefined;
   if (request.method === 'POST' && path === SEND_EMAIL_PATH && status === 200) {
-    afterResponse = await recordSend(request, requestBody, body, sentSince, door);
+    responded = await recordSend(request, requestBody, body, sentSince, door);
   }
   if (request.method === 'GET' && path === '/store' && status === 200 && door.engagement !== undefined) {
     body = trackedStore(body, door.engagement);
@@ -234,10 +288,13 @@ async function forward(request: IncomingMessage, door: FrontDoor): Promise<Answe
     if (value !== undefined && name !== 'transfer-encoding' && name !== 'connection') headers[name] = value;
   }
   headers['content-length'] = String(body.length);
-  return { status, headers, body, ...(afterResponse !== undefined && { afterResponse }) };
+  return { status, headers, body, ...(responded !== undefined && { responded }) };
 }
 
-/** Records what the emulator drops and, when events are on, returns the publishing of the mail's events. */
+/**
+ * Records what the emulator drops and, when events are on, queues the mail's events before SendEmail
+ * answers, so `settle` already sees them; they go out after the answer, released by what this returns.
+ */
 async function recordSend(
   request: IncomingMessage,
   requestBody: Buffer,
@@ -260,6 +317,7 @@ async function recordSend(
     }),
   };
   door.metadata.set(MessageId, metadata);
+  door.sent += 1;
   const { engagement } = door;
   // SES publishes events only through a configuration set's event destinations.
   if (engagement === undefined || metadata.configurationSetName === undefined) return undefined;
@@ -292,7 +350,18 @@ async function recordSend(
     },
     email.body.html,
   );
-  return () => void engagement.publishOutcome(MessageId);
+  door.onSent?.({
+    messageId: MessageId,
+    to: email.destination.to,
+    tags: metadata.tags,
+    html: email.body.html,
+  });
+  let release = () => {};
+  const answered = new Promise<void>((resolve) => {
+    release = resolve;
+  });
+  void engagement.publishOutcome(MessageId, answered);
+  return release;
 }
 
 /** The inbox's view of the store, with tracked mails as their recipients get them. */

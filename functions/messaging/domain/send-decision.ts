@@ -145,8 +145,13 @@ function scheduleMarketing(request: SendRequest, timeZone: string, context: Send
     // Checked at the time the message would go, not at `now`: a cap that has opened by the end
     // of quiet hours does not stop a message that waits for it anyway.
     const frequency = capped ? frequencyDecision(context.marketingSentAt, at, context.policy) : UNCAPPED;
-    if (frequency.allowed)
-      return reason === undefined ? { outcome: 'send' } : { outcome: 'defer', until: at, reason };
+    if (frequency.allowed) {
+      if (reason === undefined) return { outcome: 'send' };
+      const staggered = staggeredByPriority(at, request.priority);
+      // Right before quiet hours begin, the stagger would cross into them: ask at the earliest instant.
+      const until = quietHoursDecision(staggered, timeZone, context.quietHours).quiet ? at : staggered;
+      return { outcome: 'defer', until, reason };
+    }
     switch (request.whenCapped) {
       case 'skip':
         return skip('capped');
@@ -159,6 +164,20 @@ function scheduleMarketing(request: SendRequest, timeZone: string, context: Send
     }
   }
   throw new Error('Quiet hours and frequency caps did not settle on a send time');
+}
+
+/** Journey priorities run from 0 to this (see the journey schema). */
+const MAX_PRIORITY = 1000;
+const STAGGER_MS_PER_PRIORITY = 100;
+
+/**
+ * Deferred mails of different journeys would otherwise all ask again at the same instant (the end of
+ * quiet hours, the moment a cap opens) and race for the one free slot. Asking back a little later the
+ * lower the priority lets the more important journey go first, every time.
+ */
+function staggeredByPriority(at: Date, priority: number): Date {
+  const steps = MAX_PRIORITY - Math.min(Math.max(priority, 0), MAX_PRIORITY);
+  return new Date(at.getTime() + steps * STAGGER_MS_PER_PRIORITY);
 }
 
 function skip(reason: SkipReason): SendDecision {

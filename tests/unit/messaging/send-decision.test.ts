@@ -12,6 +12,9 @@ import {
 
 // 10 March 2026: Berlin is on CET (+01:00), New York on EDT (-04:00).
 const NOON_IN_BERLIN = new Date('2026-03-10T11:00:00Z');
+/** A deferred mail asks again 100 ms later per priority point below the top (1000), so ties cannot race. */
+const staggerMs = (priority: number) => (1000 - priority) * 100;
+const askAgainAt = (iso: string, priority = 10) => new Date(Date.parse(iso) + staggerMs(priority));
 
 const marketing = (overrides: Partial<SendRequest> = {}): SendRequest => ({
   journey: 'cart-abandonment',
@@ -313,7 +316,7 @@ describe('Function: decideSend', () => {
       // Assess
       expect(decision).toEqual({
         outcome: 'defer',
-        until: at('2026-03-11T07:00:00Z'),
+        until: askAgainAt('2026-03-11T07:00:00Z'),
         reason: 'quiet-hours',
       });
     });
@@ -328,7 +331,7 @@ describe('Function: decideSend', () => {
       // Assess: 08:00 EDT
       expect(decision).toEqual({
         outcome: 'defer',
-        until: at('2026-03-11T12:00:00Z'),
+        until: askAgainAt('2026-03-11T12:00:00Z'),
         reason: 'quiet-hours',
       });
     });
@@ -343,7 +346,7 @@ describe('Function: decideSend', () => {
       // Assess
       expect(decision).toEqual({
         outcome: 'defer',
-        until: at('2026-03-11T12:00:00Z'),
+        until: askAgainAt('2026-03-11T12:00:00Z'),
         reason: 'quiet-hours',
       });
     });
@@ -372,7 +375,7 @@ describe('Function: decideSend', () => {
       // Assess
       expect(decision).toEqual({
         outcome: 'defer',
-        until: at('2026-03-10T13:00:00Z'),
+        until: askAgainAt('2026-03-10T13:00:00Z'),
         reason: 'quiet-hours',
       });
     });
@@ -390,7 +393,7 @@ describe('Function: decideSend', () => {
       // Assess
       expect(decision).toEqual({
         outcome: 'defer',
-        until: at('2026-03-11T07:00:00Z'),
+        until: askAgainAt('2026-03-11T07:00:00Z', 100),
         reason: 'quiet-hours',
       });
     });
@@ -408,7 +411,11 @@ describe('Function: decideSend', () => {
       const decision = decideSend(marketing(), customer({ timeZone: 'UTC' }), sendContext);
 
       // Assess: opens 19:00 UTC, before quiet hours start
-      expect(decision).toEqual({ outcome: 'defer', until: at('2026-03-10T19:00:00Z'), reason: 'capped' });
+      expect(decision).toEqual({
+        outcome: 'defer',
+        until: askAgainAt('2026-03-10T19:00:00Z'),
+        reason: 'capped',
+      });
     });
 
     it('skips a capped message that asks to be skipped', () => {
@@ -432,7 +439,11 @@ describe('Function: decideSend', () => {
       const decision = decideSend(marketing(), customer(), sendContext);
 
       // Assess: 7 days after 4 March, 12:00 in Berlin
-      expect(decision).toEqual({ outcome: 'defer', until: at('2026-03-11T11:00:00Z'), reason: 'capped' });
+      expect(decision).toEqual({
+        outcome: 'defer',
+        until: askAgainAt('2026-03-11T11:00:00Z'),
+        reason: 'capped',
+      });
     });
 
     it('sends a message at the bypass priority despite a full cap', () => {
@@ -463,7 +474,7 @@ describe('Function: decideSend', () => {
       expect(decision).toEqual({ outcome: 'skip', reason: 'capped' });
     });
 
-    it('treats priorities below the bypass equally: a higher one gets no earlier slot', () => {
+    it('lets the higher priority ask again first when both wait for the same cap', () => {
       // Prepare
       const sendContext = context({ marketingSentAt: [at('2026-03-10T10:00:00Z')] });
 
@@ -472,7 +483,10 @@ describe('Function: decideSend', () => {
       const high = decideSend(marketing({ priority: 90 }), customer(), sendContext);
 
       // Assess
-      expect(high).toEqual(low);
+      expect(low.outcome === 'defer' && high.outcome === 'defer').toBe(true);
+      if (low.outcome !== 'defer' || high.outcome !== 'defer') return;
+      expect(high.until.getTime()).toBeLessThan(low.until.getTime());
+      expect(low.until.getTime() - high.until.getTime()).toBe(staggerMs(1) - staggerMs(90));
     });
   });
 
@@ -490,7 +504,7 @@ describe('Function: decideSend', () => {
       // Assess: 08:00 Berlin the next day
       expect(decision).toEqual({
         outcome: 'defer',
-        until: at('2026-03-11T07:00:00Z'),
+        until: askAgainAt('2026-03-11T07:00:00Z'),
         reason: 'quiet-hours',
       });
     });
@@ -506,7 +520,11 @@ describe('Function: decideSend', () => {
       const decision = decideSend(marketing(), customer(), sendContext);
 
       // Assess
-      expect(decision).toEqual({ outcome: 'defer', until: at('2026-03-11T09:00:00Z'), reason: 'capped' });
+      expect(decision).toEqual({
+        outcome: 'defer',
+        until: askAgainAt('2026-03-11T09:00:00Z'),
+        reason: 'capped',
+      });
     });
 
     it('defers for quiet hours only when the cap has opened by morning', () => {
@@ -522,7 +540,7 @@ describe('Function: decideSend', () => {
       // Assess
       expect(decision).toEqual({
         outcome: 'defer',
-        until: at('2026-03-11T07:00:00Z'),
+        until: askAgainAt('2026-03-11T07:00:00Z'),
         reason: 'quiet-hours',
       });
     });
@@ -540,7 +558,7 @@ describe('Function: decideSend', () => {
       // Assess
       expect(decision).toEqual({
         outcome: 'defer',
-        until: at('2026-03-11T07:00:00Z'),
+        until: askAgainAt('2026-03-11T07:00:00Z'),
         reason: 'quiet-hours',
       });
     });
@@ -594,9 +612,16 @@ describe('Function: decideSend', () => {
           if (decision.outcome === 'send') {
             expect(allowedAt(now)).toBe(true);
           } else if (decision.outcome === 'defer') {
-            expect(decision.until.getTime()).toBeGreaterThan(now.getTime());
+            // The earliest allowed instant, or that plus the priority's stagger when still allowed then.
+            const until = decision.until.getTime();
+            const staggeredFrom = until - staggerMs(request.priority);
+            const earliest =
+              allowedAt(new Date(staggeredFrom)) && !allowedAt(new Date(staggeredFrom - 1))
+                ? staggeredFrom
+                : until;
+            expect(earliest).toBeGreaterThan(now.getTime());
             expect(allowedAt(decision.until)).toBe(true);
-            expect(allowedAt(new Date(decision.until.getTime() - 1))).toBe(false);
+            expect(allowedAt(new Date(earliest - 1))).toBe(false);
           }
         }),
         { numRuns: 1000 },

@@ -1,0 +1,93 @@
+import { type MetricPoint, parseEmfLine } from '../dashboard/metrics-store.ts';
+
+/** A metric's total per journey (and per holdout group where the metric has one). */
+export interface JourneyTotals {
+  /** By journey, then by group ('' when the metric has none). */
+  readonly byJourney: Map<string, Map<string, number>>;
+  total: number;
+}
+
+/**
+ * What a simulation reads off the functions' logs, as CloudWatch would: metric totals from the EMF
+ * lines (money summed in cents, so the order of arrival cannot change a total), the number of custom
+ * metrics (distinct namespace, name and dimensions) and the bytes CloudWatch Logs would ingest.
+ */
+export class LogFigures {
+  readonly #totals = new Map<string, JourneyTotals>();
+  readonly #series = new Set<string>();
+  logBytes = 0;
+  lines = 0;
+
+  readonly onLogLine = (_functionName: string, line: string): void => {
+    this.lines += 1;
+    // CloudWatch Logs bills the event's UTF-8 bytes plus 26 bytes of overhead per event.
+    this.logBytes += Buffer.byteLength(line) + 26;
+    const points = parseEmfLine(line);
+    for (const point of points) this.#series.add(seriesKey(point));
+    for (const point of widestPerMetric(points)) this.#record(point);
+  };
+
+  /** Total of a metric, optionally for one journey and group; `…Revenue` metrics in cents. */
+  total(name: string, journey?: string, group?: string): number {
+    const totals = this.#totals.get(name);
+    if (totals === undefined) return 0;
+    if (journey === undefined) return totals.total;
+    const groups = totals.byJourney.get(journey);
+    if (groups === undefined) return 0;
+    if (group !== undefined) return groups.get(group) ?? 0;
+    let sum = 0;
+    for (const value of groups.values()) sum += value;
+    return sum;
+  }
+
+  journeys(): string[] {
+    const names = new Set<string>();
+    for (const totals of this.#totals.values())
+      for (const journey of totals.byJourney.keys()) names.add(journey);
+    return [...names].sort();
+  }
+
+  get customMetrics(): number {
+    return this.#series.size;
+  }
+
+  #record(point: MetricPoint): void {
+    const isMoney = point.name.endsWith('Revenue');
+    const value = point.values.reduce((sum, item) => sum + (isMoney ? Math.round(item * 100) : item), 0);
+    let totals = this.#totals.get(point.name);
+    if (totals === undefined) {
+      totals = { byJourney: new Map(), total: 0 };
+      this.#totals.set(point.name, totals);
+    }
+    totals.total += value;
+    const journey = point.dimensions.journey;
+    if (journey === undefined) return;
+    const groups = totals.byJourney.get(journey) ?? new Map<string, number>();
+    const group = point.dimensions.group ?? '';
+    groups.set(group, (groups.get(group) ?? 0) + value);
+    totals.byJourney.set(journey, groups);
+  }
+}
+
+/**
+ * Powertools writes a metric once per dimension set of its directive (e.g. with and without the
+ * service); counting each would count it twice, so only the most specific one is kept.
+ */
+function widestPerMetric(points: MetricPoint[]): MetricPoint[] {
+  const widest = new Map<string, MetricPoint>();
+  for (const point of points) {
+    const current = widest.get(point.name);
+    if (
+      current === undefined ||
+      Object.keys(point.dimensions).length > Object.keys(current.dimensions).length
+    ) {
+      widest.set(point.name, point);
+    }
+  }
+  return [...widest.values()];
+}
+
+function seriesKey(point: MetricPoint): string {
+  const names = Object.keys(point.dimensions).sort();
+  return JSON.stringify([point.namespace, point.name, names.map((name) => [name, point.dimensions[name]])]);
+}

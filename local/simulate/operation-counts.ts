@@ -1,0 +1,38 @@
+/**
+ * What the local runtime counted during a simulation: the operations AWS bills for. The cost estimate
+ * multiplies these by a price table. Only Lambda's billed duration is assumed rather than counted:
+ * local durations depend on the machine's load.
+ */
+export interface OperationCounts {
+  /** Length of the simulated period in days; the estimate scales it to a 30-day month. */
+  days: number;
+  /** Requests the HTTP API answered (every status). */
+  httpApiRequests: number;
+  /** PutEvents entries, each counted in 64 KB units as EventBridge bills them (custom and SES events). */
+  eventBridgeEvents: number;
+  lambda: {
+    invocations: number;
+    /** Invocations × configured memory in GB × the assumed billed duration (`ASSUMED_LAMBDA_MS`). */
+    gbSeconds: number;
+  };
+  /** Standard workflow state transitions. */
+  stepFunctionsTransitions: number;
+  dynamodb: {
+    readRequestUnits: number;
+    writeRequestUnits: number;
+  };
+  /** SQS API requests (send, receive, delete, change visibility), each counted per 64 KB chunk. */
+  sqsRequests: number;
+  /** Mails SES accepted. */
+  sesMails: number;
+  /** EventBridge Scheduler invocations. */
+  schedulerInvocations: number;
+  cloudwatch: {
+    /** Distinct metric (namespace, name, dimension values) combinations emitted. */
+    customMetrics: number;
+    /** Bytes of log lines the functions wrote (CloudWatch Logs ingestion). */
+    logBytes: number;
+    dashboards: number;
+    alarms: number;
+  };
+}

@@ -1,0 +1,67 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { buildReport } from '#local/simulate/build-report.ts';
+import { findPersonalData } from '#local/simulate/log-privacy.ts';
+import { loadPriceTable } from '#local/simulate/price-table.ts';
+import type { SimulationReport } from '#local/simulate/report.ts';
+import { runSimulation, type SimulationRun } from '#local/simulate/run-simulation.ts';
+
+const OPTIONS = { customers: 40, days: 6, seed: 11 };
+
+/** Everything but this machine's wall-clock figures, which are the only part allowed to vary. */
+const reproducible = ({ wallClock: _, ...rest }: SimulationReport) => rest;
+
+/** `simulate` through the real local runtime: the same seed must give the same report. */
+describe('Function: runSimulation', () => {
+  let first: SimulationRun;
+  let second: SimulationRun;
+  const logLines: string[] = [];
+
+  beforeAll(async () => {
+    first = await runSimulation({ ...OPTIONS, onLogLine: (_, line) => logLines.push(line) });
+    second = await runSimulation(OPTIONS);
+  }, 600_000);
+
+  it('gives the same report for the same seed', async () => {
+    // Prepare
+    const prices = await loadPriceTable();
+
+    // Act
+    const reports = [buildReport(first, prices), buildReport(second, prices)];
+
+    // Assess
+    expect(reproducible(reports[1] as SimulationReport)).toEqual(
+      reproducible(reports[0] as SimulationReport),
+    );
+  });
+
+  it('ingests every generated event and sends mail through the journeys', async () => {
+    // Act
+    const report = buildReport(first, await loadPriceTable());
+
+    // Assess
+    expect(first.events.rejected).toBe(0);
+    expect(first.events.accepted).toBe(report.groundTruth.storefrontEvents);
+    expect(report.deliverability.sent).toBeGreaterThan(0);
+    expect(report.journeys.reduce((sum, row) => sum + row.entered, 0)).toBeGreaterThan(0);
+    expect(report.operations.dynamodb.writeRequestUnits).toBeGreaterThan(0);
+    expect(report.cost.monthlyUsd).toBeGreaterThan(0);
+  });
+
+  it('logs no customer email address or name', () => {
+    // Prepare
+    const shoppers = Array.from({ length: OPTIONS.customers }, (_, index) =>
+      first.shoppers.shopper(`sim-${String(index + 1).padStart(6, '0')}`),
+    );
+
+    // Act
+    const findings = findPersonalData(logLines, {
+      emails: shoppers.flatMap((shopper) => shopper?.email ?? []),
+      names: shoppers.flatMap((shopper) => shopper?.firstName ?? []),
+    });
+
+    // Assess
+    expect(shoppers.every((shopper) => shopper !== undefined)).toBe(true);
+    expect(logLines.length).toBeGreaterThan(100);
+    expect(findings).toEqual([]);
+  });
+});
