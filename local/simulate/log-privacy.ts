@@ -21,7 +21,8 @@ export function findPersonalData(lines: readonly string[], data: PersonalData): 
   const emails = [...new Set(data.emails.map((email) => email.toLowerCase()))];
   const encoded = emails.map((email) => encodeURIComponent(email).toLowerCase());
   const names = [...new Set(data.names)].filter((name) => name.length > 0);
-  const namePattern = names.length === 0 ? undefined : new RegExp(`\\b(?:${names.map(escapeRegExp).join('|')})\\b`);
+  const namePattern =
+    names.length === 0 ? undefined : new RegExp(`\\b(?:${names.map(escapeRegExp).join('|')})\\b`);
   const findings: PrivacyFinding[] = [];
   lines.forEach((line, index) => {
     const lower = line.toLowerCase();
