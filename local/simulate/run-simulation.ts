@@ -15,8 +15,14 @@ const DAY_MS = 24 * 60 * 60 * 1000;
  * DynamoDB or SES calls, and the report shows the locally measured mean next to it.
  */
 export const ASSUMED_LAMBDA_MS = 100;
-/** Shoppers act on whole minutes; journeys' timers fall wherever their waits end. */
+/** Shoppers act on whole minutes. */
 const TICK_MS = 60_000;
+/**
+ * The clock moves a quarter of an hour at a time: the quarter's events go in together, then the
+ * timers due in it fire, in deadline order. A reminder may so go out up to 15 minutes after its wait
+ * ends, never before; finer steps cost the same chain of work per step however little happens in it.
+ */
+const STEP_MS = 15 * 60_000;
 /** A fixed Monday, so a seed means the same calendar (weekdays, DST) whatever today is. */
 export const DEFAULT_SIMULATION_START = '2026-03-02T00:00:00.000Z';
 
@@ -50,10 +56,10 @@ export interface SimulationRun {
 
 /**
  * Drives synthetic shoppers through the real local runtime on manual time. Each step moves the clock
- * to the next thing due — shoppers' events, a journey's timer or a shopper opening a mail — and lets
- * the runtime finish reacting before moving again. Events due at an instant are ingested a
- * millisecond before it, and timers of that instant fire after them, so a reminder due at the minute
- * an order arrives sees the order: the order of the two no longer depends on the machine.
+ * to the end of the quarter hour in which the next thing is due — shoppers' events, a journey's timer,
+ * a shopper opening a mail — and lets the runtime finish reacting before moving again. A step's events
+ * are ingested a millisecond before its end and its timers fire after them, so a reminder due in the
+ * quarter an order arrives sees the order: the order of the two no longer depends on the machine.
  */
 export async function runSimulation(options: SimulationOptions): Promise<SimulationRun> {
   const startIso = options.start ?? DEFAULT_SIMULATION_START;
@@ -110,13 +116,15 @@ export async function runSimulation(options: SimulationOptions): Promise<Simulat
       peakRss = Math.max(peakRss, process.memoryUsage().rss);
       const nextEventAt = shoppers.nextEventAt();
       const next = earliest(nextEventAt, nextTimerAt, reactions.nextAt());
-      if (next === undefined || next >= end) break;
-      if (nextEventAt === next) {
-        if (next - 1 > runtime.clock.now()) runtime.advanceClock(next - 1);
+      if (next === undefined) break;
+      const step = start + Math.ceil((next - start) / STEP_MS) * STEP_MS;
+      if (step >= end) break;
+      if (nextEventAt !== undefined && nextEventAt <= step) {
+        if (step - 1 > runtime.clock.now()) runtime.advanceClock(step - 1);
         const result = await postEvents(
           runtime.urls.http,
           store.apiKey,
-          shoppers.eventsDue(next).map((planned) => planned.event),
+          shoppers.eventsDue(step).map((planned) => planned.event),
         );
         events.accepted += result.accepted;
         events.rejected += result.rejected;
@@ -124,9 +132,9 @@ export async function runSimulation(options: SimulationOptions): Promise<Simulat
         await runtime.quiesce();
         reactToMails();
       }
-      runtime.advanceClock(Math.max(next, runtime.clock.now()));
-      await reactions.fireDue(next);
-      options.onProgress?.((next - start) / (end - start));
+      runtime.advanceClock(Math.max(step, runtime.clock.now()));
+      await reactions.fireDue(step);
+      options.onProgress?.((step - start) / (end - start));
     }
     await runtime.quiesce();
     options.onProgress?.(1);

@@ -91,6 +91,11 @@ export interface LocalStepFunctionsOptions {
   clock?: VirtualClock;
   /** Problems of the service itself (the engine thread crashed). @default - console.error */
   onError?: (error: unknown) => void;
+  /**
+   * Started executions wait for `releaseHeldStarts` before their first state (simulations on manual
+   * time release them once the other targets of the same events have finished). @default false
+   */
+  holdStarts?: boolean;
 }
 
 interface RegisteredStateMachine {
@@ -135,6 +140,7 @@ export class LocalStepFunctions {
     (status: Extract<FromEngine, { type: 'status' }>) => void
   >();
   private nextStatusRequest = 1;
+  private heldStarts: Array<Extract<ToEngine, { type: 'start' }>> = [];
   private engine: Worker | undefined;
   private engineReady: Promise<void> = Promise.resolve();
   private closed = false;
@@ -231,7 +237,7 @@ export class LocalStepFunctions {
         value: { input: inputText, inputDetails: { truncated: false }, roleArn: machine.roleArn },
       },
     });
-    this.send({
+    const start: Extract<ToEngine, { type: 'start' }> = {
       type: 'start',
       executionArn,
       definition: machine.engineDefinition,
@@ -241,7 +247,9 @@ export class LocalStepFunctions {
         Execution: { Id: executionArn, Name: name, RoleArn: machine.roleArn, RedriveCount: 0 },
         StateMachine: { Id: machine.arn, Name: machine.name },
       },
-    });
+    };
+    if (this.options.holdStarts === true) this.heldStarts.push(start);
+    else this.send(start);
     return { executionArn, startDate };
   }
 
@@ -355,6 +363,22 @@ export class LocalStepFunctions {
       busy: status.dueTimers > 0 || status.working > 0 || tasksInFlight > 0,
       nextDeadline: status.nextDeadline ?? undefined,
     };
+  }
+
+  /**
+   * Lets the held executions begin, ordered by state machine and input rather than by arrival (which
+   * is the machine's), and says how many there were.
+   */
+  releaseHeldStarts(): number {
+    const held = this.heldStarts;
+    this.heldStarts = [];
+    const keyOf = (start: (typeof held)[number]) =>
+      `${String((start.context.StateMachine as { Id: string }).Id)}\u0000${JSON.stringify(start.input)}`;
+    held.sort((a, b) => (keyOf(a) < keyOf(b) ? -1 : keyOf(a) > keyOf(b) ? 1 : 0));
+    for (const start of held) {
+      if (this.executions.get(start.executionArn)?.status === 'RUNNING') this.send(start);
+    }
+    return held.length;
   }
 
   /** Aborts what is still running and stops the engine thread. */
