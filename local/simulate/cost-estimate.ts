@@ -170,7 +170,7 @@ export function estimateMonthlyCost(
     {
       key: 'cloudwatchCustomMetrics',
       service: 'CloudWatch',
-      item: 'custom metrics',
+      item: 'custom metrics (metric-months)',
       basis: 'perMonth',
       counted: counts.cloudwatch.customMetrics,
     },

@@ -9,12 +9,14 @@ export interface JourneyTotals {
 
 /**
  * What a simulation reads off the functions' logs, as CloudWatch would: metric totals from the EMF
- * lines (money summed in cents, so the order of arrival cannot change a total), the number of custom
- * metrics (distinct namespace, name and dimensions) and the bytes CloudWatch Logs would ingest.
+ * lines (money summed in cents, so the order of arrival cannot change a total), the custom metrics
+ * (distinct namespace, name and dimensions, and the hours each was emitted in) and the bytes
+ * CloudWatch Logs would ingest.
  */
 export class LogFigures {
   readonly #totals = new Map<string, JourneyTotals>();
-  readonly #series = new Set<string>();
+  /** Per metric series, the hours (epoch hour numbers) in which it was emitted. */
+  readonly #series = new Map<string, Set<number>>();
   logBytes = 0;
   lines = 0;
 
@@ -23,7 +25,12 @@ export class LogFigures {
     // CloudWatch Logs bills the event's UTF-8 bytes plus 26 bytes of overhead per event.
     this.logBytes += Buffer.byteLength(line) + 26;
     const points = parseEmfLine(line);
-    for (const point of points) this.#series.add(seriesKey(point));
+    for (const point of points) {
+      const key = seriesKey(point);
+      const hours = this.#series.get(key) ?? new Set<number>();
+      hours.add(Math.floor(point.timestamp / HOUR_MS));
+      this.#series.set(key, hours);
+    }
     for (const point of widestPerMetric(points)) this.#record(point);
   };
 
@@ -47,8 +54,22 @@ export class LogFigures {
     return [...names].sort();
   }
 
-  get customMetrics(): number {
+  /** Distinct metric series (namespace, name, dimension values) emitted. */
+  get metricSeries(): number {
     return this.#series.size;
+  }
+
+  /**
+   * Custom metrics as CloudWatch bills them: each series per month, prorated by the hours it was
+   * emitted in, with the hours of a shorter period scaled to a 30-day month.
+   */
+  metricMonths(days: number): number {
+    const monthHours = 30 * 24;
+    let months = 0;
+    for (const hours of this.#series.values()) {
+      months += Math.min(monthHours, (hours.size * 30) / days) / monthHours;
+    }
+    return months;
   }
 
   #record(point: MetricPoint): void {
@@ -86,6 +107,8 @@ function widestPerMetric(points: MetricPoint[]): MetricPoint[] {
   }
   return [...widest.values()];
 }
+
+const HOUR_MS = 60 * 60 * 1000;
 
 function seriesKey(point: MetricPoint): string {
   const names = Object.keys(point.dimensions).sort();

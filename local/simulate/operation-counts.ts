@@ -28,7 +28,10 @@ export interface OperationCounts {
   /** EventBridge Scheduler invocations. */
   schedulerInvocations: number;
   cloudwatch: {
-    /** Distinct metric (namespace, name, dimension values) combinations emitted. */
+    /**
+     * Metric-months: each distinct metric (namespace, name, dimension values) prorated by the hours
+     * it was emitted in, as CloudWatch bills them, over a 30-day month.
+     */
     customMetrics: number;
     /** Bytes of log lines the functions wrote (CloudWatch Logs ingestion). */
     logBytes: number;

@@ -184,7 +184,7 @@ function operationCounts(runtime: LocalRuntime, figures: LogFigures, days: numbe
     sesMails: usage.sesMails,
     schedulerInvocations: usage.schedulerInvocations,
     cloudwatch: {
-      customMetrics: figures.customMetrics,
+      customMetrics: figures.metricMonths(days),
       logBytes: figures.logBytes,
       dashboards: resourcesOf('AWS::CloudWatch::Dashboard'),
       alarms: resourcesOf('AWS::CloudWatch::Alarm'),
