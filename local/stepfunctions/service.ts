@@ -140,6 +140,8 @@ export class LocalStepFunctions {
     (status: Extract<FromEngine, { type: 'status' }>) => void
   >();
   private nextStatusRequest = 1;
+  /** Task calls handed to the main thread and not answered yet, over every execution. */
+  private tasksInFlight = 0;
   private heldStarts: Array<Extract<ToEngine, { type: 'start' }>> = [];
   private engine: Worker | undefined;
   private engineReady: Promise<void> = Promise.resolve();
@@ -354,13 +356,8 @@ export class LocalStepFunctions {
       this.statusWaiters.set(requestId, resolve);
       this.send({ type: 'status', requestId });
     });
-    let tasksInFlight = 0;
-    for (const execution of this.executions.values()) {
-      if (execution.status !== 'RUNNING') continue;
-      for (const task of execution.pendingTasks.values()) if (!task.settled) tasksInFlight += 1;
-    }
     return {
-      busy: status.dueTimers > 0 || status.working > 0 || tasksInFlight > 0,
+      busy: status.dueTimers > 0 || status.working > 0 || this.tasksInFlight > 0,
       nextDeadline: status.nextDeadline ?? undefined,
     };
   }
@@ -540,6 +537,7 @@ export class LocalStepFunctions {
     }
     const task: PendingTask = { request, settled: false };
     execution.pendingTasks.set(request.requestId, task);
+    this.tasksInFlight += 1;
     execution.machine.stats.taskInvocations += 1;
     if (request.taskToken !== undefined) this.tokens.set(request.taskToken, { execution, task });
     const now = this.clock.now();
@@ -733,7 +731,7 @@ export class LocalStepFunctions {
 
   private settle(execution: Execution, task: PendingTask, reply: TaskReply): void {
     task.settled = true;
-    execution.pendingTasks.delete(task.request.requestId);
+    if (execution.pendingTasks.delete(task.request.requestId)) this.tasksInFlight -= 1;
     if (task.request.taskToken !== undefined) this.tokens.delete(task.request.taskToken);
     this.reply(reply);
   }
