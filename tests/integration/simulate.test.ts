@@ -26,17 +26,18 @@ describe('Function: runSimulation', () => {
     second = await runSimulation(OPTIONS);
   }, 600_000);
 
-  it('gives the same report for the same seed', async () => {
+  it('gives the same journeys, mails and revenue for the same seed, and a bill within 1 %', async () => {
     // Prepare
     const prices = await loadPriceTable();
 
     // Act
-    const reports = [buildReport(first, prices), buildReport(second, prices)];
+    const [one, two] = [buildReport(first, prices), buildReport(second, prices)];
 
-    // Assess
-    expect(reproducible(reports[1] as SimulationReport)).toEqual(
-      reproducible(reports[0] as SimulationReport),
-    );
+    // Assess: SQS batches form as messages arrive, so request units may differ by a few
+    expect(outcomes(two)).toEqual(outcomes(one));
+    expect(two.operations.stepFunctionsTransitions).toBe(one.operations.stepFunctionsTransitions);
+    expect(two.operations.sesMails).toBe(one.operations.sesMails);
+    expect(Math.abs(two.cost.monthlyUsd - one.cost.monthlyUsd)).toBeLessThan(one.cost.monthlyUsd / 100);
   });
 
   it('ingests every generated event and sends mail through the journeys', async () => {
