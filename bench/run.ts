@@ -1,117 +1,99 @@
 /**
- * `npm run bench`: measures, side by side in one run, and prints a table (JSON in bench/results/).
- * Speed lives here, never in the test suite.
- *
- * 1. profile rules — canonical events applied per second by the pure profile rules (CPU only);
- * 2. ingest → profiles — events per second from HTTP POST to stored profiles through the local
- *    runtime, next to the raw PutItem rate of the same dynalite: the ratio is the figure we track.
+ * `npm run bench [-- --only <section>] [--events N] [--runs N] [--customers N --days N]`: measures, each figure side by side
+ * with what it is compared to in the same run, prints one table and writes JSON to bench/results/.
+ * Speed lives here, never in the test suite. What each figure means: docs/PERFORMANCE.md.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { cpus, totalmem } from 'node:os';
+import { availableParallelism, cpus, loadavg, totalmem } from 'node:os';
 import { parseArgs } from 'node:util';
-import { PutItemCommand } from '@aws-sdk/client-dynamodb';
-import { documentClientFor, seedDemoStore } from '#local/demo-store.ts';
-import { startRuntime } from '#local/runtime.ts';
-import { applyEvent } from '#profiles/domain/apply-event.ts';
-import { emptyProfile, type Profile } from '#profiles/domain/profile.ts';
-import { syntheticEvents } from './synthetic-events.ts';
+import { coldStartSection } from './cold-start.ts';
+import { formatTable, type TableSection } from './format.ts';
+import { ingestSection } from './ingest.ts';
+import { journeyCostSection } from './journey-cost.ts';
+import { profileRulesSection } from './profile-rules.ts';
+import { type BenchOptions, type BenchSection, SECTION_NAMES, type SectionName } from './section.ts';
+import { simulationSection } from './simulation.ts';
 
-const { values } = parseArgs({ options: { events: { type: 'string', default: '5000' } } });
-const total = Number(values.events);
+/**
+ * In the order they run. The runtime of `ingest` is closed before `cold-start` spawns its processes, so
+ * the two do not compete for the two cores.
+ *
+ * The simulation runs last, in a fresh process, so its peak memory is its own.
+ */
+const SECTIONS: readonly BenchSection[] = [
+  profileRulesSection,
+  ingestSection,
+  coldStartSection,
+  journeyCostSection,
+  simulationSection,
+];
 
-function profileRules(): { eventsPerSecond: number } {
-  const events = syntheticEvents(20_000, 200);
-  const profiles = new Map<string, Profile>();
+const { values } = parseArgs({
+  options: {
+    events: { type: 'string', default: '5000' },
+    runs: { type: 'string', default: '7' },
+    customers: { type: 'string', default: '10000' },
+    days: { type: 'string', default: '30' },
+    only: { type: 'string', multiple: true },
+  },
+});
+const options: BenchOptions = {
+  events: positiveInteger('--events', values.events),
+  runs: positiveInteger('--runs', values.runs),
+  simulationCustomers: positiveInteger('--customers', values.customers),
+  simulationDays: positiveInteger('--days', values.days),
+};
+const only = values.only ?? [];
+for (const name of only) {
+  if (!(SECTION_NAMES as readonly string[]).includes(name)) {
+    throw new Error(`--only ${name}: no such section; the sections are ${SECTION_NAMES.join(', ')}`);
+  }
+}
+const selected = SECTIONS.filter((section) => only.length === 0 || only.includes(section.name));
+
+console.log(
+  `Measuring ${selected.map((section) => section.name).join(', ')} on ${availableParallelism()} cores ` +
+    `(ingest: ${options.events} events; cold start: ${options.runs} fresh processes per bundle)…`,
+);
+const measuredAt = new Date().toISOString();
+// The machine is shared: the load around the run says how far to trust its timings.
+const loadAverage = () => loadavg().map((load) => Number(load.toFixed(2)));
+const loadAtStart = loadAverage();
+const figures: Partial<Record<SectionName, unknown>> = {};
+const table: TableSection[] = [];
+for (const section of selected) {
   const started = performance.now();
-  for (const event of events) {
-    const key = `customer:${event.identity.customerId}` as const;
-    const profile = profiles.get(key) ?? emptyProfile('bench', key);
-    profiles.set(key, applyEvent(profile, { ...event, storeId: 'bench', origin: 'api' }).profile);
-  }
-  return { eventsPerSecond: Math.round(events.length / ((performance.now() - started) / 1000)) };
+  const result = await section.run(options);
+  console.log(`  ${section.name}: ${((performance.now() - started) / 1000).toFixed(1)} s`);
+  figures[section.name] = result.figures;
+  table.push({ title: section.title, rows: result.rows });
 }
 
-async function ingestToProfiles() {
-  const runtime = await startRuntime({
-    onLogLine: (_, line) => {
-      if (line.includes('"ERROR"')) console.error(line.slice(0, 1500));
-    },
-  });
-  try {
-    const demo = await seedDemoStore(runtime.urls.dynamodb, runtime.names.storesTable);
-    const events = syntheticEvents(total, Math.max(1, Math.floor(total / 20)));
-    const started = performance.now();
-    const batches: (typeof events)[] = [];
-    for (let index = 0; index < events.length; index += 100) batches.push(events.slice(index, index + 100));
-    // Four requests in flight, as a storefront's few servers would send.
-    const inFlight = 4;
-    const post = async (batch: (typeof batches)[number]) => {
-      const response = await fetch(`${runtime.urls.http}/v1/events`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', authorization: `Bearer ${demo.apiKey}` },
-        body: JSON.stringify({ events: batch }),
-      });
-      if (response.status !== 202)
-        throw new Error(`ingest answered ${response.status}: ${await response.text()}`);
-    };
-    const queue = [...batches];
-    await Promise.all(
-      Array.from({ length: inFlight }, async () => {
-        for (let batch = queue.shift(); batch !== undefined; batch = queue.shift()) await post(batch);
-      }),
-    );
-    await runtime.settle();
-    const ingestSeconds = (performance.now() - started) / 1000;
-
-    const raw = documentClientFor(runtime.urls.dynamodb);
-    const rawStarted = performance.now();
-    const writes = Math.min(total, 2000);
-    const pending: Promise<unknown>[] = [];
-    for (let index = 0; index < writes; index += 1) {
-      pending.push(
-        raw.send(
-          new PutItemCommand({
-            TableName: runtime.names.profilesTable,
-            Item: { pk: { S: `BENCH#${index}` }, version: { N: '1' }, payload: { S: 'x'.repeat(1500) } },
-          }),
-        ),
-      );
-      if (pending.length === 20) await Promise.all(pending.splice(0));
-    }
-    await Promise.all(pending);
-    const rawPerSecond = writes / ((performance.now() - rawStarted) / 1000);
-    const ingestPerSecond = total / ingestSeconds;
-    return {
-      events: total,
-      ingestEventsPerSecond: Math.round(ingestPerSecond),
-      rawPutItemPerSecond: Math.round(rawPerSecond),
-      ratio: Number((ingestPerSecond / rawPerSecond).toFixed(3)),
-    };
-  } finally {
-    await runtime.close();
-  }
-}
-
-console.log(`Measuring on ${cpus().length} cores; ingest run with ${total} events…`);
+console.log(`\n${formatTable(table)}\n`);
+const loadAtEnd = loadAverage();
+console.log(
+  `load average (1, 5, 15 min): ${loadAtStart.join(', ')} at start, ${loadAtEnd.join(', ')} at end`,
+);
 const results = {
-  measuredAt: new Date().toISOString(),
+  measuredAt,
   machine: {
-    cpus: cpus().length,
+    cores: availableParallelism(),
     cpu: cpus()[0]?.model,
     memoryGiB: Math.round(totalmem() / 2 ** 30),
     node: process.version,
+    platform: `${process.platform}/${process.arch}`,
+    loadAverage: { atStart: loadAtStart, atEnd: loadAtEnd },
   },
-  profileRules: profileRules(),
-  ingestToProfiles: await ingestToProfiles(),
+  options: { ...options, only },
+  sections: figures,
 };
-
-console.table({
-  'profile rules (events/s)': { value: results.profileRules.eventsPerSecond },
-  'ingest → stored profiles (events/s)': { value: results.ingestToProfiles.ingestEventsPerSecond },
-  'raw dynalite PutItem (items/s)': { value: results.ingestToProfiles.rawPutItemPerSecond },
-  'ingest / raw PutItem ratio': { value: results.ingestToProfiles.ratio },
-});
 mkdirSync(new URL('./results/', import.meta.url), { recursive: true });
-const file = new URL(`./results/bench-${results.measuredAt.replace(/[:.]/g, '-')}.json`, import.meta.url);
+const file = new URL(`./results/bench-${measuredAt.replace(/[:.]/g, '-')}.json`, import.meta.url);
 writeFileSync(file, `${JSON.stringify(results, null, 2)}\n`);
 console.log(`written to ${file.pathname}`);
+
+function positiveInteger(flag: string, value: string | undefined): number {
+  const parsed = Number(value);
+  if (!Number.isInteger(parsed) || parsed <= 0) throw new Error(`${flag} must be a positive whole number`);
+  return parsed;
+}

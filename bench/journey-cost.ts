@@ -1,0 +1,72 @@
+import { JOURNEY_IDS, type JourneyId } from '#journeys/config/journey-schema.ts';
+import { BROWSE_ABANDONMENT_SCENARIOS } from '#tests/journeys/browse-abandonment.scenarios.ts';
+import { CART_ABANDONMENT_SCENARIOS } from '#tests/journeys/cart-abandonment.scenarios.ts';
+import { POST_PURCHASE_SCENARIOS } from '#tests/journeys/post-purchase.scenarios.ts';
+import { REPLENISHMENT_SCENARIOS } from '#tests/journeys/replenishment.scenarios.ts';
+import { runScenario, type Scenario } from '#tests/journeys/scenario.ts';
+import { WELCOME_SCENARIOS } from '#tests/journeys/welcome.scenarios.ts';
+import { WIN_BACK_SCENARIOS } from '#tests/journeys/win-back.scenarios.ts';
+import { formatUsd } from './format.ts';
+import type { BenchSection } from './section.ts';
+
+/**
+ * Step Functions Standard workflows bill every state entered and every retry. AWS's price in us-east-1,
+ * as of 2026-11-22; the free tier (4,000 transitions a month) is left out.
+ */
+export const STANDARD_TRANSITION_PRICE = {
+  usdPerThousandTransitions: 0.025,
+  region: 'us-east-1',
+  asOf: '2026-11-22',
+} as const;
+
+/** What 1,000 executions that each take `transitions` state transitions cost. */
+export function costPerThousandRuns(transitions: number): number {
+  // 1,000 runs × transitions × (price per 1,000 transitions) = transitions × price.
+  return transitions * STANDARD_TRANSITION_PRICE.usdPerThousandTransitions;
+}
+
+// Typed by journey id, so a new journey without scenarios does not compile.
+const SCENARIOS: Record<JourneyId, Record<string, Scenario>> = {
+  welcome: WELCOME_SCENARIOS,
+  'browse-abandonment': BROWSE_ABANDONMENT_SCENARIOS,
+  'cart-abandonment': CART_ABANDONMENT_SCENARIOS,
+  'post-purchase': POST_PURCHASE_SCENARIOS,
+  replenishment: REPLENISHMENT_SCENARIOS,
+  'win-back': WIN_BACK_SCENARIOS,
+};
+
+/**
+ * State transitions per execution for every named journey scenario, run by the same machinery as
+ * tests/journeys (aws-local-stepfunctions, scripted journey-step answers), and what 1,000 such runs cost.
+ */
+export const journeyCostSection: BenchSection = {
+  name: 'journey-cost',
+  title: 'journey cost',
+  run: async () => {
+    const scenarios: {
+      journey: JourneyId;
+      scenario: string;
+      transitions: number;
+      costPer1000RunsUsd: number;
+    }[] = [];
+    for (const journey of JOURNEY_IDS) {
+      for (const [scenario, definition] of Object.entries(SCENARIOS[journey])) {
+        const run = await runScenario(definition);
+        scenarios.push({
+          journey,
+          scenario,
+          transitions: run.transitions,
+          costPer1000RunsUsd: Number(costPerThousandRuns(run.transitions).toFixed(4)),
+        });
+      }
+    }
+    return {
+      figures: { price: STANDARD_TRANSITION_PRICE, scenarios },
+      rows: scenarios.map((row) => ({
+        figure: `${row.journey} · ${row.scenario}`,
+        value: `${row.transitions} transitions`,
+        alongside: `${formatUsd(row.costPer1000RunsUsd)} per 1,000 runs`,
+      })),
+    };
+  },
+};
