@@ -1,0 +1,128 @@
+import { type DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { type DemoCredentials, documentClientFor, seedDemoStore } from '#local/demo-store.ts';
+import { type LocalRuntime, type RuntimeOptions, startRuntime } from '#local/runtime.ts';
+import type { IdentityKey } from '#profiles/domain/identity.ts';
+import type { Profile } from '#profiles/domain/profile.ts';
+
+/** The runtime's own default for `functionConcurrency`. */
+const DEFAULT_FUNCTION_CONCURRENCY = 4;
+
+export interface ReliabilityStack {
+  runtime: LocalRuntime;
+  credentials: DemoCredentials;
+  storeId: string;
+  /** On the runtime's DynamoDB endpoint, for reading what the run left behind. */
+  documents: DynamoDBDocumentClient;
+  runtimeErrors: unknown[];
+  /** Lines the functions logged at level ERROR (only counted: a failing run can log thousands). */
+  errorLogLineCount: number;
+  /** Every profile item of the store, by its identity key (alias pointers included). */
+  profiles(storeId?: string): Promise<Map<IdentityKey, Profile>>;
+  itemCount(tableName: string): Promise<number>;
+  close(): Promise<void>;
+}
+
+/** Handler modules whose functions see bursts of concurrent invocations, by file name. */
+export type BurstyHandler = 'own-events' | 'segment' | 'shopify-webhook' | 'journey-step';
+
+export interface ReliabilityStackOptions extends RuntimeOptions {
+  /** Functions to start all containers of before the run (see `warmUp`). @default [] */
+  warm?: BurstyHandler[];
+}
+
+/**
+ * The real local runtime on free loopback ports with a freshly provisioned store. Unlike the test
+ * helper it keeps no log lines, only counts the errors: 100,000 events log hundreds of megabytes.
+ */
+export async function startReliabilityStack(
+  options: ReliabilityStackOptions = {},
+): Promise<ReliabilityStack> {
+  const { warm = [], ...runtimeOptions } = options;
+  const runtimeErrors: unknown[] = [];
+  let errorLogLineCount = 0;
+  const runtime = await startRuntime({
+    onRuntimeError: (error) => runtimeErrors.push(error),
+    onLogLine: (_, line) => {
+      if (line.includes('"level":"ERROR"')) errorLogLineCount += 1;
+    },
+    ...runtimeOptions,
+  });
+  try {
+    await warmUp(runtime, warm, runtimeOptions.functionConcurrency ?? DEFAULT_FUNCTION_CONCURRENCY);
+    // The warm-up's refused invocations log errors of their own; the run counts from here.
+    errorLogLineCount = 0;
+    const credentials = await seedDemoStore(runtime.urls.dynamodb, runtime.names.storesTable);
+    const { storeId } = credentials.store;
+    const documents = documentClientFor(runtime.urls.dynamodb);
+    return {
+      runtime,
+      credentials,
+      storeId,
+      documents,
+      runtimeErrors,
+      get errorLogLineCount() {
+        return errorLogLineCount;
+      },
+      profiles: async (ofStore = storeId) => {
+        const profiles = new Map<IdentityKey, Profile>();
+        for await (const item of scanAll(documents, runtime.names.profilesTable)) {
+          const profile = item.profile as Profile | undefined;
+          if (profile?.storeId === ofStore) profiles.set(profile.key, profile);
+        }
+        return profiles;
+      },
+      itemCount: async (tableName) => {
+        let count = 0;
+        let start: Record<string, unknown> | undefined;
+        do {
+          const page = await documents.send(
+            new ScanCommand({ TableName: tableName, Select: 'COUNT', ExclusiveStartKey: start }),
+          );
+          count += page.Count ?? 0;
+          start = page.LastEvaluatedKey;
+        } while (start !== undefined);
+        return count;
+      },
+      close: async () => {
+        documents.destroy();
+        await runtime.close();
+      },
+    };
+  } catch (error) {
+    await runtime.close();
+    throw error;
+  }
+}
+
+/**
+ * Starts every container of the named functions with invocations their handlers refuse at once (no
+ * store is provisioned yet, and the event matches no schema). A workaround: `LocalFunction.acquire`
+ * checks the container count before awaiting a cold start and adds the container after it, so a
+ * burst of invocations on a cold function (a quiet point releasing hundreds of journey starts, eight
+ * requests in flight) starts a worker thread for each of them — hundreds of threads and gigabytes.
+ * Exactly `concurrency` invocations at once start exactly `concurrency` containers; later bursts wait.
+ */
+async function warmUp(runtime: LocalRuntime, handlers: BurstyHandler[], concurrency: number): Promise<void> {
+  const functions = [...runtime.functions.values()].filter((fn) =>
+    handlers.some((handler) => fn.definition.entry.endsWith(`/handlers/${handler}.ts`)),
+  );
+  await Promise.all(
+    functions.flatMap((fn) =>
+      Array.from({ length: concurrency }, () =>
+        fn.invoke({ reliabilityWarmUp: true }).catch(() => undefined),
+      ),
+    ),
+  );
+}
+
+async function* scanAll(
+  documents: DynamoDBDocumentClient,
+  tableName: string,
+): AsyncGenerator<Record<string, unknown>> {
+  let start: Record<string, unknown> | undefined;
+  do {
+    const page = await documents.send(new ScanCommand({ TableName: tableName, ExclusiveStartKey: start }));
+    yield* page.Items ?? [];
+    start = page.LastEvaluatedKey;
+  } while (start !== undefined);
+}
