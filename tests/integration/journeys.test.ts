@@ -188,8 +188,12 @@ describe('Journey: win-back from the daily scan', () => {
         return mails.find((candidate) => /miss/i.test(candidate.subject));
       }, 'the win-back mail');
 
-      // Assess
-      expect(result.started).toBe(1);
+      // Assess: the runtime's own scheduler may have run the morning scan first; either way one run
+      const winBackRuns = Object.entries(stack.runtime.stepFunctions.stats())
+        .filter(([name]) => name.includes('WinBack'))
+        .reduce((sum, [, machine]) => sum + machine.executionsStarted, 0);
+      expect(result.started).toBeLessThanOrEqual(1);
+      expect(winBackRuns).toBe(1);
       expect(mail.html).toContain('Kim');
     },
     JOURNEY_TEST_TIMEOUT_MS,
