@@ -18,9 +18,9 @@ export const ASSUMED_LAMBDA_MS = 100;
 /** Shoppers act on whole minutes. */
 const TICK_MS = 60_000;
 /**
- * The clock moves a quarter of an hour at a time: the quarter's events go in together, then the
- * timers due in it fire, in deadline order. A reminder may so go out up to 15 minutes after its wait
- * ends, never before; finer steps cost the same chain of work per step however little happens in it.
+ * Shoppers' events go in a quarter of an hour at a time, together, a millisecond before the quarter
+ * ends; timers fire at their own deadlines, one deadline at a time. Finer steps for events would cost
+ * the same chain of work per step however little happens in it.
  */
 const STEP_MS = 15 * 60_000;
 /** A fixed Monday, so a seed means the same calendar (weekdays, DST) whatever today is. */
@@ -57,9 +57,10 @@ export interface SimulationRun {
 /**
  * Drives synthetic shoppers through the real local runtime on manual time. Each step moves the clock
  * to the end of the quarter hour in which the next thing is due — shoppers' events, a journey's timer,
- * a shopper opening a mail — and lets the runtime finish reacting before moving again. A step's events
- * are ingested a millisecond before its end and its timers fire after them, so a reminder due in the
- * quarter an order arrives sees the order: the order of the two no longer depends on the machine.
+ * a shopper opening a mail — and lets the runtime finish reacting before moving again. Within a step,
+ * timers fire one deadline at a time; the step's events go in a millisecond before its end, after the
+ * timers due before that. So a reminder may miss an order placed earlier in its quarter hour, but
+ * which one happens first never depends on the machine.
  */
 export async function runSimulation(options: SimulationOptions): Promise<SimulationRun> {
   const startIso = options.start ?? DEFAULT_SIMULATION_START;
@@ -73,9 +74,8 @@ export async function runSimulation(options: SimulationOptions): Promise<Simulat
   const runtime = await startRuntime({
     manualTime: { start },
     meterDynamoDb: true,
-    // One container per function: a step's calls of one function then run in the order the engine
-    // and the queues hand them over, so two journeys due for one customer in the same quarter hour
-    // are decided in the same order every run.
+    // One container per function: calls of one function due at one instant then run in the order
+    // the engine and the queues hand them over.
     functionConcurrency: 1,
     onLogLine: (name, line) => {
       figures.onLogLine(name, line);
@@ -113,9 +113,25 @@ export async function runSimulation(options: SimulationOptions): Promise<Simulat
       }
     };
 
+    /**
+     * Moves the clock to `target` one timer deadline at a time, letting the runtime finish each: two
+     * journeys' timers due in the same step for one customer then act in deadline order, not in the
+     * order this machine happens to run them (they may compete for one frequency-cap slot).
+     */
+    const runTimersThrough = async (target: number): Promise<number | undefined> => {
+      for (;;) {
+        const { nextTimerAt } = await runtime.quiesce();
+        reactToMails();
+        if (nextTimerAt === undefined || nextTimerAt > target) {
+          if (target > runtime.clock.now()) runtime.advanceClock(target);
+          return nextTimerAt;
+        }
+        runtime.advanceClock(Math.max(nextTimerAt, runtime.clock.now()));
+      }
+    };
+
+    let nextTimerAt = await runTimersThrough(runtime.clock.now());
     for (;;) {
-      const { nextTimerAt } = await runtime.quiesce();
-      reactToMails();
       peakRss = Math.max(peakRss, process.memoryUsage().rss);
       const nextEventAt = shoppers.nextEventAt();
       const next = earliest(nextEventAt, nextTimerAt, reactions.nextAt());
@@ -123,7 +139,7 @@ export async function runSimulation(options: SimulationOptions): Promise<Simulat
       const step = start + Math.ceil((next - start) / STEP_MS) * STEP_MS;
       if (step >= end) break;
       if (nextEventAt !== undefined && nextEventAt <= step) {
-        if (step - 1 > runtime.clock.now()) runtime.advanceClock(step - 1);
+        await runTimersThrough(step - 1);
         const result = await postEvents(
           runtime.urls.http,
           store.apiKey,
@@ -132,11 +148,10 @@ export async function runSimulation(options: SimulationOptions): Promise<Simulat
         events.accepted += result.accepted;
         events.rejected += result.rejected;
         events.firstRejection ??= result.firstRejection;
-        await runtime.quiesce();
-        reactToMails();
       }
-      runtime.advanceClock(Math.max(step, runtime.clock.now()));
+      await runTimersThrough(step);
       await reactions.fireDue(step);
+      nextTimerAt = await runTimersThrough(step);
       options.onProgress?.((step - start) / (end - start));
     }
     await runtime.quiesce();
