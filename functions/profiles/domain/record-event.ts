@@ -38,8 +38,12 @@ export async function recordEvent(store: ProfileStore, event: CanonicalEvent): P
     for (const key of [...target.viaAliases, ...weakerKeys]) {
       if (!outranks(profile.key, key) || profile.aliasKeys.includes(key)) continue;
       const alias = await store.load(event.storeId, key);
+      // An alias may point at one of this profile's aliases: frozen by a merge into that weaker
+      // identity which then lost its race to this one. Its facts are still to be folded in here.
+      const pointsHere = (target: IdentityKey) =>
+        target === profile.key || profile.aliasKeys.includes(target);
       const pointsElsewhere =
-        alias?.profile.mergedInto !== undefined && alias.profile.mergedInto !== profile.key;
+        alias?.profile.mergedInto !== undefined && !pointsHere(alias.profile.mergedInto);
       // The same e-mail on two customer accounts: keep them apart rather than guess.
       if (pointsElsewhere) continue;
       if (alias === undefined) {

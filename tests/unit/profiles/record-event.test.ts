@@ -112,6 +112,39 @@ describe('Function: recordEvent', () => {
     expect(profile?.lifecycle.registeredAt).toBe('2026-03-01T09:05:00.000Z');
   });
 
+  it('folds in an anonymous profile frozen by a guest checkout that lost its race to the sign-up', async () => {
+    // Prepare: the checkout freezes the anonymous profile as an alias of the e-mail; before it writes the
+    // e-mail profile, the sign-up makes the e-mail an alias of the customer, so the checkout starts again
+    const store = new InMemoryProfileStore();
+    await recordAll(store, [view('1', { anonymousId: 'a-12' }, '2026-03-01T09:00:00Z')]);
+    const checkout = canonical({
+      id: 'chk',
+      type: 'checkout.started',
+      occurredAt: '2026-03-01T09:10:00Z',
+      identity: { anonymousId: 'a-12', email: 'guest@example.com' },
+      data: { checkoutId: 'k-12', lines: [{ productId: 'p', quantity: 1 }], total: usd('3.00') },
+    });
+    const signUp = canonical({
+      id: 'reg',
+      type: 'customer.registered',
+      occurredAt: '2026-03-01T09:11:00Z',
+      identity: { customerId: 'c-12', email: 'guest@example.com' },
+      data: {},
+    });
+    store.afterSave = { save: store.saves + 1, run: () => recordEvent(store, signUp) };
+
+    // Act
+    await recordEvent(store, checkout);
+
+    // Assess
+    const profile = store.profile('demo', 'customer:c-12');
+    expect(store.profile('demo', 'anonymous:a-12')?.mergedInto).toBe('email:guest@example.com');
+    expect(profile?.appliedEventIds).toEqual(expect.arrayContaining(['1', 'chk', 'reg']));
+    expect(profile?.recentViews.map((seen) => seen.productId)).toEqual(['p-1']);
+    expect(profile?.mergedKeys).toEqual(['anonymous:a-12']);
+    expect(profile?.aliasKeys).toEqual(['email:guest@example.com', 'anonymous:a-12']);
+  });
+
   it('reaches the same profile whatever order and however often the events arrive', async () => {
     // Prepare: a fixed story, then any permutation with any duplicates
     const identity = { customerId: 'c-1', anonymousId: 'a-1' };
