@@ -1,6 +1,12 @@
-import { type DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  BatchGetCommand,
+  type BatchGetCommandOutput,
+  type DynamoDBDocumentClient,
+  ScanCommand,
+} from '@aws-sdk/lib-dynamodb';
 import { type DemoCredentials, documentClientFor, seedDemoStore } from '#local/demo-store.ts';
 import { type LocalRuntime, type RuntimeOptions, startRuntime } from '#local/runtime.ts';
+import { profileItemKey } from '#profiles/adapters/dynamodb-profile-store.ts';
 import type { IdentityKey } from '#profiles/domain/identity.ts';
 import type { Profile } from '#profiles/domain/profile.ts';
 
@@ -16,8 +22,12 @@ export interface ReliabilityStack {
   runtimeErrors: unknown[];
   /** Lines the functions logged at level ERROR (only counted: a failing run can log thousands). */
   errorLogLineCount: number;
-  /** Every profile item of the store, by its identity key (alias pointers included). */
-  profiles(storeId?: string): Promise<Map<IdentityKey, Profile>>;
+  /**
+   * The store's profile items under these keys and under every key their alias pointers lead to.
+   * Read by key: dynalite's Scan reads the rest of the table for every page, which takes minutes at
+   * 100,000 events.
+   */
+  profiles(keys: Iterable<IdentityKey>): Promise<Map<IdentityKey, Profile>>;
   itemCount(tableName: string): Promise<number>;
   close(): Promise<void>;
 }
@@ -63,11 +73,17 @@ export async function startReliabilityStack(
       get errorLogLineCount() {
         return errorLogLineCount;
       },
-      profiles: async (ofStore = storeId) => {
+      profiles: async (keys) => {
         const profiles = new Map<IdentityKey, Profile>();
-        for await (const item of scanAll(documents, runtime.names.profilesTable)) {
-          const profile = item.profile as Profile | undefined;
-          if (profile?.storeId === ofStore) profiles.set(profile.key, profile);
+        let wanted = [...new Set(keys)];
+        while (wanted.length > 0) {
+          for (const profile of await getProfiles(documents, runtime.names.profilesTable, storeId, wanted)) {
+            profiles.set(profile.key, profile);
+          }
+          wanted = [...profiles.values()]
+            .map((profile) => profile.mergedInto)
+            .filter((key): key is IdentityKey => key !== undefined && !profiles.has(key));
+          wanted = [...new Set(wanted)];
         }
         return profiles;
       },
@@ -115,14 +131,27 @@ async function warmUp(runtime: LocalRuntime, handlers: BurstyHandler[], concurre
   );
 }
 
-async function* scanAll(
+/** BatchGetItem allows 100 keys a call and may leave some unprocessed; those are asked for again. */
+const KEYS_PER_BATCH_GET = 100;
+
+async function getProfiles(
   documents: DynamoDBDocumentClient,
   tableName: string,
-): AsyncGenerator<Record<string, unknown>> {
-  let start: Record<string, unknown> | undefined;
-  do {
-    const page = await documents.send(new ScanCommand({ TableName: tableName, ExclusiveStartKey: start }));
-    yield* page.Items ?? [];
-    start = page.LastEvaluatedKey;
-  } while (start !== undefined);
+  storeId: string,
+  keys: IdentityKey[],
+): Promise<Profile[]> {
+  const profiles: Profile[] = [];
+  for (let index = 0; index < keys.length; index += KEYS_PER_BATCH_GET) {
+    let request: Record<string, unknown>[] | undefined = keys
+      .slice(index, index + KEYS_PER_BATCH_GET)
+      .map((key) => ({ pk: profileItemKey(storeId, key) }));
+    while (request !== undefined && request.length > 0) {
+      const answer: BatchGetCommandOutput = await documents.send(
+        new BatchGetCommand({ RequestItems: { [tableName]: { Keys: request, ConsistentRead: true } } }),
+      );
+      for (const item of answer.Responses?.[tableName] ?? []) profiles.push(item.profile as Profile);
+      request = answer.UnprocessedKeys?.[tableName]?.Keys;
+    }
+  }
+  return profiles;
 }

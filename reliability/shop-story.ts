@@ -24,6 +24,8 @@ export interface ShopStoryOptions {
 export interface PersonTruth {
   /** The strongest identity the person's events carry: where their profile must be found. */
   key: IdentityKey;
+  /** Every identity the person could have appeared under, strongest first. */
+  keys: IdentityKey[];
   /** Orders placed and not cancelled. */
   orderCount: number;
   /** Revenue of those orders per currency, in minor units. */
@@ -335,5 +337,10 @@ function truthOf(shopper: Shopper): PersonTruth {
     orderCount += 1;
     revenueMinor[order.currency] = (revenueMinor[order.currency] ?? 0n) + order.minor;
   }
-  return { key, orderCount, revenueMinor, eventIds: shopper.events };
+  const keys: IdentityKey[] = [
+    `customer:${shopper.customerId}`,
+    `email:${shopper.email}`,
+    `anonymous:${shopper.anonymousId}`,
+  ];
+  return { key, keys, orderCount, revenueMinor, eventIds: shopper.events };
 }

@@ -13,6 +13,8 @@ export interface LoadOptions {
 
 export const LOAD_DEFAULTS: LoadOptions = { events: 100_000, seed: 1 };
 
+const SETTLE_REPORT_MS = 30_000;
+
 /**
  * Load: the whole story through HTTP API → bus → queue → profile Lambda → DynamoDB, then every
  * accepted event must be in its person's profile once and every order count and revenue exact.
@@ -39,9 +41,13 @@ export async function runLoad(options: LoadOptions = LOAD_DEFAULTS): Promise<Run
       apiKey: stack.credentials.apiKey,
       onProgress: progressEvery(options.events, options.onProgress),
     });
-    await stack.runtime.settle();
+    await settleReporting(stack, options.onProgress);
     const eventsPerSecond = Math.round(options.events / secondsSince(sendingStarted));
-    const audit = auditProfiles(await stack.profiles(), story.people, posted.acceptedIds);
+    const audit = auditProfiles(
+      await stack.profiles(story.people.flatMap((person) => person.keys)),
+      story.people,
+      posted.acceptedIds,
+    );
     const report = storyReport('load', posted, audit, stack);
     return {
       ...report,
@@ -72,4 +78,26 @@ export function progressEvery(total: number, report?: (message: string) => void)
     report(`${sent} of ${total} events sent`);
     nextTenth = Math.floor((sent * 10) / total) + 1;
   };
+}
+
+/** `settle()`, saying every so often how many messages the consumer queues still hold. */
+export async function settleReporting(
+  stack: ReliabilityStack,
+  report: ((message: string) => void) | undefined,
+): Promise<void> {
+  const { queues, topology } = stack.runtime;
+  // The queues a function consumes are the ones with a dead-letter queue.
+  const consumed = topology.queues.filter((queue) => queue.redrive !== undefined).map((queue) => queue.name);
+  const ticking = setInterval(() => {
+    const waiting = consumed.reduce((sum, name) => {
+      const { visible, inFlight, delayed } = queues.counts(name);
+      return sum + visible + inFlight + delayed;
+    }, 0);
+    report?.(`${waiting} messages still queued`);
+  }, SETTLE_REPORT_MS);
+  try {
+    await stack.runtime.settle();
+  } finally {
+    clearInterval(ticking);
+  }
 }

@@ -106,7 +106,11 @@ export async function runOutage(options: OutageOptions = OUTAGE_DEFAULTS): Promi
     }
     const leftInDeadLetterQueues = total(waiting(queues, deadLetterQueues));
 
-    const audit = auditProfiles(await stack.profiles(), story.people, posted.acceptedIds);
+    const audit = auditProfiles(
+      await stack.profiles(story.people.flatMap((person) => person.keys)),
+      story.people,
+      posted.acceptedIds,
+    );
     const report = storyReport('outage', posted, audit, stack);
     return {
       ...report,
