@@ -32,6 +32,8 @@ import { synthesizeTemplates } from './topology/synthesize.ts';
 export const PROJECT_ROOT = fileURLToPath(new URL('../', import.meta.url));
 export const LOCAL_ACCOUNT = '000000000000';
 export const LOCAL_REGION = 'us-east-1';
+/** While the runtime is busy and the engine says nothing, how often `quiesce` looks again. */
+const BUSY_RECHECK_MS = 5;
 
 export type LocalService = 'http' | 'dynamodb' | 'eventbridge' | 'sqs' | 'stepfunctions' | 'ses';
 
@@ -341,7 +343,10 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<LocalR
             const next = Math.min(engine.nextDeadline ?? Number.POSITIVE_INFINITY, scheduler.nextFireAt());
             return { nextTimerAt: Number.isFinite(next) ? next : undefined };
           }
-          await new Promise((resolve) => setImmediate(resolve));
+          // Busy: sleep until the engine moves on rather than asking it again at once (asking costs
+          // both threads a turn, and a simulation asks thousands of times an hour).
+          if (busy) await stepFunctions.nextProgress(BUSY_RECHECK_MS);
+          else await new Promise((resolve) => setImmediate(resolve));
         }
       },
       usage: () => ({

@@ -7,8 +7,8 @@ export interface TimerStatus {
   due: number;
   /** Virtual epoch milliseconds of the earliest timer still in the future. */
   nextDeadline: number | undefined;
-  /** Owners (see `createManualTimers`' `ownerOf`) with a timer still in the future. */
-  waitingOwners: Set<string>;
+  /** Whether this owner (see `createManualTimers`' `ownerOf`) has a timer still pending. */
+  isWaiting(owner: string): boolean;
 }
 
 interface Entry {
@@ -16,6 +16,7 @@ interface Entry {
   sequence: number;
   fire: () => void;
   owner: string | undefined;
+  cleared: boolean;
 }
 
 /** Timer handles look like Node's enough for code that refs, unrefs or refreshes them. */
@@ -43,19 +44,32 @@ export function createManualTimers(
   /** Who is setting a timer, e.g. the execution whose async context sets it. @default - nobody */
   ownerOf: () => string | undefined = () => undefined,
 ): TimerFunctions & { status(): TimerStatus } {
-  const pending = new Set<Entry>();
+  // A simulation asks for the status at every step with tens of thousands of Waits pending, so the
+  // earliest deadline comes from a heap and the owners' timers are counted, not searched.
+  const queue = new DeadlineHeap();
+  const pendingByOwner = new Map<string, number>();
   let sequence = 0;
   let dueRunScheduled = false;
 
+  /** The timer will not fire (any more): its owner waits on one timer less. */
+  const release = (entry: Entry): void => {
+    entry.cleared = true;
+    if (entry.owner === undefined) return;
+    const left = (pendingByOwner.get(entry.owner) ?? 1) - 1;
+    if (left === 0) pendingByOwner.delete(entry.owner);
+    else pendingByOwner.set(entry.owner, left);
+  };
   const fireDue = (): void => {
     dueRunScheduled = false;
     const now = time.now();
-    const due = [...pending]
-      .filter((entry) => entry.deadline <= now)
-      .sort((a, b) => a.deadline - b.deadline || a.sequence - b.sequence);
-    for (const entry of due) {
+    // A timer a callback sets with a zero delay sorts after every one due now; it waits for the next turn.
+    const setBefore = sequence;
+    for (let entry = queue.peek(); entry !== undefined && entry.deadline <= now; entry = queue.peek()) {
+      if (entry.sequence >= setBefore) break;
+      queue.pop();
       // A callback may clear a timer that came due with it.
-      if (!pending.delete(entry)) continue;
+      if (entry.cleared) continue;
+      release(entry);
       entry.fire();
     }
   };
@@ -73,13 +87,19 @@ export function createManualTimers(
         sequence: sequence++,
         fire: () => callback(...args),
         owner: ownerOf(),
+        cleared: false,
       };
-      pending.add(entry);
+      queue.push(entry);
+      if (entry.owner !== undefined) {
+        pendingByOwner.set(entry.owner, (pendingByOwner.get(entry.owner) ?? 0) + 1);
+      }
       if (entry.deadline <= time.now()) scheduleDueRun();
       return new ManualTimeout(entry);
     },
     clearTimeout(handle) {
-      if (handle instanceof ManualTimeout) pending.delete(handle.entry);
+      if (!(handle instanceof ManualTimeout) || handle.entry.cleared) return;
+      release(handle.entry);
+      queue.noteCleared();
     },
     setInterval(callback, delay, ...args) {
       return real.setInterval(callback, delay, ...args);
@@ -89,18 +109,91 @@ export function createManualTimers(
     },
     status() {
       const now = time.now();
-      let due = 0;
-      let nextDeadline: number | undefined;
-      const waitingOwners = new Set<string>();
-      for (const entry of pending) {
-        if (entry.deadline <= now) {
-          due += 1;
-          continue;
-        }
-        if (nextDeadline === undefined || entry.deadline < nextDeadline) nextDeadline = entry.deadline;
-        if (entry.owner !== undefined) waitingOwners.add(entry.owner);
-      }
-      return { due, nextDeadline, waitingOwners };
+      queue.dropCleared();
+      // Due timers run right after an advance, so counting them (a scan) is rare.
+      const due = (queue.peek()?.deadline ?? Number.POSITIVE_INFINITY) <= now ? queue.countDue(now) : 0;
+      return {
+        due,
+        nextDeadline: due === 0 ? queue.peek()?.deadline : queue.earliestAfter(now),
+        isWaiting: (owner) => pendingByOwner.has(owner),
+      };
     },
   };
+}
+
+/** A binary min-heap of timers by deadline, then by the order they were set. */
+class DeadlineHeap {
+  #entries: Entry[] = [];
+  /** Entries in the heap whose timer was cleared. */
+  #cleared = 0;
+
+  /** A cleared timer stays until it reaches the top; past half the heap, the heap is rebuilt. */
+  noteCleared(): void {
+    this.#cleared += 1;
+    if (this.#cleared < 1024 || this.#cleared * 2 < this.#entries.length) return;
+    const live = this.#entries.filter((entry) => !entry.cleared);
+    this.#entries = [];
+    this.#cleared = 0;
+    for (const entry of live) this.push(entry);
+  }
+
+  peek(): Entry | undefined {
+    return this.#entries[0];
+  }
+
+  push(entry: Entry): void {
+    const entries = this.#entries;
+    entries.push(entry);
+    let index = entries.length - 1;
+    while (index > 0) {
+      const parent = (index - 1) >> 1;
+      if (!before(entry, entries[parent] as Entry)) break;
+      entries[index] = entries[parent] as Entry;
+      index = parent;
+    }
+    entries[index] = entry;
+  }
+
+  pop(): Entry | undefined {
+    const entries = this.#entries;
+    const top = entries[0];
+    if (top?.cleared) this.#cleared -= 1;
+    const last = entries.pop();
+    if (top === undefined || last === undefined || entries.length === 0) return top;
+    let index = 0;
+    for (;;) {
+      const left = 2 * index + 1;
+      if (left >= entries.length) break;
+      const right = left + 1;
+      const child =
+        right < entries.length && before(entries[right] as Entry, entries[left] as Entry) ? right : left;
+      if (!before(entries[child] as Entry, last)) break;
+      entries[index] = entries[child] as Entry;
+      index = child;
+    }
+    entries[index] = last;
+    return top;
+  }
+
+  /** Cleared timers leave the heap lazily; the top must be a live one for `peek` to mean anything. */
+  dropCleared(): void {
+    while (this.#entries[0]?.cleared) this.pop();
+  }
+
+  countDue(now: number): number {
+    return this.#entries.filter((entry) => !entry.cleared && entry.deadline <= now).length;
+  }
+
+  earliestAfter(now: number): number | undefined {
+    let earliest: number | undefined;
+    for (const entry of this.#entries) {
+      if (entry.cleared || entry.deadline <= now) continue;
+      if (earliest === undefined || entry.deadline < earliest) earliest = entry.deadline;
+    }
+    return earliest;
+  }
+}
+
+function before(a: Entry, b: Entry): boolean {
+  return a.deadline < b.deadline || (a.deadline === b.deadline && a.sequence < b.sequence);
 }

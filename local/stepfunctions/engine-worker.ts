@@ -61,12 +61,12 @@ port.on('message', (message: ToEngine) => {
       // After a full turn of the event loop: work that earlier messages started has reached its next
       // Task request or timer by then.
       setImmediate(() => {
-        const status = timerStatus?.() ?? { due: 0, nextDeadline: undefined, waitingOwners: new Set() };
+        const status = timerStatus?.() ?? { due: 0, nextDeadline: undefined, isWaiting: () => true };
         const waitingOnTasks = new Set([...pendingTasks.values()].map((task) => task.executionArn));
         let working = 0;
         // Without manual time, timers are not tracked and a waiting execution cannot be told apart.
         for (const executionArn of timerStatus === undefined ? [] : executions.keys()) {
-          if (!waitingOnTasks.has(executionArn) && !status.waitingOwners.has(executionArn)) working += 1;
+          if (!waitingOnTasks.has(executionArn) && !status.isWaiting(executionArn)) working += 1;
         }
         post({
           type: 'status',

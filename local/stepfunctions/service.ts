@@ -140,6 +140,7 @@ export class LocalStepFunctions {
     (status: Extract<FromEngine, { type: 'status' }>) => void
   >();
   private nextStatusRequest = 1;
+  private progressWaiters: Array<() => void> = [];
   /** Task calls handed to the main thread and not answered yet, over every execution. */
   private tasksInFlight = 0;
   private heldStarts: Array<Extract<ToEngine, { type: 'start' }>> = [];
@@ -471,7 +472,24 @@ export class LocalStepFunctions {
     }
   }
 
+  /**
+   * Resolves when the engine next reports progress (a state, a task request, an execution ending), or
+   * after `timeoutMs`: what a caller waiting for calm sleeps on instead of asking again and again.
+   */
+  nextProgress(timeoutMs: number): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(resolve, timeoutMs);
+      this.progressWaiters.push(() => {
+        clearTimeout(timer);
+        resolve();
+      });
+    });
+  }
+
   private onEngineMessage(message: Exclude<FromEngine, { type: 'ready' }>): void {
+    if (message.type !== 'status' && this.progressWaiters.length > 0) {
+      for (const wake of this.progressWaiters.splice(0)) wake();
+    }
     switch (message.type) {
       case 'event':
         this.onEngineEvent(message.executionArn, message.event);

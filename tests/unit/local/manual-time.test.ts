@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { createManualTimeBuffer, ManualTime } from '#local/clock/manual-time.ts';
 import { createManualTimers } from '#local/clock/manual-timers.ts';
@@ -15,6 +16,14 @@ const realTimers: TimerFunctions = {
 
 /** Lets the listener of an advance and the timers' due run happen. */
 const turn = () => new Promise((resolve) => setTimeout(resolve, 5));
+
+/**
+ * Waits (up to two seconds of real time) until `done` holds. An advance reaches its listeners through
+ * `Atomics.waitAsync`, whose first wake-up in a process can take longer than a few milliseconds.
+ */
+async function until(done: () => boolean): Promise<void> {
+  for (const started = Date.now(); !done() && Date.now() - started < 2000; ) await turn();
+}
 
 describe('Class: ManualTime', () => {
   it('stands still until advanced, then reads the new time', () => {
@@ -46,9 +55,9 @@ describe('Class: ManualTime', () => {
 
     // Act
     time.advanceTo(START + 1000);
-    await turn();
+    await until(() => seen.length === 1);
     time.advanceTo(START + 2000);
-    await turn();
+    await until(() => seen.length === 2);
     stop();
 
     // Assess
@@ -83,16 +92,13 @@ describe('Function: createManualTimers', () => {
     await turn();
     const beforeAdvance = [...fired];
     time.advanceTo(START + 3 * 3_600_000);
+    await until(() => fired.length >= 2);
     await turn();
 
     // Assess
     expect(beforeAdvance).toEqual([]);
     expect(fired).toEqual(['one hour', 'two hours']);
-    expect(timers.status()).toEqual({
-      due: 0,
-      nextDeadline: START + 24 * 3_600_000,
-      waitingOwners: new Set(),
-    });
+    expect(timers.status()).toMatchObject({ due: 0, nextDeadline: START + 24 * 3_600_000 });
   });
 
   it('fires a zero delay without an advance', async () => {
@@ -106,7 +112,7 @@ describe('Function: createManualTimers', () => {
       fired = true;
     }, 0);
     const dueBefore = timers.status().due;
-    await turn();
+    await until(() => fired);
 
     // Assess
     expect(dueBefore).toBe(1);
@@ -122,14 +128,93 @@ describe('Function: createManualTimers', () => {
       fired = true;
     }, 1000);
 
-    // Act
+    // Act: a later timer fires once the advance has been seen
+    let later = false;
+    timers.setTimeout(() => {
+      later = true;
+    }, 2000);
     timers.clearTimeout(handle);
     time.advanceTo(START + 5000);
-    await turn();
+    await until(() => later);
 
     // Assess
     expect(fired).toBe(false);
-    expect(timers.status()).toEqual({ due: 0, nextDeadline: undefined, waitingOwners: new Set() });
+    expect(timers.status()).toMatchObject({ due: 0, nextDeadline: undefined });
+  });
+});
+
+describe('Function: createManualTimers at scale', () => {
+  it('fires any mix of timers, cleared ones left out, by deadline and then in the order they were set', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(fc.record({ delay: fc.integer({ min: 0, max: 50 }), clear: fc.boolean() }), {
+          maxLength: 3000,
+        }),
+        async (planned) => {
+          // Prepare: few distinct deadlines, so many timers share one; enough clears to rebuild the heap
+          const time = new ManualTime(createManualTimeBuffer(START));
+          const timers = createManualTimers(time, realTimers);
+          const fired: number[] = [];
+          const handles = planned.map(({ delay }, index) =>
+            timers.setTimeout(() => fired.push(index), delay * 1000),
+          );
+          planned.forEach(({ clear }, index) => {
+            if (clear) timers.clearTimeout(handles[index]);
+          });
+          const expected = planned
+            .map(({ delay, clear }, index) => ({ delay, clear, index }))
+            .filter(({ clear }) => !clear)
+            .sort((a, b) => a.delay - b.delay || a.index - b.index)
+            .map(({ index }) => index);
+
+          // Act
+          time.advanceTo(START + 50_000);
+          await until(() => fired.length >= expected.length);
+          await turn();
+
+          // Assess
+          expect(fired).toEqual(expected);
+          expect(timers.status()).toMatchObject({ due: 0, nextDeadline: undefined });
+        },
+      ),
+      { numRuns: 30 },
+    );
+  });
+
+  it('runs a zero delay set by a firing timer on a later turn, after the promises it started', async () => {
+    // Prepare
+    const time = new ManualTime(createManualTimeBuffer(START));
+    const timers = createManualTimers(time, realTimers);
+    const fired: string[] = [];
+    timers.setTimeout(() => {
+      fired.push('first');
+      timers.setTimeout(() => fired.push('set by first'), 0);
+      queueMicrotask(() => fired.push("first one's promise"));
+    }, 1000);
+    timers.setTimeout(() => fired.push('second'), 1000);
+
+    // Act
+    time.advanceTo(START + 1000);
+    await until(() => fired.length === 4);
+
+    // Assess
+    expect(fired).toEqual(['first', 'second', "first one's promise", 'set by first']);
+  });
+
+  it('tells the earliest future deadline while timers due now have not run yet', () => {
+    // Prepare
+    const time = new ManualTime(createManualTimeBuffer(START));
+    const timers = createManualTimers(time, realTimers);
+    timers.setTimeout(() => undefined, 1000);
+    timers.setTimeout(() => undefined, 5000);
+    timers.setTimeout(() => undefined, 3000);
+
+    // Act: the due run is scheduled for the next turn, so the 1-second timer is still pending
+    time.advanceTo(START + 2000);
+    const status = timers.status();
+
+    // Assess
+    expect(status).toMatchObject({ due: 1, nextDeadline: START + 3000 });
   });
 });
 
@@ -147,6 +232,24 @@ describe('Function: createManualTimers with owners', () => {
     timers.clearTimeout(handle);
 
     // Assess
-    expect(timers.status().waitingOwners).toEqual(new Set(['execution-a']));
+    expect(timers.status().isWaiting('execution-a')).toBe(true);
+    expect(timers.status().isWaiting('execution-b')).toBe(false);
+  });
+
+  it('stops naming an owner once its timer has fired', async () => {
+    // Prepare
+    const time = new ManualTime(createManualTimeBuffer(START));
+    const timers = createManualTimers(time, realTimers, () => 'execution-a');
+    let fired = false;
+    timers.setTimeout(() => {
+      fired = true;
+    }, 60_000);
+
+    // Act
+    time.advanceTo(START + 60_000);
+    await until(() => fired);
+
+    // Assess
+    expect(timers.status().isWaiting('execution-a')).toBe(false);
   });
 });
