@@ -77,6 +77,7 @@ export async function runSimulation(options: SimulationOptions): Promise<Simulat
     // One container per function: calls of one function due at one instant then run in the order
     // the engine and the queues hand them over.
     functionConcurrency: 1,
+    keepFinishedHistories: false,
     onLogLine: (name, line) => {
       figures.onLogLine(name, line);
       options.onLogLine?.(name, line);

@@ -96,6 +96,11 @@ export interface LocalStepFunctionsOptions {
    * time release them once the other targets of the same events have finished). @default false
    */
   holdStarts?: boolean;
+  /**
+   * Keep each finished execution's history for `GetExecutionHistory`. A month-long simulation starts
+   * tens of thousands of executions and reads only counters, so it lets them go. @default true
+   */
+  keepFinishedHistories?: boolean;
 }
 
 interface RegisteredStateMachine {
@@ -802,6 +807,7 @@ export class LocalStepFunctions {
     result: Pick<ExecutionDescription, 'output' | 'error' | 'cause'>,
   ): void {
     Object.assign(execution, { status, stopDate }, result);
+    if (this.options.keepFinishedHistories === false) execution.history = new ExecutionHistory();
     const { stats } = execution.machine;
     switch (status) {
       case 'SUCCEEDED':

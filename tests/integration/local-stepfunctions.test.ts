@@ -412,3 +412,41 @@ describe('Function: startLocalStepFunctions', () => {
     expect(after.taskInvocations - before.taskInvocations).toBe(1);
   });
 });
+
+describe('Function: LocalStepFunctions without finished histories', () => {
+  it('lets a finished execution’s history go and still describes and counts it', async () => {
+    // Prepare: a second service, as a simulation starts it
+    const lean = new LocalStepFunctions({
+      clock,
+      keepFinishedHistories: false,
+      stateMachines: [
+        {
+          name: 'cart-reminder',
+          arn: machineArn('cart-reminder'),
+          definition: JSON.stringify(definitions['cart-reminder']),
+          roleArn: `arn:aws:iam::${ACCOUNT}:role/cart-reminder`,
+        },
+      ],
+      invokeFunction: async (_, payload) => ({ cartId: (payload as { cartId: string }).cartId, open: true }),
+    });
+    await lean.ready();
+    try {
+      // Act
+      const { executionArn } = lean.startExecution({
+        stateMachineArn: machineArn('cart-reminder'),
+        input: JSON.stringify({ cartId: 'cart-9' }),
+      });
+      await vi.waitFor(() => expect(lean.describeExecution(executionArn).status).toBe('SUCCEEDED'), {
+        timeout: 10_000,
+        interval: 20,
+      });
+
+      // Assess
+      expect(lean.getExecutionHistory(executionArn)).toEqual([]);
+      expect(lean.describeExecution(executionArn).output).toContain('reminded');
+      expect(lean.stats()['cart-reminder']?.stateTransitions).toBe(5);
+    } finally {
+      await lean.close();
+    }
+  });
+});
