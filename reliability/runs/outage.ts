@@ -137,6 +137,9 @@ export async function runOutage(options: OutageOptions = OUTAGE_DEFAULTS): Promi
         ...(leftInDeadLetterQueues > 0
           ? [`${leftInDeadLetterQueues} messages still in dead-letter queues`]
           : []),
+        // Journey steps retry a failing dependency for about a quarter of an hour; a run that failed
+        // in a 10-second outage is a customer's journey lost.
+        ...(journeyRunsFailed(stack) > 0 ? [`${journeyRunsFailed(stack)} journey runs failed`] : []),
       ],
       seconds: secondsSince(started),
     };

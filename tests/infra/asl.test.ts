@@ -72,6 +72,20 @@ const JOURNEY_STEP_TASK = {
       BackoffRate: 2,
       JitterStrategy: 'FULL',
     },
+    // Mistakes in the input, the configuration or a template fail at once…
+    {
+      ErrorEquals: ['ZodError', 'ConfigError', 'MessageRenderError', 'SenderNotConfiguredError'],
+      MaxAttempts: 0,
+    },
+    // …anything else (DynamoDB or SES unreachable) is retried for about a quarter of an hour.
+    {
+      ErrorEquals: ['States.TaskFailed'],
+      IntervalSeconds: 5,
+      MaxAttempts: 8,
+      BackoffRate: 2,
+      MaxDelaySeconds: 300,
+      JitterStrategy: 'FULL',
+    },
   ],
 };
 
