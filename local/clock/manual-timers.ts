@@ -1,3 +1,4 @@
+import { MinHeap } from '../min-heap.ts';
 import type { ManualTime } from './manual-time.ts';
 import type { TimerFunctions } from './scaled-timers.ts';
 
@@ -121,72 +122,46 @@ export function createManualTimers(
   };
 }
 
-/** A binary min-heap of timers by deadline, then by the order they were set. */
+/** Timers by deadline, then by the order they were set; cleared ones leave lazily. */
 class DeadlineHeap {
-  #entries: Entry[] = [];
+  readonly #heap = new MinHeap<Entry>(before);
   /** Entries in the heap whose timer was cleared. */
   #cleared = 0;
+
+  peek(): Entry | undefined {
+    return this.#heap.peek();
+  }
+
+  push(entry: Entry): void {
+    this.#heap.push(entry);
+  }
+
+  pop(): Entry | undefined {
+    const top = this.#heap.pop();
+    if (top?.cleared) this.#cleared -= 1;
+    return top;
+  }
 
   /** A cleared timer stays until it reaches the top; past half the heap, the heap is rebuilt. */
   noteCleared(): void {
     this.#cleared += 1;
-    if (this.#cleared < 1024 || this.#cleared * 2 < this.#entries.length) return;
-    const live = this.#entries.filter((entry) => !entry.cleared);
-    this.#entries = [];
+    if (this.#cleared < 1024 || this.#cleared * 2 < this.#heap.size) return;
+    this.#heap.retain((entry) => !entry.cleared);
     this.#cleared = 0;
-    for (const entry of live) this.push(entry);
   }
 
-  peek(): Entry | undefined {
-    return this.#entries[0];
-  }
-
-  push(entry: Entry): void {
-    const entries = this.#entries;
-    entries.push(entry);
-    let index = entries.length - 1;
-    while (index > 0) {
-      const parent = (index - 1) >> 1;
-      if (!before(entry, entries[parent] as Entry)) break;
-      entries[index] = entries[parent] as Entry;
-      index = parent;
-    }
-    entries[index] = entry;
-  }
-
-  pop(): Entry | undefined {
-    const entries = this.#entries;
-    const top = entries[0];
-    if (top?.cleared) this.#cleared -= 1;
-    const last = entries.pop();
-    if (top === undefined || last === undefined || entries.length === 0) return top;
-    let index = 0;
-    for (;;) {
-      const left = 2 * index + 1;
-      if (left >= entries.length) break;
-      const right = left + 1;
-      const child =
-        right < entries.length && before(entries[right] as Entry, entries[left] as Entry) ? right : left;
-      if (!before(entries[child] as Entry, last)) break;
-      entries[index] = entries[child] as Entry;
-      index = child;
-    }
-    entries[index] = last;
-    return top;
-  }
-
-  /** Cleared timers leave the heap lazily; the top must be a live one for `peek` to mean anything. */
+  /** The top must be a live timer for `peek` to mean anything. */
   dropCleared(): void {
-    while (this.#entries[0]?.cleared) this.pop();
+    while (this.#heap.peek()?.cleared) this.pop();
   }
 
   countDue(now: number): number {
-    return this.#entries.filter((entry) => !entry.cleared && entry.deadline <= now).length;
+    return this.#heap.values().filter((entry) => !entry.cleared && entry.deadline <= now).length;
   }
 
   earliestAfter(now: number): number | undefined {
     let earliest: number | undefined;
-    for (const entry of this.#entries) {
+    for (const entry of this.#heap.values()) {
       if (entry.cleared || entry.deadline <= now) continue;
       if (earliest === undefined || entry.deadline < earliest) earliest = entry.deadline;
     }

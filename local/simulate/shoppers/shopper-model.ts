@@ -5,7 +5,7 @@
  * shopper does next.
  */
 import { addressOf, simulatedOutcome } from '#local/ses/mailbox-simulator.ts';
-import { AgendaHeap } from './agenda-heap.ts';
+import { agendaHeap } from './agenda-heap.ts';
 import { type GroundTruth, GroundTruthTally } from './ground-truth.ts';
 import { type MailReaction, reactToMail, type SentMail } from './mail-reactions.ts';
 import type { PlannedEvent } from './planned-event.ts';
@@ -40,7 +40,7 @@ export class SyntheticShoppers {
   readonly tickMs: number;
   private readonly world: World;
   private readonly states: ShopperState[];
-  private readonly heap = new AgendaHeap();
+  private readonly heap = agendaHeap();
   private readonly tally = new GroundTruthTally();
   /** Every event at or before it has been handed out. */
   private handedOutUntil: number;
