@@ -75,15 +75,17 @@ export async function startReliabilityStack(
       },
       profiles: async (keys) => {
         const profiles = new Map<IdentityKey, Profile>();
-        let wanted = [...new Set(keys)];
-        while (wanted.length > 0) {
+        // Each key is asked for once: a pointer to a profile that does not exist must not loop
+        // (the audit then finds the person's events in no profile and says so).
+        const asked = new Set<IdentityKey>();
+        const notAskedYet = (candidates: Iterable<IdentityKey | undefined>) =>
+          [...new Set(candidates)].filter((key): key is IdentityKey => key !== undefined && !asked.has(key));
+        for (let wanted = notAskedYet(keys); wanted.length > 0; ) {
+          for (const key of wanted) asked.add(key);
           for (const profile of await getProfiles(documents, runtime.names.profilesTable, storeId, wanted)) {
             profiles.set(profile.key, profile);
           }
-          wanted = [...profiles.values()]
-            .map((profile) => profile.mergedInto)
-            .filter((key): key is IdentityKey => key !== undefined && !profiles.has(key));
-          wanted = [...new Set(wanted)];
+          wanted = notAskedYet([...profiles.values()].map((profile) => profile.mergedInto));
         }
         return profiles;
       },
