@@ -146,6 +146,8 @@ export class LocalStepFunctions {
   >();
   private nextStatusRequest = 1;
   private progressWaiters: Array<() => void> = [];
+  /** Counted, not searched: every ending execution asks, and a simulation has tens of thousands. */
+  private runningExecutions = 0;
   /** Task calls handed to the main thread and not answered yet, over every execution. */
   private tasksInFlight = 0;
   private heldStarts: Array<Extract<ToEngine, { type: 'start' }>> = [];
@@ -236,6 +238,7 @@ export class LocalStepFunctions {
       pendingTasks: new Map(),
     };
     this.executions.set(executionArn, execution);
+    this.runningExecutions += 1;
     machine.stats.executionsStarted += 1;
     execution.history.add({
       type: 'ExecutionStarted',
@@ -433,9 +436,7 @@ export class LocalStepFunctions {
   }
 
   private runningCount(): number {
-    let running = 0;
-    for (const execution of this.executions.values()) if (execution.status === 'RUNNING') running += 1;
-    return running;
+    return this.runningExecutions;
   }
 
   private send(message: ToEngine): void {
@@ -806,6 +807,7 @@ export class LocalStepFunctions {
     stopDate: number,
     result: Pick<ExecutionDescription, 'output' | 'error' | 'cause'>,
   ): void {
+    if (execution.status === 'RUNNING') this.runningExecutions -= 1;
     Object.assign(execution, { status, stopDate }, result);
     if (this.options.keepFinishedHistories === false) execution.history = new ExecutionHistory();
     const { stats } = execution.machine;
