@@ -1,11 +1,6 @@
 import { JOURNEY_IDS, type JourneyId } from '#journeys/config/journey-schema.ts';
-import { BROWSE_ABANDONMENT_SCENARIOS } from '#tests/journeys/browse-abandonment.scenarios.ts';
-import { CART_ABANDONMENT_SCENARIOS } from '#tests/journeys/cart-abandonment.scenarios.ts';
-import { POST_PURCHASE_SCENARIOS } from '#tests/journeys/post-purchase.scenarios.ts';
-import { REPLENISHMENT_SCENARIOS } from '#tests/journeys/replenishment.scenarios.ts';
-import { runScenario, type Scenario } from '#tests/journeys/scenario.ts';
-import { WELCOME_SCENARIOS } from '#tests/journeys/welcome.scenarios.ts';
-import { WIN_BACK_SCENARIOS } from '#tests/journeys/win-back.scenarios.ts';
+import { JOURNEY_SCENARIOS } from '#tests/journeys/journey-scenarios.ts';
+import { runScenario } from '#tests/journeys/scenario.ts';
 import { formatUsd } from './format.ts';
 import type { BenchSection } from './section.ts';
 
@@ -25,16 +20,6 @@ export function costPerThousandRuns(transitions: number): number {
   return transitions * STANDARD_TRANSITION_PRICE.usdPerThousandTransitions;
 }
 
-// Typed by journey id, so a new journey without scenarios does not compile.
-const SCENARIOS: Record<JourneyId, Record<string, Scenario>> = {
-  welcome: WELCOME_SCENARIOS,
-  'browse-abandonment': BROWSE_ABANDONMENT_SCENARIOS,
-  'cart-abandonment': CART_ABANDONMENT_SCENARIOS,
-  'post-purchase': POST_PURCHASE_SCENARIOS,
-  replenishment: REPLENISHMENT_SCENARIOS,
-  'win-back': WIN_BACK_SCENARIOS,
-};
-
 /**
  * State transitions per execution for every named journey scenario, run by the same machinery as
  * tests/journeys (aws-local-stepfunctions, scripted journey-step answers), and what 1,000 such runs cost.
@@ -50,7 +35,7 @@ export const journeyCostSection: BenchSection = {
       costPer1000RunsUsd: number;
     }[] = [];
     for (const journey of JOURNEY_IDS) {
-      for (const [scenario, definition] of Object.entries(SCENARIOS[journey])) {
+      for (const [scenario, definition] of Object.entries(JOURNEY_SCENARIOS[journey])) {
         const run = await runScenario(definition);
         scenarios.push({
           journey,

@@ -9,6 +9,7 @@ import { type LocalRuntime, type RuntimeOptions, startRuntime } from '#local/run
 import { profileItemKey } from '#profiles/adapters/dynamodb-profile-store.ts';
 import type { IdentityKey } from '#profiles/domain/identity.ts';
 import type { Profile } from '#profiles/domain/profile.ts';
+import type { PersonTruth } from './shop-story.ts';
 
 /** The runtime's own default for `functionConcurrency`. */
 const DEFAULT_FUNCTION_CONCURRENCY = 4;
@@ -23,11 +24,11 @@ export interface ReliabilityStack {
   /** Lines the functions logged at level ERROR (only counted: a failing run can log thousands). */
   errorLogLineCount: number;
   /**
-   * The store's profile items under these keys and under every key their alias pointers lead to.
-   * Read by key: dynalite's Scan reads the rest of the table for every page, which takes minutes at
-   * 100,000 events.
+   * The store's profile items under every identity of these people and under every key their alias
+   * pointers lead to. Read by key: dynalite's Scan reads the rest of the table for every page, which
+   * takes minutes at 100,000 events.
    */
-  profiles(keys: Iterable<IdentityKey>): Promise<Map<IdentityKey, Profile>>;
+  profilesOf(people: readonly PersonTruth[]): Promise<Map<IdentityKey, Profile>>;
   itemCount(tableName: string): Promise<number>;
   close(): Promise<void>;
 }
@@ -73,14 +74,14 @@ export async function startReliabilityStack(
       get errorLogLineCount() {
         return errorLogLineCount;
       },
-      profiles: async (keys) => {
+      profilesOf: async (people) => {
         const profiles = new Map<IdentityKey, Profile>();
         // Each key is asked for once: a pointer to a profile that does not exist must not loop
         // (the audit then finds the person's events in no profile and says so).
         const asked = new Set<IdentityKey>();
         const notAskedYet = (candidates: Iterable<IdentityKey | undefined>) =>
           [...new Set(candidates)].filter((key): key is IdentityKey => key !== undefined && !asked.has(key));
-        for (let wanted = notAskedYet(keys); wanted.length > 0; ) {
+        for (let wanted = notAskedYet(people.flatMap((person) => person.keys)); wanted.length > 0; ) {
           for (const key of wanted) asked.add(key);
           for (const profile of await getProfiles(documents, runtime.names.profilesTable, storeId, wanted)) {
             profiles.set(profile.key, profile);

@@ -484,18 +484,18 @@ export class LocalStepFunctions {
    */
   nextProgress(timeoutMs: number): Promise<void> {
     return new Promise((resolve) => {
-      const timer = setTimeout(resolve, timeoutMs);
-      this.progressWaiters.push(() => {
+      const wake = () => {
         clearTimeout(timer);
+        this.progressWaiters = this.progressWaiters.filter((waiter) => waiter !== wake);
         resolve();
-      });
+      };
+      const timer = setTimeout(wake, timeoutMs);
+      this.progressWaiters.push(wake);
     });
   }
 
   private onEngineMessage(message: Exclude<FromEngine, { type: 'ready' }>): void {
-    if (message.type !== 'status' && this.progressWaiters.length > 0) {
-      for (const wake of this.progressWaiters.splice(0)) wake();
-    }
+    if (message.type !== 'status') for (const wake of [...this.progressWaiters]) wake();
     switch (message.type) {
       case 'event':
         this.onEngineEvent(message.executionArn, message.event);

@@ -64,7 +64,7 @@ export async function runDuplicates(options: DuplicatesOptions = DUPLICATES_DEFA
       stack.documents,
       runtime.names.messagesTable,
     );
-    const profiles = await stack.profiles(story.people.flatMap((person) => person.keys));
+    const profiles = await stack.profilesOf(story.people);
     const audit = auditProfiles(profiles, story.people, posted.acceptedIds);
     const reference = await referenceProfiles(story.events, stack.storeId);
     const differences = profileDifferences(profiles, reference, story.people, ARRIVAL_ORDER_FIELDS);

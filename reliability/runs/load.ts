@@ -43,11 +43,7 @@ export async function runLoad(options: LoadOptions = LOAD_DEFAULTS): Promise<Run
     });
     await settleReporting(stack, options.onProgress);
     const eventsPerSecond = Math.round(options.events / secondsSince(sendingStarted));
-    const audit = auditProfiles(
-      await stack.profiles(story.people.flatMap((person) => person.keys)),
-      story.people,
-      posted.acceptedIds,
-    );
+    const audit = auditProfiles(await stack.profilesOf(story.people), story.people, posted.acceptedIds);
     const report = storyReport('load', posted, audit, stack);
     return {
       ...report,

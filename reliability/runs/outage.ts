@@ -106,11 +106,8 @@ export async function runOutage(options: OutageOptions = OUTAGE_DEFAULTS): Promi
     }
     const leftInDeadLetterQueues = total(waiting(queues, deadLetterQueues));
 
-    const audit = auditProfiles(
-      await stack.profiles(story.people.flatMap((person) => person.keys)),
-      story.people,
-      posted.acceptedIds,
-    );
+    const journeyRunsThatFailed = journeyRunsFailed(stack);
+    const audit = auditProfiles(await stack.profilesOf(story.people), story.people, posted.acceptedIds);
     const report = storyReport('outage', posted, audit, stack);
     return {
       ...report,
@@ -119,7 +116,7 @@ export async function runOutage(options: OutageOptions = OUTAGE_DEFAULTS): Promi
         ...report.details,
         'outage seconds': seconds.toFixed(1),
         '5xx while DynamoDB was down (retried)': window.status5xxWhileDown,
-        'journey runs failed': journeyRunsFailed(stack),
+        'journey runs failed': journeyRunsThatFailed,
         'messages in dead-letter queues before redrive': total(inDeadLetterQueues),
         ...Object.fromEntries(
           Object.entries(inDeadLetterQueues)
@@ -139,7 +136,7 @@ export async function runOutage(options: OutageOptions = OUTAGE_DEFAULTS): Promi
           : []),
         // Journey steps retry a failing dependency for about a quarter of an hour; a run that failed
         // in a 10-second outage is a customer's journey lost.
-        ...(journeyRunsFailed(stack) > 0 ? [`${journeyRunsFailed(stack)} journey runs failed`] : []),
+        ...(journeyRunsThatFailed > 0 ? [`${journeyRunsThatFailed} journey runs failed`] : []),
       ],
       seconds: secondsSince(started),
     };

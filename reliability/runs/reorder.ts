@@ -45,7 +45,7 @@ export async function runReorder(options: ReorderOptions = REORDER_DEFAULTS): Pr
       apiKey: stack.credentials.apiKey,
     });
     await stack.runtime.settle();
-    const profiles = await stack.profiles(story.people.flatMap((person) => person.keys));
+    const profiles = await stack.profilesOf(story.people);
     const audit = auditProfiles(profiles, story.people, posted.acceptedIds);
     const differences = profileDifferences(
       profiles,

@@ -1,21 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { JourneyId } from '#journeys/config/journey-schema.ts';
-import { BROWSE_ABANDONMENT_SCENARIOS } from './browse-abandonment.scenarios.ts';
-import { CART_ABANDONMENT_SCENARIOS } from './cart-abandonment.scenarios.ts';
-import { POST_PURCHASE_SCENARIOS } from './post-purchase.scenarios.ts';
-import { REPLENISHMENT_SCENARIOS } from './replenishment.scenarios.ts';
+import { JOURNEY_SCENARIOS } from './journey-scenarios.ts';
 import { runScenario, type Scenario } from './scenario.ts';
-import { WELCOME_SCENARIOS } from './welcome.scenarios.ts';
-import { WIN_BACK_SCENARIOS } from './win-back.scenarios.ts';
-
-const SCENARIOS: Record<JourneyId, Record<string, Scenario>> = {
-  welcome: WELCOME_SCENARIOS,
-  'browse-abandonment': BROWSE_ABANDONMENT_SCENARIOS,
-  'cart-abandonment': CART_ABANDONMENT_SCENARIOS,
-  'post-purchase': POST_PURCHASE_SCENARIOS,
-  replenishment: REPLENISHMENT_SCENARIOS,
-  'win-back': WIN_BACK_SCENARIOS,
-};
 
 /**
  * Standard workflows are billed per state transition (each state entered, each retry). A change to an ASL
@@ -91,7 +77,10 @@ describe('State machines: billed transitions', () => {
     const rows: { journey: JourneyId; scenario: string; transitions: number; end: string }[] = [];
 
     // Act
-    for (const [journey, scenarios] of Object.entries(SCENARIOS) as [JourneyId, Record<string, Scenario>][]) {
+    for (const [journey, scenarios] of Object.entries(JOURNEY_SCENARIOS) as [
+      JourneyId,
+      Record<string, Scenario>,
+    ][]) {
       for (const [name, scenario] of Object.entries(scenarios)) {
         const run = await runScenario(scenario);
         rows.push({ journey, scenario: name, transitions: run.transitions, end: run.path.at(-1) ?? '' });
