@@ -9,7 +9,7 @@ import {
   sesMail,
 } from './event-records.ts';
 import { type SimulatedOutcome, simulatedOutcome } from './mailbox-simulator.ts';
-import { addOpenAndClickTracking, trackedLinks } from './open-click-tracking.ts';
+import { addClickTracking, addOpenAndClickTracking, trackedLinks } from './open-click-tracking.ts';
 
 /** Puts one SES event on EventBridge (the account's default bus, in the cloud). */
 export type PublishSesEvent = (event: SesEngagementEvent) => Promise<unknown>;
@@ -171,6 +171,15 @@ export class EngagementEvents {
   trackedHtml(messageId: string, html: string): string {
     if (!this.messages.has(messageId)) return html;
     return addOpenAndClickTracking(html, { baseUrl: this.options.baseUrl, messageId });
+  }
+
+  /**
+   * The HTML as an inbox listing shows it: tracked links (following one is a click wherever it
+   * happens) but no open pixel, which would load by itself and report an open nobody made.
+   */
+  listedHtml(messageId: string, html: string): string {
+    if (!this.messages.has(messageId)) return html;
+    return addClickTracking(html, { baseUrl: this.options.baseUrl, messageId });
   }
 
   async open(messageId: string, visitor: Visitor): Promise<OpenResult> {

@@ -2,6 +2,7 @@ import { Agent, createServer, request as httpRequest, type IncomingMessage, type
 import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
 import { EngagementEvents, type PublishSesEvent } from './engagement-events.ts';
+import { answerInboxPage, answerMail, listedStore, MAIL_PATH_PREFIX, type StoredEmail } from './inbox.ts';
 import { answerTracking, clientAddress, type TrackingAnswer } from './tracking-endpoints.ts';
 
 export type { PublishSesEvent } from './engagement-events.ts';
@@ -16,6 +17,7 @@ export interface LocalSesMessage {
   bcc: string[];
   replyTo: string[];
   subject: string;
+  /** As the recipient gets it: with tracked links and the open pixel when SES tracks the mail. */
   html?: string;
   text?: string;
   /** Custom headers of Simple and Template content (List-Unsubscribe…); raw MIME headers are not kept. */
@@ -24,14 +26,14 @@ export interface LocalSesMessage {
   tags: Record<string, string>;
   configurationSetName?: string;
   listManagementOptions?: { contactListName?: string; topicName?: string };
-  /** Real time the emulator stored it, whole seconds. */
+  /** When the emulator stored it on the runtime's clock (`LocalSesOptions.now`), whole seconds. */
   sentAt: Date;
 }
 
 export interface LocalSes {
   /** For `endpoint` or AWS_ENDPOINT_URL_SESV2. */
   endpoint: string;
-  /** The emulator's web inbox. */
+  /** The inbox page: lists the mails (opening none) and opens one on request (see inbox.ts). */
   inboxUrl: string;
   /** Every message sent so far, oldest first. */
   messages(): Promise<LocalSesMessage[]>;
@@ -58,7 +60,10 @@ export interface LocalSesOptions {
    * click tracking. @default - no events, mails kept as sent
    */
   publish?: PublishSesEvent;
-  /** Milliseconds since the epoch for event times, e.g. the runtime's virtual clock. @default Date.now */
+  /**
+   * Milliseconds since the epoch for event times and the mails' send times, e.g. the runtime's virtual
+   * clock. @default Date.now
+   */
   now?: () => number;
   /** Account and Region in ARNs and `sendingAccountId`. @default '000000000000', 'us-east-1' */
   account?: string;
@@ -85,18 +90,6 @@ export interface SentMail {
   html: string | undefined;
 }
 
-/** What aws-ses-v2-local stores per email (its `Email` type). */
-interface StoredEmail {
-  messageId: string;
-  from: string;
-  replyTo: string[];
-  destination: { to: string[]; cc: string[]; bcc: string[] };
-  subject: string;
-  body: { html?: string; text?: string };
-  headers?: Array<{ name: string; value: string }>;
-  at: number;
-}
-
 interface SendMetadata {
   tags: Record<string, string>;
   configurationSetName?: string;
@@ -104,6 +97,11 @@ interface SendMetadata {
 }
 
 type StartEmulator = (config?: { host?: string; port?: number }) => Promise<Server>;
+
+/** The emulator's helper module whose clock stamps every stored mail's `at`. */
+interface EmulatorUtil {
+  getCurrentTimestamp: () => number;
+}
 
 /** The SendEmail fields our front door reads. */
 interface SendRequest {
@@ -150,7 +148,9 @@ let running = false;
  *
  * With `publish`, a mail sent with a configuration set gets what SES's event publishing and
  * open/click tracking give it in the cloud: its events, links through `/track/click` and a pixel from
- * `/track/open` on this front door. The inbox shows the tracked HTML; the emulator keeps the original.
+ * `/track/open` on this front door. The emulator keeps the original HTML; the front door serves the
+ * inbox (inbox.ts), which lists the mails without their pixel and shows one as its recipient gets it.
+ * Mails carry the time they were sent on `now`, the runtime's clock (see `putEmulatorOnClock`).
  */
 export async function startLocalSes(options: LocalSesOptions = {}): Promise<LocalSes> {
   if (running) throw new Error('a local SES is already running in this process; close it first');
@@ -159,10 +159,13 @@ export async function startLocalSes(options: LocalSesOptions = {}): Promise<Loca
   let emulator: Server | undefined;
   let front: Server | undefined;
   const agent = new Agent({ keepAlive: true });
+  const now = options.now ?? Date.now;
+  let offClock: (() => void) | undefined;
   try {
     // CommonJS with a default export; require() gives the same module object under Node and vitest.
-    const startEmulator = (createRequire(import.meta.url)('aws-ses-v2-local') as { default: StartEmulator })
-      .default;
+    const require = createRequire(import.meta.url);
+    const startEmulator = (require('aws-ses-v2-local') as { default: StartEmulator }).default;
+    offClock = putEmulatorOnClock(require, now);
     emulator = await startEmulator({ host: '127.0.0.1', port: 0 });
     const door: FrontDoor = {
       upstream: `http://127.0.0.1:${(emulator.address() as AddressInfo).port}`,
@@ -171,7 +174,7 @@ export async function startLocalSes(options: LocalSesOptions = {}): Promise<Loca
       sending: new Set(),
       account: options.account ?? '000000000000',
       region: options.region ?? 'us-east-1',
-      now: options.now ?? Date.now,
+      now,
       sent: 0,
       onSent: options.onSent,
     };
@@ -224,6 +227,7 @@ export async function startLocalSes(options: LocalSesOptions = {}): Promise<Loca
         await settle(door);
         await Promise.all([closeServer(frontServer), closeServer(emulatorServer)]);
         agent.destroy();
+        offClock?.();
         running = false;
       },
     };
@@ -232,15 +236,47 @@ export async function startLocalSes(options: LocalSesOptions = {}): Promise<Loca
   } catch (error) {
     await Promise.all([front && closeServer(front), emulator && closeServer(emulator)]);
     agent.destroy();
+    offClock?.();
     running = false;
     throw error;
   }
 }
 
+/**
+ * Puts the emulator's clock on the runtime's: aws-ses-v2-local stamps each mail's `at` (epoch seconds)
+ * when it stores it, in every send path (v1 and v2, simple, raw, template, bulk), with its
+ * `getCurrentTimestamp`, which it calls through its module's exports. Replacing that one function makes
+ * the stamp the runtime's virtual time at the moment of sending (what the sending handler's `Date`
+ * read, to the second), with no moment in which a listed mail shows real time, and keeps the emulator's
+ * own `/store?since=` filter consistent with the times it lists. Returns what puts it back.
+ */
+function putEmulatorOnClock(require: NodeJS.Require, now: () => number): () => void {
+  const util = require('aws-ses-v2-local/dist/util.js') as Partial<EmulatorUtil>;
+  const original = util.getCurrentTimestamp;
+  if (typeof original !== 'function') {
+    throw new Error(
+      'aws-ses-v2-local no longer stamps mails through dist/util.js getCurrentTimestamp; the inbox cannot show the virtual time mails were sent',
+    );
+  }
+  util.getCurrentTimestamp = () => Math.floor(now() / 1000);
+  return () => {
+    util.getCurrentTimestamp = original;
+  };
+}
+
 async function answer(request: IncomingMessage, door: FrontDoor): Promise<Answer> {
-  const path = (request.url ?? '/').split('?')[0];
+  const path = (request.url ?? '/').split('?')[0] ?? '/';
   if (door.engagement !== undefined && (path === '/track/open' || path === '/track/click')) {
     return answerTracking(request, door.engagement);
+  }
+  if (request.method === 'GET') {
+    const page = await answerInboxPage(path);
+    if (page !== undefined) return page;
+    if (path.startsWith(MAIL_PATH_PREFIX)) {
+      const messageId = decodeMessageId(path.slice(MAIL_PATH_PREFIX.length));
+      const email = messageId === undefined ? undefined : await storedEmail(door, messageId);
+      return answerMail(email, door.engagement);
+    }
   }
   if (request.method !== 'POST' || path !== SEND_EMAIL_PATH) return forward(request, door);
   const sending = forward(request, door);
@@ -263,8 +299,9 @@ async function settle(door: FrontDoor): Promise<void> {
 async function forward(request: IncomingMessage, door: FrontDoor): Promise<Answer> {
   const path = (request.url ?? '/').split('?')[0];
   const requestBody = await readAll(request);
-  // The emulator stamps mails in whole seconds of real time; this finds the mail it is about to store.
-  const sentSince = Math.floor(Date.now() / 1000);
+  // The emulator stamps mails in whole seconds of the runtime's clock (`putEmulatorOnClock`); this
+  // finds the mail it is about to store.
+  const sentSince = Math.floor(door.now() / 1000);
   const upstreamResponse = await new Promise<IncomingMessage>((resolve, reject) => {
     const outgoing = httpRequest(
       `${door.upstream}${request.url ?? '/'}`,
@@ -280,8 +317,9 @@ async function forward(request: IncomingMessage, door: FrontDoor): Promise<Answe
   if (request.method === 'POST' && path === SEND_EMAIL_PATH && status === 200) {
     responded = await recordSend(request, requestBody, body, sentSince, door);
   }
-  if (request.method === 'GET' && path === '/store' && status === 200 && door.engagement !== undefined) {
-    body = trackedStore(body, door.engagement);
+  // What the inbox page lists: mails without their open pixel, as listing opens nothing (inbox.ts).
+  if (request.method === 'GET' && path === '/store' && status === 200) {
+    body = listedStore(body, door.engagement);
   }
   const headers: Record<string, string | string[]> = {};
   for (const [name, value] of Object.entries(upstreamResponse.headers)) {
@@ -364,11 +402,18 @@ async function recordSend(
   return release;
 }
 
-/** The inbox's view of the store, with tracked mails as their recipients get them. */
-function trackedStore(body: Buffer, engagement: EngagementEvents): Buffer {
-  const store = JSON.parse(body.toString('utf8')) as { emails: StoredEmail[] };
-  const emails = store.emails.map((email) => withTrackedHtml(email, engagement));
-  return Buffer.from(JSON.stringify({ ...store, emails }), 'utf8');
+function decodeMessageId(encoded: string): string | undefined {
+  try {
+    return decodeURIComponent(encoded);
+  } catch {
+    return undefined;
+  }
+}
+
+async function storedEmail(door: FrontDoor, messageId: string): Promise<StoredEmail | undefined> {
+  const response = await fetch(`${door.upstream}/store`);
+  const { emails } = (await response.json()) as { emails: StoredEmail[] };
+  return emails.find((email) => email.messageId === messageId);
 }
 
 function withTrackedHtml(email: StoredEmail, engagement: EngagementEvents | undefined): StoredEmail {

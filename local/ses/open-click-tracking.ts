@@ -23,7 +23,16 @@ const TAGS_ATTRIBUTE = /\sses:tags\s*=\s*(?:"([^"]*)"|'([^']*)')/i;
  * there is no place for it that keeps the markup as written.
  */
 export function addOpenAndClickTracking(html: string, target: TrackingTarget): string {
-  const linked = html.replace(ANCHOR_TAG, (tag) => {
+  const linked = addClickTracking(html, target);
+  const bodyEnd = linked.toLowerCase().lastIndexOf('</body>');
+  if (bodyEnd < 0) return linked;
+  const pixel = `<img src="${escapeAttribute(openTrackingUrl(target))}" width="1" height="1" alt="">`;
+  return `${linked.slice(0, bodyEnd)}${pixel}${linked.slice(bodyEnd)}`;
+}
+
+/** Click tracking alone: each tracked link goes through the click endpoint; no open pixel. */
+export function addClickTracking(html: string, target: TrackingTarget): string {
+  return html.replace(ANCHOR_TAG, (tag) => {
     const link = trackedLinkOf(tag);
     if (link === undefined) return tag;
     return tag.replace(
@@ -31,10 +40,6 @@ export function addOpenAndClickTracking(html: string, target: TrackingTarget): s
       (_match, space: string) => `${space}href="${escapeAttribute(clickTrackingUrl(target, link.url))}"`,
     );
   });
-  const bodyEnd = linked.toLowerCase().lastIndexOf('</body>');
-  if (bodyEnd < 0) return linked;
-  const pixel = `<img src="${escapeAttribute(openTrackingUrl(target))}" width="1" height="1" alt="">`;
-  return `${linked.slice(0, bodyEnd)}${pixel}${linked.slice(bodyEnd)}`;
 }
 
 /** The links of the HTML that tracking rewrites, in document order. */
