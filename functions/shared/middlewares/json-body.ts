@@ -31,14 +31,27 @@ export const rawBody = (options: {
   },
 });
 
+/**
+ * How deep any JSON body may nest. Real payloads stay far below it (a Shopify order nests 7–8
+ * levels, Segment's e-commerce specs fewer); far above it, the recursive steps after parsing
+ * (a reviver, `JSON.stringify`, Segment's message id) overflow the stack, which would be a 500.
+ */
+export const MAX_JSON_DEPTH = 64;
+
 /** Parses the raw body; `parse` lets a source keep big integers exact (Shopify ids exceed 2^53). */
 export const jsonBody = (
-  options: { parse?: (text: string) => unknown } = {},
+  options: { parse?: (text: string) => unknown; maxDepth?: number } = {},
 ): middy.MiddlewareObj<JsonRequestEvent> => ({
   before: async (request) => {
     const parse = options.parse ?? JSON.parse;
+    const maxDepth = options.maxDepth ?? MAX_JSON_DEPTH;
+    const text = request.event.rawBody.toString('utf8');
+    // Checked on the text, before anything recursive sees the value.
+    if (jsonNestingDepth(text, maxDepth) > maxDepth) {
+      throw new MalformedRequestError(`body nests deeper than ${maxDepth} levels`);
+    }
     try {
-      request.event.jsonBody = parse(request.event.rawBody.toString('utf8'));
+      request.event.jsonBody = parse(text);
     } catch (error) {
       throw new MalformedRequestError(`body is not valid JSON: ${(error as Error).message}`, {
         cause: error,
@@ -46,3 +59,40 @@ export const jsonBody = (
     }
   },
 });
+
+const QUOTE = 0x22;
+const BACKSLASH = 0x5c;
+const OPEN_BRACKET = 0x5b;
+const CLOSE_BRACKET = 0x5d;
+const OPEN_BRACE = 0x7b;
+const CLOSE_BRACE = 0x7d;
+
+/**
+ * How many arrays and objects the deepest value of a JSON text sits in (`1` is 0, `[]` 1, `{"a":[1]}`
+ * 2), counted in one pass without parsing or recursion. Brackets inside strings do not count. The
+ * scan stops as soon as the depth passes `stopAbove`. Text that is not JSON gets a number too; the
+ * parser rejects it afterwards.
+ */
+export function jsonNestingDepth(text: string, stopAbove = Number.POSITIVE_INFINITY): number {
+  let depth = 0;
+  let deepest = 0;
+  let inString = false;
+  for (let index = 0; index < text.length; index++) {
+    const code = text.charCodeAt(index);
+    if (inString) {
+      if (code === BACKSLASH) index++;
+      else if (code === QUOTE) inString = false;
+    } else if (code === QUOTE) {
+      inString = true;
+    } else if (code === OPEN_BRACKET || code === OPEN_BRACE) {
+      depth++;
+      if (depth > deepest) {
+        deepest = depth;
+        if (deepest > stopAbove) return deepest;
+      }
+    } else if (code === CLOSE_BRACKET || code === CLOSE_BRACE) {
+      depth--;
+    }
+  }
+  return deepest;
+}

@@ -70,4 +70,57 @@ describe('Schema: canonicalEventSchema', () => {
     expect(result.success).toBe(false);
     expect(JSON.stringify(result.error?.issues)).toContain(field);
   });
+
+  describe('product url and imageUrl', () => {
+    const viewed = (product: Record<string, unknown>) =>
+      canonicalEventSchema.safeParse({
+        ...base,
+        type: 'product.viewed',
+        data: { product: { productId: 'p', ...product } },
+      });
+
+    it.each([
+      'https://shop.example/products/p',
+      'http://localhost:3000/images/p.png',
+      'HTTPS://SHOP.EXAMPLE/P.PNG',
+    ])('accepts the absolute http(s) URL %s', (url) => {
+      // Act
+      const result = viewed({ url, imageUrl: url });
+
+      // Assess
+      expect(result.error?.issues).toBeUndefined();
+    });
+
+    it.each([
+      'javascript:alert(1)',
+      ' JavaScript:alert(1)',
+      'java\tscript:alert(1)',
+      'data:image/svg+xml,<svg onload="alert(1)"/>',
+      'vbscript:msgbox(1)',
+      'file:///etc/passwd',
+      'ftp://files.example/p.png',
+      'http:shop.example/p.png',
+      '//cdn.example/p.png',
+      '/images/p.png',
+    ])('rejects %j as not an http(s) URL, naming the field', (url) => {
+      // Act
+      const result = viewed({ url, imageUrl: url });
+
+      // Assess
+      expect(result.error?.issues.map(({ path, message }) => ({ path, message }))).toEqual([
+        { path: ['data', 'product', 'url'], message: 'must be an http(s) URL' },
+        { path: ['data', 'product', 'imageUrl'], message: 'must be an http(s) URL' },
+      ]);
+    });
+
+    it('still reports an over-long URL as too long', () => {
+      // Act
+      const result = viewed({ imageUrl: `https://shop.example/${'a'.repeat(2048)}` });
+
+      // Assess
+      expect(result.error?.issues).toMatchObject([
+        { code: 'too_big', path: ['data', 'product', 'imageUrl'] },
+      ]);
+    });
+  });
 });

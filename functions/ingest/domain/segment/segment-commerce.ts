@@ -68,6 +68,7 @@ export function productOf(
   const category = optionalText(product.category, `${path}.category`, problems);
   const price =
     product.price == null ? undefined : moneyOf(product.price, currency, `${path}.price`, problems);
+  const linked = links(product, path, problems);
   if (productId === undefined || problems.length > before) return undefined;
   return {
     productId,
@@ -75,7 +76,7 @@ export function productOf(
     ...(name !== undefined && { name }),
     ...(category !== undefined && { category }),
     ...(price !== undefined && { price }),
-    ...links(product),
+    ...linked,
   };
 }
 
@@ -114,13 +115,35 @@ function optionalText(
 
 /**
  * Links are display hints: a relative or malformed `url` / `image_url` is dropped rather than
- * costing the whole event (an order must not be lost to a bad image link).
+ * costing the whole event (an order must not be lost to a bad image link). A link that names
+ * another scheme (`javascript:`, `data:`, `file:`…) is not sloppy but hostile, and is a problem.
  */
-function links(product: SegmentProduct): Pick<Product, 'url' | 'imageUrl'> {
-  const url = productSchema.shape.url.safeParse(product.url);
-  const imageUrl = productSchema.shape.imageUrl.safeParse(product.image_url);
+function links(product: SegmentProduct, path: string, problems: string[]): Pick<Product, 'url' | 'imageUrl'> {
+  const url = link(product.url, `${path}.url`, problems);
+  const imageUrl = link(product.image_url, `${path}.image_url`, problems);
   return {
-    ...(url.success && url.data !== undefined && { url: url.data }),
-    ...(imageUrl.success && imageUrl.data !== undefined && { imageUrl: imageUrl.data }),
+    ...(url !== undefined && { url }),
+    ...(imageUrl !== undefined && { imageUrl }),
   };
+}
+
+function link(value: string | null | undefined, path: string, problems: string[]): string | undefined {
+  if (value == null) return undefined;
+  const parsed = productSchema.shape.url.safeParse(value);
+  if (parsed.success) return parsed.data;
+  if (hasOtherScheme(value)) problems.push(`${path}: must be an http(s) URL`);
+  return undefined;
+}
+
+/**
+ * Whether a browser would read the value as an absolute URL of a scheme other than http(s). The
+ * WHATWG parser finds the scheme as a browser does (`" java\tscript:"` is `javascript:`).
+ * `shop.example:8080/a.png` parses too, with scheme `shop.example`, but a port and then a path
+ * show a host written without its `https://`: sloppy, so it is dropped like any other bad link.
+ */
+function hasOtherScheme(value: string): boolean {
+  const parsed = URL.parse(value);
+  if (parsed === null || parsed.protocol === 'http:' || parsed.protocol === 'https:') return false;
+  const afterScheme = value.slice(value.indexOf(':') + 1);
+  return !/^\d+([/?#]|$)/.test(afterScheme);
 }

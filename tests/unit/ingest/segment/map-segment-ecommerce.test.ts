@@ -43,6 +43,8 @@ const EXPECTED_TYPES: Record<string, string | undefined> = {
   'Cart Viewed': 'cart.updated',
   'Checkout Started': 'checkout.started',
   'Order Completed': 'order.placed',
+  'Order Updated': 'order.updated',
+  'Order Refunded': 'order.refunded',
   'Order Cancelled': 'order.cancelled',
 };
 
@@ -385,6 +387,67 @@ describe('Function: mapSegmentMessage', () => {
       expect(event.data).toEqual({ product: { productId: 'p-1' } });
     });
 
+    it.each([
+      'shop.example:8080/products/p-1',
+      'localhost:3000/p-1.png',
+      'http:shop.example/p-1',
+      '//cdn.example/p-1.png',
+      '',
+    ])('also drops the sloppy link %j', (link) => {
+      // Prepare
+      const message = track('Product Viewed', { product_id: 'p-1', url: link, image_url: link });
+
+      // Act
+      const event = onlyEvent(mapSegmentMessage(message, options));
+
+      // Assess
+      expect(event.data).toEqual({ product: { productId: 'p-1' } });
+    });
+
+    it.each([
+      'javascript:alert(document.cookie)',
+      '  JAVASCRIPT:alert(1)',
+      'java\tscript:alert(1)',
+      'javascript:0,alert(1)',
+      'data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==',
+      'vbscript:msgbox(1)',
+      'file:///etc/passwd',
+      'ftp://files.example/p-1.png',
+    ])('rejects the link %j with another scheme as hostile, naming the field', (link) => {
+      // Prepare
+      const message = track('Product Viewed', { product_id: 'p-1', url: link, image_url: link });
+
+      // Act
+      const result = mapSegmentMessage(message, options);
+
+      // Assess
+      expect(result).toEqual({
+        kind: 'invalid',
+        problems: ['properties.url: must be an http(s) URL', 'properties.image_url: must be an http(s) URL'],
+      });
+    });
+
+    it("rejects an order whose product's image_url runs script, naming the product", () => {
+      // Prepare
+      const message = track('Order Completed', {
+        order_id: 'o-1',
+        currency: 'USD',
+        products: [
+          { product_id: 'p-1', price: 5, image_url: 'https://cdn.example/p-1.png' },
+          { product_id: 'p-2', price: 5, image_url: 'javascript:alert(1)' },
+        ],
+      });
+
+      // Act
+      const result = mapSegmentMessage(message, options);
+
+      // Assess
+      expect(result).toEqual({
+        kind: 'invalid',
+        problems: ['properties.products[1].image_url: must be an http(s) URL'],
+      });
+    });
+
     it('fails when the product has neither product_id nor id', () => {
       // Prepare
       const message = track('Product Viewed', { name: 'Mystery box' });
@@ -497,7 +560,7 @@ describe('Function: mapSegmentMessage', () => {
       });
     });
 
-    it('maps Checkout Started to checkout.started with value as its total and order_id as its id', () => {
+    it('maps Checkout Started to checkout.started with value as its total, and order_id as its id and the order it announces', () => {
       // Prepare
       const { http_api_track_body: body } = ecommerceExample('Checkout Started');
 
@@ -508,6 +571,7 @@ describe('Function: mapSegmentMessage', () => {
       expect(event.type).toBe('checkout.started');
       expect(event.data).toEqual({
         checkoutId: '50314b8e9bcf000000000000',
+        orderId: '50314b8e9bcf000000000000',
         lines: [
           { ...monopoly, price: usd('19.00'), quantity: 1 },
           { ...uno, price: usd('3.00'), quantity: 2 },
@@ -529,7 +593,13 @@ describe('Function: mapSegmentMessage', () => {
       const event = onlyEvent(mapSegmentMessage(message, options));
 
       // Assess
-      expect(event.data).toEqual({ checkoutId: 'co-1', cartId: 'c-1', lines: [], total: usd('5.00') });
+      expect(event.data).toEqual({
+        checkoutId: 'co-1',
+        cartId: 'c-1',
+        orderId: 'o-1',
+        lines: [],
+        total: usd('5.00'),
+      });
     });
 
     it('falls back to the messageId for the checkout id', () => {
@@ -620,25 +690,22 @@ describe('Function: mapSegmentMessage', () => {
       },
     );
 
-    it.each([
-      'Products Searched',
-      'Coupon Applied',
-      'Order Refunded',
-      'Product List Viewed',
-      'Product Added to Wishlist',
-    ])('ignores %s as an e-commerce event with no canonical counterpart', (name) => {
-      // Prepare
-      const message = track(name, {});
+    it.each(['Products Searched', 'Coupon Applied', 'Product List Viewed', 'Product Added to Wishlist'])(
+      'ignores %s as an e-commerce event with no canonical counterpart',
+      (name) => {
+        // Prepare
+        const message = track(name, {});
 
-      // Act
-      const result = mapSegmentMessage(message, options);
+        // Act
+        const result = mapSegmentMessage(message, options);
 
-      // Assess
-      expect(result).toEqual({
-        kind: 'ignored',
-        reason: `Segment e-commerce event "${name}" has no canonical counterpart`,
-      });
-    });
+        // Assess
+        expect(result).toEqual({
+          kind: 'ignored',
+          reason: `Segment e-commerce event "${name}" has no canonical counterpart`,
+        });
+      },
+    );
 
     it('ignores a track event outside the specs without judging its properties', () => {
       // Prepare
