@@ -6,5 +6,9 @@ export class ProfileContentionError extends AppError {}
 /** An alias points to a profile that is missing or forms a loop: stored data needs an operator's look. */
 export class BrokenAliasError extends AppError {}
 
-/** A queue message that is not a canonical event; it fails until it lands in the dead-letter queue. */
+/**
+ * A queue message that is not a canonical event. Permanent: no retry can fix it, so it is handed
+ * back to the queue at once and reaches the dead-letter queue after its remaining receives. The
+ * message names no value of the event (it may end up in a log).
+ */
 export class InvalidBusMessageError extends AppError {}

@@ -7,6 +7,7 @@ import { Grant, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Architecture, type CfnFunction, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 
 /** Absolute path of the repository root (the folder holding package.json). */
@@ -201,6 +202,22 @@ export class ServiceFunction extends Construct {
       grantee: this.function,
       actions: [...PROFILE_READ_ACTIONS, ...PROFILE_WRITE_ACTIONS, 'dynamodb:Query'],
       resourceArns: [table.tableArn],
+    });
+    return this;
+  }
+
+  /**
+   * Adds `SOURCE_QUEUE_URL` (the queue the function's event source mapping reads) and allows
+   * `sqs:ChangeMessageVisibility` on that queue only, so the function can hand back a message no retry
+   * will fix and it reaches the dead-letter queue in seconds. The mapping's own grant includes the action
+   * too; this one keeps the function's need stated where the need is bound.
+   */
+  bindSourceQueue(queue: IQueue): this {
+    this.function.addEnvironment('SOURCE_QUEUE_URL', queue.queueUrl);
+    Grant.addToPrincipal({
+      grantee: this.function,
+      actions: ['sqs:ChangeMessageVisibility'],
+      resourceArns: [queue.queueArn],
     });
     return this;
   }

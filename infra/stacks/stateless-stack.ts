@@ -130,7 +130,9 @@ export class StatelessStack extends Stack {
       logLevel,
       // The win-back journey's dormancy threshold decides which day a profile is indexed under.
       environment: { DORMANCY_DAYS: String(JOURNEYS['win-back'].winBack.dormancyDays) },
-    }).bindProfilesTable(props.profilesTable, 'readWrite');
+    })
+      .bindProfilesTable(props.profilesTable, 'readWrite')
+      .bindSourceQueue(props.profileEventsQueue);
     this.applyProfileEventsFunction.function.addEventSource(
       new SqsEventSource(props.profileEventsQueue, { batchSize: 10, reportBatchItemFailures: true }),
     );

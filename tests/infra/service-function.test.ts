@@ -6,6 +6,7 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import { AttributeType, Table } from 'aws-cdk-lib/aws-dynamodb';
 import { EventBus } from 'aws-cdk-lib/aws-events';
 import type { Asset } from 'aws-cdk-lib/aws-s3-assets';
+import { Queue } from 'aws-cdk-lib/aws-sqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ENTRY_METADATA_KEY, ServiceFunction } from '#infra/constructs/service-function.ts';
 import { actionsOf, type CfnTemplate, raw, statementsOfFunction } from './template-helpers.ts';
@@ -19,6 +20,7 @@ describe('Construct: ServiceFunction', () => {
   let writer: ServiceFunction;
   let json: CfnTemplate;
   let template: Template;
+  let queue: Queue;
 
   beforeAll(() => {
     // Prepare (once: each function is bundled with esbuild)
@@ -30,6 +32,7 @@ describe('Construct: ServiceFunction', () => {
       partitionKey: { name: 'pk', type: AttributeType.STRING },
     });
     const stores = new Table(stack, 'Stores', { partitionKey: { name: 'pk', type: AttributeType.STRING } });
+    queue = new Queue(stack, 'Events');
     reader = new ServiceFunction(stack, 'Reader', { entry: ENTRY, serviceName: 'test' })
       .bindEventBus(bus)
       .bindStoresTable(stores)
@@ -40,7 +43,9 @@ describe('Construct: ServiceFunction', () => {
       timeout: Duration.seconds(30),
       memorySize: 1024,
       logLevel: 'DEBUG',
-    }).bindProfilesTable(profiles, 'readWrite');
+    })
+      .bindProfilesTable(profiles, 'readWrite')
+      .bindSourceQueue(queue);
 
     // Act
     template = Template.fromStack(stack);
@@ -121,6 +126,28 @@ describe('Construct: ServiceFunction', () => {
     // Assess
     expect(actions).toEqual(expect.arrayContaining(['dynamodb:PutItem', 'dynamodb:UpdateItem']));
     expect(actions).not.toContain('events:PutEvents');
+  });
+
+  it('points SOURCE_QUEUE_URL at the queue and allows only changing message visibility on it', () => {
+    // Prepare
+    const queueId = Stack.of(queue).getLogicalId(queue.node.defaultChild as CfnElement);
+
+    // Act
+    const variables = (
+      json.Resources[functionId(writer)]!.Properties!.Environment as { Variables: Record<string, unknown> }
+    ).Variables;
+    const sqsStatements = statementsOfFunction(json, functionId(writer)).filter((s) =>
+      actionsOf(s).some((a) => a.startsWith('sqs:')),
+    );
+
+    // Assess
+    expect(variables.SOURCE_QUEUE_URL).toEqual({ Ref: queueId });
+    expect(sqsStatements).toEqual([
+      expect.objectContaining({
+        Action: 'sqs:ChangeMessageVisibility',
+        Resource: { 'Fn::GetAtt': [queueId, 'Arn'] },
+      }),
+    ]);
   });
 
   it('writes logs only to its own log group, without managed policies', () => {

@@ -294,7 +294,7 @@ describe('Stack: Stateless', () => {
       },
     );
 
-    it('points PROFILES_TABLE_NAME of the profile function at the profiles table, and nothing else', () => {
+    it('points PROFILES_TABLE_NAME of the profile function at the profiles table and SOURCE_QUEUE_URL at its queue, and nothing else', () => {
       // Prepare
       const dormancyDays = String(JOURNEYS['win-back'].winBack.dormancyDays);
 
@@ -307,6 +307,8 @@ describe('Stack: Stateless', () => {
 
       // Assess
       expect(resolveToRef(variables.PROFILES_TABLE_NAME)).toEqual({ Ref: profilesTableId() });
+      // A queue's Ref is its URL: the queue the function hands invalid messages back to.
+      expect(resolveToRef(variables.SOURCE_QUEUE_URL)).toEqual({ Ref: profileEventsQueueId() });
       expect(variables.DORMANCY_DAYS).toBe(dormancyDays);
       expect(variables.STORES_TABLE_NAME).toBeUndefined();
       expect(variables.MESSAGES_TABLE_NAME).toBeUndefined();
@@ -389,6 +391,29 @@ describe('Stack: Stateless', () => {
       expect(text).not.toContain(storesTableId());
       expect(statements.flatMap(actionsOf)).not.toContain('events:PutEvents');
       expect(text).toContain(profilesTableId());
+    });
+
+    it('lets the profile function consume its queue and change message visibility there, on no other queue', () => {
+      // Act
+      const statements = statementsOfFunction(json, functionIdByEntry(json, APPLY_EVENTS));
+      const sqsActionsOn = new Map<unknown, Set<string>>();
+      for (const statement of statements) {
+        for (const action of actionsOf(statement).filter((a) => a.startsWith('sqs:'))) {
+          for (const resource of resolveAll(statement.Resource) as unknown[]) {
+            sqsActionsOn.set(resource, new Set([...(sqsActionsOn.get(resource) ?? []), action]));
+          }
+        }
+      }
+
+      // Assess
+      expect([...sqsActionsOn.keys()]).toEqual([profileEventsQueueId()]);
+      expect([...(sqsActionsOn.get(profileEventsQueueId()) ?? [])].sort()).toEqual([
+        'sqs:ChangeMessageVisibility',
+        'sqs:DeleteMessage',
+        'sqs:GetQueueAttributes',
+        'sqs:GetQueueUrl',
+        'sqs:ReceiveMessage',
+      ]);
     });
 
     it.each(INGEST_ENTRIES)(
