@@ -6,6 +6,7 @@
  */
 import { z } from 'zod';
 import { type CanonicalEventOf, canonicalEventSchema } from '#events/schemas.ts';
+import { slotFromTags, type TaggedSlot } from '#messaging/domain/slot-tags.ts';
 import { assertUnreachable } from '#shared/errors.ts';
 import { BOUNCE_TYPES, type EngagementEvent, normalizeTimestamp } from './domain/engagement-event.ts';
 import { InvalidEngagementMessageError } from './errors.ts';
@@ -103,6 +104,7 @@ export function toEngagementEvent(event: SesEvent): EngagementEvent {
     destination: mail.destination,
     mailSentAt: at(mail.timestamp),
     journeyTagged: mail.tags?.journey !== undefined && mail.tags?.store !== undefined,
+    ...optionalSlot(mail.tags),
   };
   switch (event['detail-type']) {
     case 'Email Sent':
@@ -141,6 +143,11 @@ export function toEngagementEvent(event: SesEvent): EngagementEvent {
     default:
       return assertUnreachable(event);
   }
+}
+
+function optionalSlot(tags: Record<string, string[]> | undefined): { slot?: TaggedSlot } {
+  const slot = tags === undefined ? undefined : slotFromTags(tags);
+  return slot === undefined ? {} : { slot };
 }
 
 export type ParsedOrderMessage =

@@ -5,3 +5,10 @@ export class MessageRenderError extends AppError {}
 
 /** Store settings the send path needs are missing (sender address, signing key…). */
 export class SenderNotConfiguredError extends AppError {}
+
+/**
+ * SES accepted a mail but recording it sent failed, even after retrying. The step fails and is retried;
+ * the mail's own SES events mark its slot sent (from its tags) before the claim's lease runs out, so
+ * the retry finds it sent rather than sending it again.
+ */
+export class SentMailNotRecordedError extends AppError {}

@@ -10,6 +10,7 @@ import type {
   MessagingStore,
   OutgoingEmail,
   SentMessage,
+  SlotState,
 } from '#messaging/domain/ports.ts';
 import type { SuppressionReason } from '#messaging/domain/send-decision.ts';
 
@@ -26,15 +27,26 @@ export class InMemoryMessagingStore implements MessagingStore {
   async claimMessage(customer: CustomerRef, claim: MessageClaim, leaseMs: number): Promise<ClaimResult> {
     const id = `${ref(customer)}#${claim.messageKey}`;
     const existing = this.messages.get(id);
-    if (existing?.status === 'sent') return 'already-sent';
+    if (existing?.status === 'sent') return { outcome: 'already-sent' };
     if (existing !== undefined && Date.parse(existing.claimedAt) >= Date.parse(claim.claimedAt) - leaseMs)
-      return 'in-progress';
+      return { outcome: 'in-progress', claimedAt: existing.claimedAt };
     this.messages.set(id, { ...claim, status: 'claimed' });
-    return 'claimed';
+    return {
+      outcome: 'claimed',
+      ...(existing?.reservedAt !== undefined && { replacedReservation: existing.reservedAt }),
+    };
   }
 
-  async isSent(customer: CustomerRef, messageKey: string) {
-    return this.messages.get(`${ref(customer)}#${messageKey}`)?.status === 'sent';
+  async findSlot(customer: CustomerRef, messageKey: string): Promise<SlotState | undefined> {
+    const slot = this.messages.get(`${ref(customer)}#${messageKey}`);
+    if (slot === undefined) return undefined;
+    if (slot.status === 'sent')
+      return { status: 'sent', ...(slot.messageId !== undefined && { messageId: slot.messageId }) };
+    return {
+      status: 'claimed',
+      claimedAt: slot.claimedAt,
+      ...(slot.reservedAt !== undefined && { reservedAt: slot.reservedAt }),
+    };
   }
 
   readonly sesMessages = new Map<string, SentMessage & CustomerRef>();
@@ -52,11 +64,34 @@ export class InMemoryMessagingStore implements MessagingStore {
     if (!this.exits.has(id)) this.exits.set(id, exit);
   }
 
+  /** `markSent` calls still to fail, as in a DynamoDB outage right after SES accepted a mail. */
+  failMarkSent = 0;
+
+  /** The send path's write; like the DynamoDB adapter, the slot first, then the SES message id's index. */
   async markSent(customer: CustomerRef, messageKey: string, sent: SentMessage) {
+    if (this.failMarkSent > 0) {
+      this.failMarkSent -= 1;
+      throw new Error('ProvisionedThroughputExceededException: simulated outage');
+    }
+    this.markSlotSent(customer, messageKey, sent.messageId, 'overwrite');
     this.sesMessages.set(sent.messageId, { ...customer, ...sent });
+  }
+
+  /** Marks the slot sent; `keep-first` leaves a slot already marked as it is (engagement's write). */
+  markSlotSent(
+    customer: CustomerRef,
+    messageKey: string,
+    messageId: string,
+    mode: 'overwrite' | 'keep-first',
+  ) {
     const id = `${ref(customer)}#${messageKey}`;
     const claim = this.messages.get(id);
-    if (claim !== undefined) this.messages.set(id, { ...claim, status: 'sent', messageId: sent.messageId });
+    if (mode === 'keep-first' && claim?.status === 'sent') return;
+    this.messages.set(id, {
+      ...(claim ?? { messageKey, template: '', claimedAt: '1970-01-01T00:00:00.000Z' }),
+      status: 'sent',
+      messageId,
+    });
   }
 
   async releaseClaim(customer: CustomerRef, messageKey: string) {
@@ -116,5 +151,22 @@ export class RecordingMailer implements EmailSender {
     }
     this.sent.push(email);
     return { messageId: `msg-${this.sent.length}` };
+  }
+}
+
+/**
+ * A mailer whose process dies while SES is being called: `send` never answers, so the sender neither
+ * sends nor gives its claim back. `called` resolves once the sender got that far (claim and frequency
+ * reservation written).
+ */
+export class DyingMailer implements EmailSender {
+  private reached: () => void = () => {};
+  readonly called = new Promise<void>((resolve) => {
+    this.reached = resolve;
+  });
+
+  send(): Promise<{ messageId: string }> {
+    this.reached();
+    return new Promise(() => {});
   }
 }

@@ -7,7 +7,8 @@ import {
   QueryCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
-import type { CustomerRef, JourneyEntry } from '#messaging/domain/ports.ts';
+import { writeSentMessage } from '#messaging/adapters/dynamodb-messaging-store.ts';
+import type { CustomerRef, JourneyEntry, SentMessage } from '#messaging/domain/ports.ts';
 import type { SuppressionReason } from '#messaging/domain/send-decision.ts';
 import type { AttributionRecord, ConversionRecord } from '../domain/attribution-rules.ts';
 import { type EngagementSummary, emptyEngagementSummary } from '../domain/engagement-summary.ts';
@@ -66,6 +67,11 @@ export class DynamoDbEngagementStore implements EngagementStore, AttributionStor
       appliedEventIds: Item.appliedEventIds ?? empty.appliedEventIds,
     };
     return { message, state, version: Item.version as number | undefined };
+  }
+
+  async recordSentFromSes(customer: CustomerRef, messageKey: string, sent: SentMessage): Promise<void> {
+    // The same items the send path's markSent writes, so both stay one shape.
+    await writeSentMessage(this.client, this.tableName, customer, messageKey, sent, 'keep-first');
   }
 
   async saveMessageEngagement(

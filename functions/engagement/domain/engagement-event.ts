@@ -3,6 +3,8 @@
  * event; EventBridge's event id (stable across redeliveries of the same event) is the de-duplication key.
  */
 
+import type { TaggedSlot } from '#messaging/domain/slot-tags.ts';
+
 /** SES bounce types; `Undetermined` is treated like a soft bounce (nothing says the address is gone). */
 export const BOUNCE_TYPES = ['Permanent', 'Transient', 'Undetermined'] as const;
 export type BounceType = (typeof BOUNCE_TYPES)[number];
@@ -20,6 +22,11 @@ interface EventBase {
   mailSentAt: string;
   /** Whether the mail carries the journey tags our send path puts on every mail. */
   journeyTagged: boolean;
+  /**
+   * The slot the mail's tags name (our send path tags every mail with it): lets the mail be recorded
+   * sent when its sender stopped after SES accepted it.
+   */
+  slot?: TaggedSlot;
 }
 
 export type EngagementEvent = EventBase &

@@ -1,4 +1,4 @@
-import type { CustomerRef, JourneyEntry } from '#messaging/domain/ports.ts';
+import type { CustomerRef, JourneyEntry, SentMessage } from '#messaging/domain/ports.ts';
 import type { SuppressionReason } from '#messaging/domain/send-decision.ts';
 import type { AttributionRecord, ConversionRecord } from './attribution-rules.ts';
 import type { EngagementSummary } from './engagement-summary.ts';
@@ -34,6 +34,12 @@ export type SaveResult = 'saved' | 'conflict';
 /** Single-item reads and conditional writes on the Messages table: all the engagement rules need. */
 export interface EngagementStore {
   loadMessage(messageId: string): Promise<StoredMessage | undefined>;
+  /**
+   * Records a mail the send path did not record, from what SES reported: marks its slot sent (so a
+   * retried step does not send it again) and indexes its message id, as the send path's `markSent`
+   * would. A slot or index already recorded is left as it is.
+   */
+  recordSentFromSes(customer: CustomerRef, messageKey: string, sent: SentMessage): Promise<void>;
   /**
    * Writes the engagement onto the sent-message item if its version is still `expectedVersion`.
    * Never creates the item: a mail the send path did not index is not ours.

@@ -1,3 +1,4 @@
+import { parseMessageKey } from '#messaging/domain/message-key.ts';
 import type { CustomerRef } from '#messaging/domain/ports.ts';
 import type { SuppressionReason } from '#messaging/domain/send-decision.ts';
 import { EngagementContentionError } from '../errors.ts';
@@ -16,7 +17,8 @@ import { DEFAULT_SOFT_BOUNCE_LIMIT, plannedSuppressions, replaceableBy } from '.
 const MAX_ATTEMPTS = 12;
 /**
  * The send path indexes a mail right after SES accepted it, and SES may publish its first events
- * before that write lands. A mail of ours this young is waited for rather than ignored.
+ * before that write lands. A mail of ours this young that names no slot in its tags (sent before the
+ * send path tagged slots) is waited for rather than ignored; one that names its slot is recorded from it.
  */
 export const INDEXING_GRACE_MS = 2 * 60 * 1000;
 
@@ -33,6 +35,11 @@ export type RecordEngagementResult =
   | {
       outcome: 'applied' | 'duplicate';
       message: SentMessageRecord;
+      /**
+       * The send path had not recorded the mail, and this event recorded it from the mail's tags (its
+       * sender stopped after SES accepted it, or has not got there yet).
+       */
+      recordedFromTags?: true;
       /** Kinds this event recorded for the first time on the mail (counted once per mail). */
       firsts: EngagementKind[];
       /** Suppressions this event wrote (none when the address already was suppressed as strongly). */
@@ -50,7 +57,8 @@ export async function recordEngagement(
   now: Date,
   options: RecordEngagementOptions = {},
 ): Promise<RecordEngagementResult> {
-  const loaded = await store.loadMessage(event.messageId);
+  const indexed = await store.loadMessage(event.messageId);
+  const loaded = indexed ?? (await recordFromTags(store, event));
   const mail = loaded === undefined ? undefined : await updateMessage(store, event, loaded);
   if (loaded === undefined || mail === undefined) {
     const young = now.getTime() - Date.parse(event.mailSentAt) < INDEXING_GRACE_MS;
@@ -78,7 +86,33 @@ export async function recordEngagement(
     );
     if (written === 'suppressed') suppressed.push(planned.reason);
   }
-  return { outcome: mail.outcome, message, firsts: mail.firsts, suppressed };
+  return {
+    outcome: mail.outcome,
+    message,
+    firsts: mail.firsts,
+    suppressed,
+    ...(indexed === undefined && { recordedFromTags: true as const }),
+  };
+}
+
+/**
+ * SES's record of a mail is the authority on whether it went out: a mail of ours that the send path
+ * did not record (its write failed after SES accepted the mail, or it has not got there yet) is
+ * recorded from the slot its tags name, so a retry of its step finds the slot sent.
+ */
+async function recordFromTags(store: EngagementStore, event: EngagementEvent) {
+  const { slot } = event;
+  if (slot === undefined) return undefined;
+  const { journey, subjectKey, step } = parseMessageKey(slot.messageKey);
+  await store.recordSentFromSes({ storeId: slot.storeId, customerKey: slot.customerKey }, slot.messageKey, {
+    messageId: event.messageId,
+    sentAt: event.mailSentAt,
+    journey,
+    step,
+    variant: slot.variant,
+    subjectKey,
+  });
+  return store.loadMessage(event.messageId);
 }
 
 async function updateMessage(store: EngagementStore, event: EngagementEvent, first: StoredMessage) {

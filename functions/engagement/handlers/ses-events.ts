@@ -45,12 +45,23 @@ async function recordMessage(record: SQSRecord): Promise<void> {
   }
   if (result.outcome === 'unknown-message') {
     // Untagged: mail sent by something else through this account's SES (another app, the console).
-    // Tagged: a journey mail whose sender stopped between SES accepting it and indexing it.
+    // Tagged without a slot: a journey mail of an older send path whose sender stopped between SES
+    // accepting it and indexing it (a mail naming its slot is recorded from its tags instead).
     const details = { messageId: event.messageId, kind: event.kind };
     if (event.journeyTagged)
       logger.warn('SES event for a journey mail that was never indexed ignored', details);
     else logger.info('SES event for an unknown message ignored', details);
     return;
+  }
+  if (result.recordedFromTags === true) {
+    // Its sender stopped (or failed to write) after SES accepted the mail; now its step's retry
+    // finds the slot sent instead of sending the mail a second time.
+    logger.warn('journey mail recorded sent from its SES tags', {
+      messageId: event.messageId,
+      kind: event.kind,
+      journey: result.message.journey,
+      step: result.message.step,
+    });
   }
   publishEngagementMetrics(result);
   logger.debug('SES event recorded', {

@@ -16,6 +16,7 @@ import type {
   MessageClaim,
   MessagingStore,
   SentMessage,
+  SlotState,
 } from '../domain/ports.ts';
 import type { SuppressionReason } from '../domain/send-decision.ts';
 
@@ -41,7 +42,7 @@ export class DynamoDbMessagingStore implements MessagingStore {
   async claimMessage(customer: CustomerRef, claim: MessageClaim, leaseMs: number): Promise<ClaimResult> {
     const leaseExpired = new Date(Date.parse(claim.claimedAt) - leaseMs).toISOString();
     try {
-      await this.client.send(
+      const { Attributes } = await this.client.send(
         new PutCommand({
           TableName: this.tableName,
           Item: { pk: customerPk(customer), sk: `MESSAGE#${claim.messageKey}`, status: 'claimed', ...claim },
@@ -49,22 +50,22 @@ export class DynamoDbMessagingStore implements MessagingStore {
             'attribute_not_exists(pk) OR (#status = :claimed AND claimedAt < :leaseExpired)',
           ExpressionAttributeNames: { '#status': 'status' },
           ExpressionAttributeValues: { ':claimed': 'claimed', ':leaseExpired': leaseExpired },
+          // The claim taken over, if any: its frequency reservation is replaced by this one's.
+          ReturnValues: 'ALL_OLD',
         }),
       );
-      return 'claimed';
+      const replaced = Attributes?.reservedAt as string | undefined;
+      return { outcome: 'claimed', ...(replaced !== undefined && { replacedReservation: replaced }) };
     } catch (error) {
       if (!(error instanceof ConditionalCheckFailedException)) throw error;
-      const { Item } = await this.client.send(
-        new GetCommand({
-          TableName: this.tableName,
-          Key: { pk: customerPk(customer), sk: `MESSAGE#${claim.messageKey}` },
-        }),
-      );
-      return Item?.status === 'sent' ? 'already-sent' : 'in-progress';
+      const slot = await this.findSlot(customer, claim.messageKey);
+      if (slot?.status === 'sent') return { outcome: 'already-sent' };
+      // Gone between the two calls (nothing deletes claims today): ask again as if just claimed.
+      return { outcome: 'in-progress', claimedAt: slot?.claimedAt ?? claim.claimedAt };
     }
   }
 
-  async isSent(customer: CustomerRef, messageKey: string): Promise<boolean> {
+  async findSlot(customer: CustomerRef, messageKey: string): Promise<SlotState | undefined> {
     const { Item } = await this.client.send(
       new GetCommand({
         TableName: this.tableName,
@@ -72,35 +73,19 @@ export class DynamoDbMessagingStore implements MessagingStore {
         ConsistentRead: true,
       }),
     );
-    return Item?.status === 'sent';
+    if (Item === undefined) return undefined;
+    if (Item.status === 'sent') {
+      return { status: 'sent', ...(typeof Item.messageId === 'string' && { messageId: Item.messageId }) };
+    }
+    return {
+      status: 'claimed',
+      claimedAt: Item.claimedAt as string,
+      ...(typeof Item.reservedAt === 'string' && { reservedAt: Item.reservedAt }),
+    };
   }
 
   async markSent(customer: CustomerRef, messageKey: string, sent: SentMessage): Promise<void> {
-    // The SES message id leads engagement events (delivery, open, click…) back to customer and journey.
-    // Set only these fields: engagement events may already have added theirs to the item.
-    const fields = { ...customer, messageKey, ...sent };
-    await this.client.send(
-      new UpdateCommand({
-        TableName: this.tableName,
-        Key: { pk: `SESMESSAGE#${sent.messageId}`, sk: 'MESSAGE' },
-        UpdateExpression: `SET ${Object.keys(fields)
-          .map((name) => `#${name} = :${name}`)
-          .join(', ')}`,
-        ExpressionAttributeNames: Object.fromEntries(Object.keys(fields).map((name) => [`#${name}`, name])),
-        ExpressionAttributeValues: Object.fromEntries(
-          Object.entries(fields).map(([name, value]) => [`:${name}`, value]),
-        ),
-      }),
-    );
-    await this.client.send(
-      new UpdateCommand({
-        TableName: this.tableName,
-        Key: { pk: customerPk(customer), sk: `MESSAGE#${messageKey}` },
-        UpdateExpression: 'SET #status = :sent, messageId = :messageId, sentAt = :sentAt',
-        ExpressionAttributeNames: { '#status': 'status' },
-        ExpressionAttributeValues: { ':sent': 'sent', ':messageId': sent.messageId, ':sentAt': sent.sentAt },
-      }),
-    );
+    await writeSentMessage(this.client, this.tableName, customer, messageKey, sent, 'overwrite');
   }
 
   async recordEntry(customer: CustomerRef, entry: JourneyEntry): Promise<void> {
@@ -274,5 +259,61 @@ export class DynamoDbMessagingStore implements MessagingStore {
     } catch (error) {
       if (!(error instanceof ConditionalCheckFailedException)) throw error;
     }
+  }
+}
+
+/**
+ * Records a sent mail: first its slot in the customer's partition (status `sent`, so no retry sends it
+ * again), then the index by SES message id that leads engagement events back to customer and journey
+ * (only its own fields: engagement events may already have added theirs). In this order an indexed mail's
+ * slot is always marked. The send path overwrites; `keep-first` (the engagement function recording a mail
+ * from its SES tags) leaves a slot or index that is already recorded as it is.
+ */
+export async function writeSentMessage(
+  client: DynamoDBDocumentClient,
+  tableName: string,
+  customer: CustomerRef,
+  messageKey: string,
+  sent: SentMessage,
+  mode: 'overwrite' | 'keep-first',
+): Promise<void> {
+  const keepFirst = mode === 'keep-first';
+  await conditionally(
+    client.send(
+      new UpdateCommand({
+        TableName: tableName,
+        Key: { pk: customerPk(customer), sk: `MESSAGE#${messageKey}` },
+        UpdateExpression: 'SET #status = :sent, messageId = :messageId, sentAt = :sentAt',
+        ...(keepFirst && { ConditionExpression: 'attribute_not_exists(#status) OR #status <> :sent' }),
+        ExpressionAttributeNames: { '#status': 'status' },
+        ExpressionAttributeValues: { ':sent': 'sent', ':messageId': sent.messageId, ':sentAt': sent.sentAt },
+      }),
+    ),
+  );
+  const fields = { ...customer, messageKey, ...sent };
+  await conditionally(
+    client.send(
+      new UpdateCommand({
+        TableName: tableName,
+        Key: { pk: `SESMESSAGE#${sent.messageId}`, sk: 'MESSAGE' },
+        UpdateExpression: `SET ${Object.keys(fields)
+          .map((name) => `#${name} = :${name}`)
+          .join(', ')}`,
+        ...(keepFirst && { ConditionExpression: 'attribute_not_exists(#journey)' }),
+        ExpressionAttributeNames: Object.fromEntries(Object.keys(fields).map((name) => [`#${name}`, name])),
+        ExpressionAttributeValues: Object.fromEntries(
+          Object.entries(fields).map(([name, value]) => [`:${name}`, value]),
+        ),
+      }),
+    ),
+  );
+}
+
+/** A failed condition means the item was already recorded: nothing to do. */
+async function conditionally(write: Promise<unknown>): Promise<void> {
+  try {
+    await write;
+  } catch (error) {
+    if (!(error instanceof ConditionalCheckFailedException)) throw error;
   }
 }

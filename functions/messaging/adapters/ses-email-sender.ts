@@ -41,7 +41,11 @@ function quoteDisplayName(name: string): string {
   return `"${name.replace(/["\\]/g, '\\$&')}"`;
 }
 
-/** SES tag values allow letters, digits, `_`, `-`, `.`, `@` and at most 256 characters. */
+/**
+ * SES v2 message tag values may hold only ASCII letters, digits, `_` and `-`, at most 256 characters (the
+ * API reference's `MessageTag`), so a template name such as `welcome.welcome` goes as `welcome_welcome`.
+ * What has to survive exactly, the mail's slot, travels base64url-encoded and passes unchanged.
+ */
 function tagValue(value: string): string {
-  return value.replace(/[^A-Za-z0-9_.@-]/g, '_').slice(0, 256);
+  return value.replace(/[^A-Za-z0-9_-]/g, '_').slice(0, 256);
 }

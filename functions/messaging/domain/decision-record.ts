@@ -130,6 +130,8 @@ function whyDeferred(record: DecisionRecord): string {
       return knownZone(record.timeZone) === undefined ? 'quiet hours' : `quiet hours in ${record.timeZone}`;
     case 'capped':
       return 'frequency cap reached';
+    case 'send-in-progress':
+      return 'an earlier attempt holds the send';
     case undefined:
       return 'no reason recorded';
     default:

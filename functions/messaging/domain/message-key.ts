@@ -24,3 +24,20 @@ function escapePart(part: string): string {
   if (part === '') throw new RangeError('A message key needs a journey, a subject key and a step');
   return part.replaceAll('%', '%25').replaceAll('#', '%23');
 }
+
+/**
+ * The slot a key names: the inverse of `messageKey`. Throws RangeError for a string that is no
+ * message key (not three non-empty parts).
+ */
+export function parseMessageKey(key: string): MessageSlot {
+  const parts = key.split('#');
+  if (parts.length !== 3 || parts.some((part) => part === '')) {
+    throw new RangeError('A message key has a journey, a subject key and a step');
+  }
+  const [journey, subjectKey, step] = parts.map(unescapePart) as [string, string, string];
+  return { journey, subjectKey, step };
+}
+
+function unescapePart(part: string): string {
+  return part.replaceAll('%23', '#').replaceAll('%25', '%');
+}

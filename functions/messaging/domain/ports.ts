@@ -6,9 +6,25 @@ export interface MessageClaim {
   messageKey: string;
   template: string;
   claimedAt: string;
+  /**
+   * The instant this claim puts in the customer's frequency history (marketing mail). Kept on the
+   * claim so an attempt that takes an abandoned claim over replaces that reservation instead of
+   * adding a second one for the same mail.
+   */
+  reservedAt?: string;
 }
 
-export type ClaimResult = 'claimed' | 'already-sent' | 'in-progress';
+export type ClaimResult =
+  /** `replacedReservation`: the reservation of the abandoned or released claim this one took over. */
+  | { outcome: 'claimed'; replacedReservation?: string }
+  | { outcome: 'already-sent' }
+  /** Another claim, younger than the lease, holds the slot. */
+  | { outcome: 'in-progress'; claimedAt: string };
+
+/** Where a message slot stands: nothing yet (undefined), claimed by a sender, or sent. */
+export type SlotState =
+  | { status: 'claimed'; claimedAt: string; reservedAt?: string }
+  | { status: 'sent'; messageId?: string };
 
 export interface FrequencyHistory {
   sentAt: Date[];
@@ -33,9 +49,12 @@ export interface MessagingStore {
    * sender's claim expires, so a retry can take over without ever sending twice in parallel).
    */
   claimMessage(customer: CustomerRef, claim: MessageClaim, leaseMs: number): Promise<ClaimResult>;
-  /** Whether this slot's mail already went out (a retried or repeated step). */
-  isSent(customer: CustomerRef, messageKey: string): Promise<boolean>;
-  /** Marks the slot sent and indexes the SES message id, so engagement events find their customer and journey. */
+  /** The slot's state, read strongly: whether its mail already went out (a retried or repeated step). */
+  findSlot(customer: CustomerRef, messageKey: string): Promise<SlotState | undefined>;
+  /**
+   * Marks the slot sent, then indexes the SES message id, so engagement events find their customer and
+   * journey (an indexed mail's slot is therefore always marked).
+   */
   markSent(customer: CustomerRef, messageKey: string, sent: SentMessage): Promise<void>;
   /** Records that a customer entered a journey (once per subject), with their holdout group. */
   recordEntry(customer: CustomerRef, entry: JourneyEntry): Promise<void>;

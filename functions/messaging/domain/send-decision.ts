@@ -73,8 +73,12 @@ export const SKIP_REASONS = [
   'holdout',
 ] as const;
 export type SkipReason = (typeof SKIP_REASONS)[number];
-/** Why a mail waits to be decided again; stored and a metric dimension like `SkipReason`. */
-export const DEFER_REASONS = ['quiet-hours', 'capped'] as const;
+/**
+ * Why a mail waits to be decided again; stored and a metric dimension like `SkipReason`. The guardrails
+ * give `quiet-hours` and `capped`; the send path gives `send-in-progress` when an earlier attempt holds
+ * the slot's claim (it may still be sending, or have stopped before or after SES accepted the mail).
+ */
+export const DEFER_REASONS = ['quiet-hours', 'capped', 'send-in-progress'] as const;
 export type DeferReason = (typeof DEFER_REASONS)[number];
 
 export type SendDecision =

@@ -1,8 +1,9 @@
 import { assertUnreachable } from '#shared/errors.ts';
+import { SentMailNotRecordedError } from '../errors.ts';
 import { decisionRecord } from './decision-record.ts';
 import { DEFAULT_FREQUENCY_POLICY, type FrequencyPolicy, pruneHistory } from './frequency-policy.ts';
 import { messageKey } from './message-key.ts';
-import type { CustomerRef, EmailSender, MessagingStore } from './ports.ts';
+import type { CustomerRef, EmailSender, MessagingStore, SentMessage } from './ports.ts';
 import { DEFAULT_QUIET_HOURS, type QuietHours } from './quiet-hours.ts';
 import {
   type DeferReason,
@@ -14,13 +15,30 @@ import {
   type SkipReason,
   type SuppressionReason,
 } from './send-decision.ts';
+import { slotTags } from './slot-tags.ts';
 import { signUnsubscribeToken } from './unsubscribe-token.ts';
 
-/** A claim older than this belongs to a sender that crashed (Lambda times out long before). */
-export const CLAIM_LEASE_MS = 5 * 60 * 1000;
+/**
+ * A claim older than this belongs to a sender that stopped, and another attempt may take it over. A
+ * sender that stopped after SES accepted its mail left SES's events behind, which mark the slot sent
+ * from the mail's tags: the lease gives them time to, including the engagement queue's redeliveries
+ * (every 3 minutes, five receives) while DynamoDB is failing.
+ */
+export const CLAIM_LEASE_MS = 15 * 60 * 1000;
+/** No live sender holds a claim longer (the journey-step Lambda times out after 30 s). */
+export const LIVE_SENDER_MS = 60 * 1000;
+/** Pauses between the attempts at recording a mail SES accepted (each write is idempotent). */
+export const POST_SEND_RETRY_DELAYS_MS: readonly number[] = [200, 1000, 3000];
 /** One-click unsubscribe links keep working this long (RFC 8058 asks for a lasting link). */
 export const UNSUBSCRIBE_LINK_DAYS = 90;
 const MAX_RESERVATION_ATTEMPTS = 5;
+
+export interface SendGuardedOptions {
+  /** @default POST_SEND_RETRY_DELAYS_MS */
+  postSendRetryDelaysMs?: readonly number[];
+  /** Waits between those attempts. @default a timer */
+  pause?: (ms: number) => Promise<void>;
+}
 
 export interface Sender {
   storeId: string;
@@ -62,11 +80,16 @@ export type GuardedSendResult =
  * hours, frequency caps); a claimed slot makes each (journey, subject, step) go out at most once; a
  * marketing send reserves its place in the frequency history before it leaves, so two journeys
  * racing for the same customer cannot both pass the cap; every decision is recorded.
+ *
+ * A slot whose claim another attempt holds is decided again later (`send-in-progress`): once a live
+ * sender must have finished, then once the lease has run out, when the claim is taken over — unless
+ * the slot was marked sent meanwhile, by its sender or by the mail's SES events.
  */
 export async function sendGuarded(
   store: MessagingStore,
   mailer: EmailSender,
   input: GuardedSendInput,
+  options: SendGuardedOptions = {},
 ): Promise<GuardedSendResult> {
   const { request, customer, sender, now } = input;
   const key = messageKey(request);
@@ -75,7 +98,10 @@ export async function sendGuarded(
   const recipient: Recipient = { ...input.recipient, ...(suppression && { suppression }) };
   const policy = sender.policy ?? DEFAULT_FREQUENCY_POLICY;
   const timeZone = quietHoursTimeZone(recipient, sender.timeZone);
-  const alreadySent = await store.isSent(customer, key);
+  const slot = await store.findSlot(customer, key);
+  // An earlier attempt's reservation for this very mail is no other mail: it holds nothing back.
+  const earlierReservation = slot?.status === 'claimed' ? slot.reservedAt : undefined;
+  const marketing = request.kind === 'marketing';
 
   for (let attempt = 1; attempt <= MAX_RESERVATION_ATTEMPTS; attempt += 1) {
     const history = await store.loadFrequency(customer);
@@ -84,27 +110,48 @@ export async function sendGuarded(
       storeTimeZone: sender.timeZone,
       quietHours: sender.quietHours ?? DEFAULT_QUIET_HOURS,
       policy,
-      marketingSentAt: history.sentAt,
-      alreadySent,
+      marketingSentAt: without(history.sentAt, [earlierReservation]),
+      alreadySent: slot?.status === 'sent',
       heldOut: input.heldOut,
     });
     if (decision.outcome !== 'send') return record(store, input, decision, timeZone, suppression?.reason);
 
     const claim = await store.claimMessage(
       customer,
-      { messageKey: key, template: input.template, claimedAt: now.toISOString() },
+      {
+        messageKey: key,
+        template: input.template,
+        claimedAt: now.toISOString(),
+        ...(marketing && { reservedAt: now.toISOString() }),
+      },
       CLAIM_LEASE_MS,
     );
-    if (claim !== 'claimed') return record(store, input, { outcome: 'skip', reason: 'duplicate' }, timeZone);
+    switch (claim.outcome) {
+      case 'claimed':
+        break;
+      case 'already-sent':
+        return record(store, input, { outcome: 'skip', reason: 'duplicate' }, timeZone);
+      case 'in-progress':
+        return record(
+          store,
+          input,
+          { outcome: 'defer', until: decideAgainAt(claim.claimedAt, now), reason: 'send-in-progress' },
+          timeZone,
+        );
+      default:
+        return assertUnreachable(claim);
+    }
 
-    if (request.kind === 'marketing') {
-      const reserved = [...pruneHistory(history.sentAt, now, policy), now];
+    if (marketing) {
+      // Taking over an abandoned claim replaces its reservation: one mail, one place in the history.
+      const earlier = without(history.sentAt, [earlierReservation, claim.replacedReservation]);
+      const reserved = [...pruneHistory(earlier, now, policy), now];
       if ((await store.saveFrequency(customer, reserved, history.version)) === 'conflict') {
         await store.releaseClaim(customer, key);
         continue;
       }
     }
-    return deliver(store, mailer, input, key, email as string, timeZone);
+    return deliver(store, mailer, input, key, email as string, timeZone, options);
   }
   // Another journey kept mailing this customer while we decided: try again at the next step call.
   return record(
@@ -115,6 +162,21 @@ export async function sendGuarded(
   );
 }
 
+/**
+ * When to decide a slot again that another attempt's claim holds: when a live sender must have
+ * finished (sent, or given the claim back), else just after the lease runs out.
+ */
+function decideAgainAt(claimedAt: string, now: Date): Date {
+  const claimed = Date.parse(claimedAt);
+  const liveSenderDone = claimed + LIVE_SENDER_MS;
+  return new Date(now.getTime() < liveSenderDone ? liveSenderDone : claimed + CLAIM_LEASE_MS + 1000);
+}
+
+function without(history: readonly Date[], instants: ReadonlyArray<string | undefined>): Date[] {
+  const dropped = new Set(instants.flatMap((at) => (at === undefined ? [] : [Date.parse(at)])));
+  return history.filter((at) => !dropped.has(at.getTime()));
+}
+
 async function deliver(
   store: MessagingStore,
   mailer: EmailSender,
@@ -122,6 +184,7 @@ async function deliver(
   key: string,
   to: string,
   timeZone: string,
+  options: SendGuardedOptions,
 ): Promise<GuardedSendResult> {
   const { request, sender, customer, now } = input;
   const unsubscribeUrl =
@@ -137,29 +200,72 @@ async function deliver(
       html: message.html,
       text: message.text,
       headers: unsubscribeUrl === undefined ? {} : unsubscribeHeaders(unsubscribeUrl, sender.address),
-      // The template is the content variant; A/B variants of a step would each name their own.
-      tags: { journey: request.journey, step: request.step, variant: input.template, store: sender.storeId },
+      tags: {
+        // The template is the content variant; A/B variants of a step would each name their own.
+        journey: request.journey,
+        step: request.step,
+        variant: input.template,
+        store: sender.storeId,
+        // SES's record of the mail names its slot, so the mail's events can mark it sent if we cannot.
+        ...slotTags({
+          storeId: customer.storeId,
+          customerKey: customer.customerKey,
+          messageKey: key,
+          variant: input.template,
+        }),
+      },
     }));
   } catch (error) {
     // Nothing left the building: give the slot and the frequency reservation back, so a retry of
-    // this step can send it.
-    await store.releaseClaim(customer, key);
-    if (request.kind === 'marketing') await unreserve(store, customer, now);
+    // this step can send it. Should that fail too, the claim runs out with its lease and the retry
+    // that takes it over replaces the reservation; the error to report is still the sender's.
+    try {
+      await store.releaseClaim(customer, key);
+      if (request.kind === 'marketing') await unreserve(store, customer, now);
+    } catch {}
     throw error;
   }
-  await store.markSent(customer, key, {
+  const sent: SentMessage = {
     messageId,
     sentAt: now.toISOString(),
     journey: request.journey,
     step: request.step,
     variant: input.template,
     subjectKey: request.subjectKey,
-  });
-  await store.recordDecision(
-    customer,
-    decisionRecord(request, { outcome: 'send' }, { at: now, timeZone, messageId, template: input.template }),
+  };
+  // The mail is out: its record must land, or a retry after the lease could send it again.
+  await afterSend(messageId, options, () => store.markSent(customer, key, sent));
+  await afterSend(messageId, options, () =>
+    store.recordDecision(
+      customer,
+      decisionRecord(
+        request,
+        { outcome: 'send' },
+        { at: now, timeZone, messageId, template: input.template },
+      ),
+    ),
   );
   return { outcome: 'sent', messageId };
+}
+
+/** Retries one idempotent write about a mail SES accepted, a few times before giving up. */
+async function afterSend(messageId: string, options: SendGuardedOptions, write: () => Promise<void>) {
+  const delays = options.postSendRetryDelaysMs ?? POST_SEND_RETRY_DELAYS_MS;
+  const pause = options.pause ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
+  for (let attempt = 0; ; attempt += 1) {
+    try {
+      return await write();
+    } catch (error) {
+      const delay = delays[attempt];
+      if (delay === undefined) {
+        throw new SentMailNotRecordedError(
+          `SES accepted message ${messageId}, but recording it failed ${attempt + 1} times`,
+          { cause: error },
+        );
+      }
+      await pause(delay);
+    }
+  }
 }
 
 async function unreserve(store: MessagingStore, customer: CustomerRef, reservedAt: Date): Promise<void> {

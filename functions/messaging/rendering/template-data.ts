@@ -38,7 +38,8 @@ const moneySchema = z
   );
 
 const productSchema = z.object({
-  productId: text,
+  /** Absent for order lines that are no catalogue product (a fee, a gift card, a service). */
+  productId: z.optional(text),
   name: text,
   url: z.optional(webUrl),
   imageUrl: z.optional(webUrl),

@@ -236,8 +236,9 @@ describe('Function: dashboardRows', () => {
       'step-disabled',
       'browse-mail-recently-sent',
     ]);
-    // Waiting for the profile or a shipment holds no mail back, so it is no reason to count a deferred mail.
-    expect(deferrals).toEqual(['quiet-hours', 'capped']);
+    // Waiting for the profile or a shipment holds no mail back, so it is no reason to count a deferred mail;
+    // waiting for an earlier attempt's claim on the mail's slot does.
+    expect(deferrals).toEqual(['quiet-hours', 'capped', 'send-in-progress']);
     for (const reason of [...cartExits, ...skips, ...deferrals]) expect(reason).toMatch(/^[a-z]+(-[a-z]+)*$/);
   });
 
@@ -290,6 +291,7 @@ describe('Function: dashboardRows', () => {
       ...reasonsOf('emailSkipped', 'welcome').map((r) => `Skipped: ${r.replaceAll('-', ' ')}`),
       'Deferred: quiet hours',
       'Deferred: capped',
+      'Deferred: send in progress',
     ]);
     expect((usedBy(reasons, ordered) as AppMetric[]).map((m) => m.dimensions)).toEqual(
       JOURNEY_STEP_IDS.welcome.map((step) => ({ journey: 'welcome', step, reason: 'ordered' })),

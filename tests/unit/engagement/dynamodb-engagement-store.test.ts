@@ -67,6 +67,53 @@ describe('Class: DynamoDbEngagementStore', () => {
     expect(await store.loadMessage('ses-unknown')).toBeUndefined();
   });
 
+  it("records a mail from SES's report as the send path would, keeping what is already recorded", async () => {
+    // Prepare: the sender claimed the slot, SES accepted the mail, and the sender stopped
+    const customer = customerOf('customer:from-tags');
+    await tables.documents.send(
+      new PutCommand({
+        TableName: MESSAGES_TABLE,
+        Item: {
+          pk: 'CUSTOMER#demo#customer:from-tags',
+          sk: 'MESSAGE#cart-abandonment#cart-1#reminder-1',
+          status: 'claimed',
+          messageKey: 'cart-abandonment#cart-1#reminder-1',
+          template: 'cart-abandonment.reminder-1',
+          claimedAt: '2026-03-01T10:00:00.000Z',
+          reservedAt: '2026-03-01T10:00:00.000Z',
+        },
+      }),
+    );
+    const {
+      storeId: _storeId,
+      customerKey: _customerKey,
+      messageKey: _messageKey,
+      ...sent
+    } = sentMessage({
+      messageId: 'ses-from-tags',
+    });
+
+    // Act
+    await store.recordSentFromSes(customer, 'cart-abandonment#cart-1#reminder-1', sent);
+    await store.recordSentFromSes(customer, 'cart-abandonment#cart-1#reminder-1', {
+      ...sent,
+      messageId: 'ses-other',
+      sentAt: '2026-03-02T00:00:00.000Z',
+    });
+    await store.recordSentFromSes(customer, 'cart-abandonment#cart-1#reminder-1', {
+      ...sent,
+      sentAt: '2026-03-02T00:00:00.000Z',
+    });
+
+    // Assess
+    expect(
+      await itemOf('CUSTOMER#demo#customer:from-tags', 'MESSAGE#cart-abandonment#cart-1#reminder-1'),
+    ).toMatchObject({ status: 'sent', messageId: 'ses-from-tags', sentAt: '2026-03-01T10:00:00.000Z' });
+    expect((await store.loadMessage('ses-from-tags'))?.message).toEqual(
+      sentMessage({ ...customer, messageId: 'ses-from-tags' }),
+    );
+  });
+
   it('saves and reads the customer summary under optimistic concurrency', async () => {
     // Prepare
     const customer = customerOf('customer:summary');

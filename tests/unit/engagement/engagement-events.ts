@@ -20,7 +20,7 @@ export function sentMessage(overrides: Partial<SentMessageRecord> = {}): SentMes
 }
 
 type Extra = Partial<
-  Pick<EngagementEvent, 'eventId' | 'messageId' | 'destination' | 'mailSentAt' | 'journeyTagged'>
+  Pick<EngagementEvent, 'eventId' | 'messageId' | 'destination' | 'mailSentAt' | 'journeyTagged' | 'slot'>
 >;
 let sequence = 0;
 const nextEventId = () => {
@@ -101,6 +101,14 @@ export const JOURNEY_TAGS = {
   step: ['reminder-1'],
   variant: ['cart-abandonment.reminder-1'],
   store: ['demo'],
+};
+
+/** The slot `sentMessage()` was sent for, as its tags name it. */
+export const TAGGED_SLOT = {
+  storeId: customer.storeId,
+  customerKey: customer.customerKey,
+  messageKey: 'cart-abandonment#cart-1#reminder-1',
+  variant: 'cart-abandonment.reminder-1',
 };
 
 /** A fixture as a queue message body, about another mail and with another EventBridge id. */

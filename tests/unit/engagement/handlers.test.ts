@@ -1,10 +1,17 @@
-import { PutCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { slotTags } from '#messaging/domain/slot-tags.ts';
 import { DynamoDbProfileStore } from '#profiles/adapters/dynamodb-profile-store.ts';
 import { emptyProfile } from '#profiles/domain/profile.ts';
 import { canonical, usd } from '#tests/helpers/events.ts';
-import { JOURNEY_TAGS, type SesFixture, sentMessage, sesMessageBody } from './engagement-events.ts';
+import {
+  JOURNEY_TAGS,
+  type SesFixture,
+  sentMessage,
+  sesMessageBody,
+  TAGGED_SLOT,
+} from './engagement-events.ts';
 import { type LocalTables, MESSAGES_TABLE, PROFILES_TABLE, startLocalTables } from './messages-table.ts';
 
 type Handler = (event: SQSEvent, context: Context) => Promise<SQSBatchResponse>;
@@ -25,6 +32,7 @@ let tables: LocalTables;
 let sesEvents: Handler;
 let attributeOrders: Handler;
 const published: PublishedMetric[] = [];
+const warnings: string[] = [];
 /** Per-batch throughput counts, published with every invocation. */
 const THROUGHPUT = new Set(['sesEventReceived', 'orderReceived']);
 
@@ -41,12 +49,17 @@ beforeAll(async () => {
     POWERTOOLS_SERVICE_NAME: 'engagement',
     POWERTOOLS_METRICS_NAMESPACE: 'StorefrontJourneys',
     POWERTOOLS_TRACE_ENABLED: 'false',
-    // Dev mode writes metrics through the global console, where the test reads them back.
+    // Warnings are read back too (the suite silences logs otherwise).
+    POWERTOOLS_LOG_LEVEL: 'WARN',
+    // Dev mode writes metrics and logs through the global console, where the test reads them back.
     POWERTOOLS_DEV: 'true',
     POWERTOOLS_METRICS_DISABLED: 'false',
   });
   vi.spyOn(console, 'log').mockImplementation((line: unknown) => {
     if (typeof line === 'string' && line.includes('"_aws"')) published.push(...metricsOf(JSON.parse(line)));
+  });
+  vi.spyOn(console, 'warn').mockImplementation((line: unknown) => {
+    warnings.push(String(line));
   });
   sesEvents = (await import('../../../functions/engagement/handlers/ses-events.ts')).handler as Handler;
   attributeOrders = (await import('../../../functions/engagement/handlers/attribute-orders.ts'))
@@ -58,6 +71,7 @@ afterAll(async () => {
 });
 beforeEach(() => {
   published.length = 0;
+  warnings.length = 0;
 });
 
 /** Reads one EMF document back into metrics with their dimensions (the service dimension left out). */
@@ -169,6 +183,49 @@ describe('Handler: ses-events', () => {
     expect(early).toEqual({ batchItemFailures: [{ itemIdentifier: 'sqs-0' }] });
     expect(later).toEqual({ batchItemFailures: [] });
     expect(published.map((metric) => metric.name)).toEqual(['emailDelivered']);
+  });
+
+  it('records a journey mail its sender never recorded from the slot its tags name, and says so', async () => {
+    // Prepare: the sender claimed the slot, SES accepted the mail, and the sender's writes failed
+    const slot = { ...TAGGED_SLOT, customerKey: 'customer:c-tags' };
+    const tags = {
+      ...JOURNEY_TAGS,
+      ...Object.fromEntries(Object.entries(slotTags(slot)).map(([name, value]) => [name, [value]])),
+    };
+    const body = sesMessageBody('send', { id: 'send-h-tags', messageId: 'h-tags', mail: { tags } });
+    const delivery = sesMessageBody('delivery', {
+      id: 'delivery-h-tags',
+      messageId: 'h-tags',
+      mail: { tags },
+    });
+
+    // Act
+    const responses = [
+      await sesEvents(sqsEvent([body]), context),
+      await sesEvents(sqsEvent([delivery]), context),
+    ];
+
+    // Assess
+    expect(responses).toEqual([{ batchItemFailures: [] }, { batchItemFailures: [] }]);
+    const item = await tables.documents.send(
+      new GetCommand({
+        TableName: MESSAGES_TABLE,
+        Key: { pk: 'CUSTOMER#demo#customer:c-tags', sk: 'MESSAGE#cart-abandonment#cart-1#reminder-1' },
+      }),
+    );
+    expect(item.Item).toMatchObject({ status: 'sent', messageId: 'h-tags' });
+    expect(published).toEqual([
+      {
+        name: 'emailDelivered',
+        value: 1,
+        dimensions: {
+          journey: 'cart-abandonment',
+          step: 'reminder-1',
+          variant: 'cart-abandonment.reminder-1',
+        },
+      },
+    ]);
+    expect(warnings.filter((line) => line.includes('recorded sent from its SES tags'))).toHaveLength(1);
   });
 
   it('counts nothing again when the same events are delivered a second time', async () => {

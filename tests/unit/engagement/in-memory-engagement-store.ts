@@ -12,7 +12,7 @@ import type {
   StoredMessage,
   StoredSummary,
 } from '#engagement/domain/ports.ts';
-import type { CustomerRef, JourneyEntry } from '#messaging/domain/ports.ts';
+import type { CustomerRef, JourneyEntry, SentMessage } from '#messaging/domain/ports.ts';
 import type { SuppressionReason } from '#messaging/domain/send-decision.ts';
 
 const ref = ({ storeId, customerKey }: CustomerRef) => `${storeId}#${customerKey}`;
@@ -25,6 +25,19 @@ export class InMemoryEngagementStore implements EngagementStore, AttributionStor
   readonly entries = new Map<string, JourneyEntry[]>();
   readonly attributions = new Map<string, AttributionRecord>();
   readonly conversions = new Map<string, ConversionRecord>();
+  /** Slots `recordSentFromSes` marked sent, by `storeId#customerKey#messageKey`. */
+  readonly sentSlots = new Map<string, string>();
+
+  /**
+   * @param messaging the send path's store, when a test needs both sides of the Messages table: the
+   *   slots this store marks sent are then the ones the send path reads.
+   */
+  constructor(
+    private readonly messaging?: {
+      markSlotSent(customer: CustomerRef, messageKey: string, messageId: string, mode: 'keep-first'): void;
+    },
+  ) {}
+
   /** Makes the next summary save throw, as if the process died between the two writes. */
   crashOnNextSummarySave = false;
   /** Makes the next attribution write throw, as if the process died after the conversions. */
@@ -60,6 +73,13 @@ export class InMemoryEngagementStore implements EngagementStore, AttributionStor
   async loadMessage(messageId: string) {
     const stored = this.messages.get(messageId);
     return stored && structuredClone(stored);
+  }
+
+  async recordSentFromSes(customer: CustomerRef, messageKey: string, sent: SentMessage) {
+    const slot = `${ref(customer)}#${messageKey}`;
+    if (!this.sentSlots.has(slot)) this.sentSlots.set(slot, sent.messageId);
+    this.messaging?.markSlotSent(customer, messageKey, sent.messageId, 'keep-first');
+    if (!this.messages.has(sent.messageId)) this.addSentMessage({ ...customer, messageKey, ...sent });
   }
 
   async saveMessageEngagement(

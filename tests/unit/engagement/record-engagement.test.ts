@@ -8,7 +8,9 @@ import {
   customer,
   delivered,
   opened,
+  sent,
   sentMessage,
+  TAGGED_SLOT,
 } from './engagement-events.ts';
 import { InMemoryEngagementStore } from './in-memory-engagement-store.ts';
 
@@ -87,6 +89,59 @@ describe('Function: recordEngagement', () => {
     // Assess
     expect(early).toEqual({ outcome: 'not-indexed-yet', messageId: 'ses-1' });
     expect(retried).toMatchObject({ outcome: 'applied', firsts: ['delivery'] });
+  });
+
+  it('records a mail its sender did not record from the slot its tags name, and applies the event', async () => {
+    // Prepare
+    const store = new InMemoryEngagementStore();
+    const send = sent('2026-03-01T10:00:00Z', { slot: TAGGED_SLOT });
+
+    // Act
+    const result = await recordEngagement(store, send, new Date('2026-03-01T10:00:02Z'));
+
+    // Assess
+    expect(result).toEqual({
+      outcome: 'applied',
+      message: sentMessage(),
+      firsts: ['send'],
+      suppressed: [],
+      recordedFromTags: true,
+    });
+    expect(store.sentSlots).toEqual(
+      new Map([['demo#customer:c-1#cart-abandonment#cart-1#reminder-1', 'ses-1']]),
+    );
+    expect(store.stateOf('ses-1')?.engagement).toEqual({ send: '2026-03-01T10:00:00.000Z' });
+  });
+
+  it('records a mail from its tags on any event, however late, and only once', async () => {
+    // Prepare
+    const store = new InMemoryEngagementStore();
+    const delivery = delivered('2026-03-01T10:00:05Z', { slot: TAGGED_SLOT });
+    const open = opened('2026-03-02T08:00:00Z', { slot: TAGGED_SLOT });
+
+    // Act
+    const first = await recordEngagement(store, delivery, NOW);
+    const second = await recordEngagement(store, open, NOW);
+
+    // Assess
+    expect(first).toMatchObject({ outcome: 'applied', recordedFromTags: true, firsts: ['delivery'] });
+    expect(second).toMatchObject({ outcome: 'applied', firsts: ['open'] });
+    expect(second).not.toHaveProperty('recordedFromTags');
+    expect(store.stateOf('ses-1')?.status).toBe('opened');
+  });
+
+  it('leaves a mail the send path recorded as the send path recorded it, whatever the tags say', async () => {
+    // Prepare
+    const store = storeWithMail();
+    const delivery = delivered('2026-03-01T10:00:05Z', { slot: { ...TAGGED_SLOT, variant: 'other' } });
+
+    // Act
+    const result = await recordEngagement(store, delivery, NOW);
+
+    // Assess
+    expect(result).toMatchObject({ outcome: 'applied', message: sentMessage() });
+    expect(result).not.toHaveProperty('recordedFromTags');
+    expect(store.sentSlots.size).toBe(0);
   });
 
   it('gives up on one of our mails that was still not indexed two minutes after it was sent', async () => {

@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { InvalidEngagementMessageError } from '#engagement/errors.ts';
 import { parseOrderMessage, parseSesMessage } from '#engagement/schemas.ts';
+import { slotTags } from '#messaging/domain/slot-tags.ts';
 import { canonical, usd } from '#tests/helpers/events.ts';
-import { JOURNEY_TAGS, SES_FIXTURES, sesFixture, sesMessageBody } from './engagement-events.ts';
+import { JOURNEY_TAGS, SES_FIXTURES, sesFixture, sesMessageBody, TAGGED_SLOT } from './engagement-events.ts';
 
 const MESSAGE_ID = 'EXAMPLE7c191be45-e9aedb9a-02f9-4d12-a87d-dd0099a07f8a-000000';
 
@@ -58,6 +59,31 @@ describe('Function: parseSesMessage', () => {
 
     // Assess
     expect(parsed.kind === 'engagement' && parsed.event.journeyTagged).toBe(true);
+  });
+
+  it('reads the slot a mail of ours names in its tags', () => {
+    // Prepare
+    const slot = Object.fromEntries(
+      Object.entries(slotTags(TAGGED_SLOT)).map(([name, value]) => [name, [value]]),
+    );
+    const body = sesMessageBody('send', { mail: { tags: { ...JOURNEY_TAGS, ...slot } } });
+
+    // Act
+    const parsed = parseSesMessage(body);
+
+    // Assess
+    expect(parsed.kind === 'engagement' && parsed.event.slot).toEqual(TAGGED_SLOT);
+  });
+
+  it('reads no slot from a mail whose tags name none', () => {
+    // Prepare
+    const body = sesMessageBody('send', { mail: { tags: { ...JOURNEY_TAGS, slot: ['garbage'] } } });
+
+    // Act
+    const parsed = parseSesMessage(body);
+
+    // Assess
+    expect(parsed.kind === 'engagement' && parsed.event).not.toHaveProperty('slot');
   });
 
   it('gives every fixture its own EventBridge id, so they de-duplicate apart', () => {

@@ -221,6 +221,23 @@ describe('Function: describeDecision', () => {
     expect(sentence).toBe('Skipped cart-abandonment reminder-1 at 2026-03-01 21:30 UTC: journey-exited');
   });
 
+  it('explains a deferral behind an earlier attempt that holds the send', () => {
+    // Prepare
+    const deferred = record({
+      outcome: 'deferred',
+      reason: 'send-in-progress',
+      until: '2026-03-01T21:31:00.000Z',
+    });
+
+    // Act
+    const sentence = describeDecision(deferred);
+
+    // Assess
+    expect(sentence).toBe(
+      'Deferred cart-abandonment reminder-1 until 2026-03-01 21:31 UTC (an earlier attempt holds the send)',
+    );
+  });
+
   it('says so when no reason was recorded', () => {
     // Prepare
     const deferred = record({ outcome: 'deferred' });

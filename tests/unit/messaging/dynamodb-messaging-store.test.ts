@@ -86,4 +86,77 @@ describe('Class: DynamoDbMessagingStore', () => {
       { pk: 'CUSTOMER#demo#customer:entries', sk: 'ENTRY#welcome#c-1', ...entry },
     ]);
   });
+
+  it('claims a slot once per lease, and lets an abandoned claim be taken over with its reservation', async () => {
+    // Prepare
+    const customer = { storeId: 'demo', customerKey: 'customer:claims' };
+    const claim = (claimedAt: string) => ({
+      messageKey: 'cart-abandonment#cart-1#reminder-1',
+      template: 'cart-abandonment.reminder-1',
+      claimedAt,
+      reservedAt: claimedAt,
+    });
+    const lease = 15 * 60 * 1000;
+
+    // Act
+    const first = await store.claimMessage(customer, claim('2026-03-01T10:00:00.000Z'), lease);
+    const held = await store.claimMessage(customer, claim('2026-03-01T10:00:05.000Z'), lease);
+    const slot = await store.findSlot(customer, 'cart-abandonment#cart-1#reminder-1');
+    const takenOver = await store.claimMessage(customer, claim('2026-03-01T10:15:01.000Z'), lease);
+
+    // Assess
+    expect(first).toEqual({ outcome: 'claimed' });
+    expect(held).toEqual({ outcome: 'in-progress', claimedAt: '2026-03-01T10:00:00.000Z' });
+    expect(slot).toEqual({
+      status: 'claimed',
+      claimedAt: '2026-03-01T10:00:00.000Z',
+      reservedAt: '2026-03-01T10:00:00.000Z',
+    });
+    expect(takenOver).toEqual({ outcome: 'claimed', replacedReservation: '2026-03-01T10:00:00.000Z' });
+  });
+
+  it('marks a slot sent and indexes its message id; a sent slot is never claimed again', async () => {
+    // Prepare
+    const customer = { storeId: 'demo', customerKey: 'customer:sent' };
+    const key = 'welcome#c-1#welcome';
+    await store.claimMessage(
+      customer,
+      { messageKey: key, template: 'welcome.welcome', claimedAt: '2026-03-01T10:00:00.000Z' },
+      60_000,
+    );
+    const sent = {
+      messageId: 'ses-sent',
+      sentAt: '2026-03-01T10:00:01.000Z',
+      journey: 'welcome',
+      step: 'welcome',
+      variant: 'welcome.welcome',
+      subjectKey: 'c-1',
+    };
+
+    // Act
+    await store.markSent(customer, key, sent);
+    const again = await store.claimMessage(
+      customer,
+      { messageKey: key, template: 'welcome.welcome', claimedAt: '2026-03-02T10:00:00.000Z' },
+      60_000,
+    );
+
+    // Assess
+    expect(await store.findSlot(customer, key)).toEqual({ status: 'sent', messageId: 'ses-sent' });
+    expect(again).toEqual({ outcome: 'already-sent' });
+    expect(await partition('SESMESSAGE#ses-sent')).toEqual([
+      { pk: 'SESMESSAGE#ses-sent', sk: 'MESSAGE', ...customer, messageKey: key, ...sent },
+    ]);
+  });
+
+  it('knows nothing of a slot never claimed', async () => {
+    // Act
+    const slot = await store.findSlot(
+      { storeId: 'demo', customerKey: 'customer:none' },
+      'welcome#c-9#welcome',
+    );
+
+    // Assess
+    expect(slot).toBeUndefined();
+  });
 });

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { messageKey } from '#messaging/domain/message-key.ts';
+import { messageKey, parseMessageKey } from '#messaging/domain/message-key.ts';
 
 describe('Function: messageKey', () => {
   it('joins journey, subject and step', () => {
@@ -84,4 +84,34 @@ describe('Function: messageKey', () => {
       { numRuns: 2000 },
     );
   });
+});
+
+describe('Function: parseMessageKey', () => {
+  it('gives back the slot a key was made of, whatever its parts contain', () => {
+    // Prepare
+    const part = fc.string({
+      minLength: 1,
+      maxLength: 6,
+      unit: fc.constantFrom('a', '#', '%', '2', '3', '5', ':', '@'),
+    });
+    const slot = fc.record({ journey: part, subjectKey: part, step: part });
+
+    // Act & Assess
+    fc.assert(
+      fc.property(slot, (original) => {
+        expect(parseMessageKey(messageKey(original))).toEqual(original);
+      }),
+    );
+  });
+
+  it.each(['cart-abandonment#cart-1', 'a#b#c#d', 'a##c', ''])(
+    'fails for %j, which is no message key',
+    (key) => {
+      // Act
+      const act = () => parseMessageKey(key);
+
+      // Assess
+      expect(act).toThrow(RangeError);
+    },
+  );
 });

@@ -1,9 +1,21 @@
 import { describe, expect, it } from 'vitest';
-import { type GuardedSendInput, sendGuarded } from '#messaging/domain/send-guarded.ts';
+import type { EmailSender, OutgoingEmail } from '#messaging/domain/ports.ts';
+import {
+  CLAIM_LEASE_MS,
+  type GuardedSendInput,
+  POST_SEND_RETRY_DELAYS_MS,
+  sendGuarded,
+} from '#messaging/domain/send-guarded.ts';
+import { slotFromTags } from '#messaging/domain/slot-tags.ts';
 import { verifyUnsubscribeToken } from '#messaging/domain/unsubscribe-token.ts';
-import { InMemoryMessagingStore, RecordingMailer } from '#tests/helpers/in-memory-messaging.ts';
+import { SentMailNotRecordedError } from '#messaging/errors.ts';
+import { DyingMailer, InMemoryMessagingStore, RecordingMailer } from '#tests/helpers/in-memory-messaging.ts';
 
 const customer = { storeId: 'demo', customerKey: 'customer:c-1' };
+const NOW = Date.parse('2026-03-02T10:00:00Z');
+const at = (ms: number) => new Date(NOW + ms);
+/** Retries in these tests do not wait. */
+const noPause = { pause: async () => {} };
 
 function input(overrides: Partial<GuardedSendInput> = {}, step = 'reminder-1'): GuardedSendInput {
   return {
@@ -176,5 +188,161 @@ describe('Function: sendGuarded', () => {
     // Assess
     expect(results.map((result) => result.outcome).sort()).toEqual(['deferred', 'sent']);
     expect(mailer.sent).toHaveLength(1);
+  });
+
+  it('sends a mail whose slot carries its claim, journey and variant in tags SES reports back', async () => {
+    // Prepare
+    const store = new InMemoryMessagingStore();
+    const mailer = new RecordingMailer();
+
+    // Act
+    await sendGuarded(store, mailer, input());
+
+    // Assess
+    const tags = mailer.sent[0]?.tags ?? {};
+    expect(tags).toMatchObject({
+      journey: 'cart-abandonment',
+      step: 'reminder-1',
+      variant: 'cart-abandonment.reminder-1',
+      store: 'demo',
+    });
+    expect(
+      slotFromTags(Object.fromEntries(Object.entries(tags).map(([name, value]) => [name, [value]]))),
+    ).toEqual({
+      storeId: 'demo',
+      customerKey: 'customer:c-1',
+      messageKey: 'cart-abandonment#cart-1#reminder-1',
+      variant: 'cart-abandonment.reminder-1',
+    });
+  });
+
+  it('defers a retry while a crashed attempt holds the claim, then takes it over and sends once', async () => {
+    // Prepare: the first attempt claims the slot, reserves its place in the caps, and dies calling SES
+    const store = new InMemoryMessagingStore();
+    const dying = new DyingMailer();
+    void sendGuarded(store, dying, input());
+    await dying.called;
+    const mailer = new RecordingMailer();
+
+    // Act: Step Functions retries seconds later, then when told to
+    const withinSeconds = await sendGuarded(store, mailer, input({ now: at(5_000) }));
+    const afterLiveSender = await sendGuarded(
+      store,
+      mailer,
+      input({ now: withinSeconds.outcome === 'deferred' ? withinSeconds.until : at(0) }),
+    );
+    const afterLease = await sendGuarded(
+      store,
+      mailer,
+      input({ now: afterLiveSender.outcome === 'deferred' ? afterLiveSender.until : at(0) }),
+    );
+    const again = await sendGuarded(store, mailer, input({ now: at(CLAIM_LEASE_MS + 60_000) }));
+
+    // Assess
+    expect(withinSeconds).toEqual({ outcome: 'deferred', reason: 'send-in-progress', until: at(60_000) });
+    expect(afterLiveSender).toEqual({
+      outcome: 'deferred',
+      reason: 'send-in-progress',
+      until: at(CLAIM_LEASE_MS + 1000),
+    });
+    expect(afterLease).toEqual({ outcome: 'sent', messageId: 'msg-1' });
+    expect(again).toEqual({ outcome: 'skipped', reason: 'duplicate' });
+    expect(mailer.sent).toHaveLength(1);
+    // One mail, one place in the frequency history: the takeover replaced the crashed attempt's reservation.
+    expect((await store.loadFrequency(customer)).sentAt).toEqual([at(CLAIM_LEASE_MS + 1000)]);
+    expect((await store.listDecisions(customer, 10)).map((d) => [d.outcome, d.reason]).reverse()).toEqual([
+      ['deferred', 'send-in-progress'],
+      ['deferred', 'send-in-progress'],
+      ['sent', undefined],
+      ['skipped', 'duplicate'],
+    ]);
+  });
+
+  it('defers while another attempt is still sending, and then finds the mail sent', async () => {
+    // Prepare: a slow SES call keeps the first attempt's claim live
+    const store = new InMemoryMessagingStore();
+    const recorded = new RecordingMailer();
+    let answer: () => void = () => {};
+    const slow: EmailSender = {
+      send: async (email: OutgoingEmail) => {
+        await new Promise<void>((resolve) => {
+          answer = resolve;
+        });
+        return recorded.send(email);
+      },
+    };
+    const first = sendGuarded(store, slow, input());
+    await new Promise((resolve) => setTimeout(resolve, 0));
+
+    // Act
+    const concurrent = await sendGuarded(store, recorded, input({ now: at(2_000) }));
+    answer();
+    await first;
+    const later = await sendGuarded(
+      store,
+      recorded,
+      input({ now: concurrent.outcome === 'deferred' ? concurrent.until : at(0) }),
+    );
+
+    // Assess
+    expect(concurrent).toEqual({ outcome: 'deferred', reason: 'send-in-progress', until: at(60_000) });
+    expect(later).toEqual({ outcome: 'skipped', reason: 'duplicate' });
+    expect(recorded.sent).toHaveLength(1);
+  });
+
+  it('retries recording a mail SES accepted, and sends it once', async () => {
+    // Prepare
+    const store = new InMemoryMessagingStore();
+    const mailer = new RecordingMailer();
+    store.failMarkSent = 2;
+    const pauses: number[] = [];
+
+    // Act
+    const result = await sendGuarded(store, mailer, input(), {
+      pause: async (ms) => {
+        pauses.push(ms);
+      },
+    });
+
+    // Assess
+    expect(result).toEqual({ outcome: 'sent', messageId: 'msg-1' });
+    expect(pauses).toEqual(POST_SEND_RETRY_DELAYS_MS.slice(0, 2));
+    expect(await store.findSlot(customer, 'cart-abandonment#cart-1#reminder-1')).toEqual({
+      status: 'sent',
+      messageId: 'msg-1',
+    });
+  });
+
+  it('fails when a mail SES accepted cannot be recorded, and keeps the claim so no retry sends it early', async () => {
+    // Prepare
+    const store = new InMemoryMessagingStore();
+    const mailer = new RecordingMailer();
+    store.failMarkSent = POST_SEND_RETRY_DELAYS_MS.length + 1;
+
+    // Act
+    const failed = await sendGuarded(store, mailer, input(), noPause).catch((error: unknown) => error);
+    const retry = await sendGuarded(store, mailer, input({ now: at(10_000) }), noPause);
+
+    // Assess
+    expect(failed).toBeInstanceOf(SentMailNotRecordedError);
+    expect((failed as Error).message).toContain('msg-1');
+    expect(retry).toEqual({ outcome: 'deferred', reason: 'send-in-progress', until: at(60_000) });
+    expect(mailer.sent).toHaveLength(1);
+  });
+
+  it("reports SES's error when giving the slot back fails too", async () => {
+    // Prepare
+    const store = new InMemoryMessagingStore();
+    const mailer = new RecordingMailer();
+    mailer.failNext = true;
+    store.releaseClaim = async () => {
+      throw new Error('DynamoDB is down');
+    };
+
+    // Act
+    const failed = sendGuarded(store, mailer, input());
+
+    // Assess
+    await expect(failed).rejects.toThrow('Throttling');
   });
 });
