@@ -15,16 +15,34 @@ export const EVENT_TYPES = [
   'order.placed',
   'order.fulfilled',
   'order.cancelled',
+  'order.updated',
+  'order.refunded',
 ] as const;
 export type EventType = (typeof EVENT_TYPES)[number];
+
+/**
+ * Cart ids an edge adapter made up for a cart the source did not name (Segment's Product Added
+ * without `cart_id`). No order can name such a cart, so any later order of the customer closes it.
+ */
+export const ANONYMOUS_CART_PREFIX = 'anon-cart:';
 
 /** The EventBridge `source` of every canonical event on the bus. */
 export const EVENT_SOURCE = 'storefront-journeys.ingest';
 
 const id = z.string().trim().min(1).max(128);
 const text = z.string().max(2048);
-const url = z.string().url().max(2048);
+/** Absolute http(s) only: a `javascript:` or `data:` link would run or render wherever it is shown. */
+const url = z
+  .url({
+    protocol: z.regexes.httpProtocol,
+    error: (issue) => (issue.code === 'invalid_format' ? 'must be an http(s) URL' : undefined),
+  })
+  .max(2048);
+/** An absolute http(s) link, as every link the product stores or mails must be. */
+export const webUrlSchema = url;
 const timestamp = z.iso.datetime({ offset: true });
+/** An ISO-8601 date and time with an offset, as every canonical timestamp. */
+export const timestampSchema = timestamp;
 
 export const currencySchema = z
   .string()
@@ -56,9 +74,20 @@ export const productSchema = z.object({
 });
 export type Product = z.infer<typeof productSchema>;
 
-export const lineSchema = productSchema.extend({
-  quantity: z.number().int().positive().max(100_000),
-});
+/**
+ * A line of a cart or order. Most lines are catalogue products; some are not (a custom item, shipping
+ * protection, a gift card, a service) and have no productId, but still a name, sku or variant, a price
+ * and a quantity, so an order's lines account for the whole order.
+ */
+export const lineSchema = productSchema
+  .extend({
+    productId: id.optional(),
+    variantId: id.optional(),
+    quantity: z.number().int().positive().max(100_000),
+  })
+  .refine((line) => line.productId !== undefined || line.name !== undefined || line.sku !== undefined, {
+    message: 'a line needs a productId, a name or a sku',
+  });
 export type Line = z.infer<typeof lineSchema>;
 
 export const consentSchema = z.object({
@@ -97,10 +126,20 @@ export const identitySchema = z
     customerId: id.optional(),
     anonymousId: id.optional(),
     email: z.email().max(320).optional(),
+    /**
+     * The order an event is about, as identity: set on every order event so that one naming only
+     * the order (a Shopify refund) reaches the buyer's profile through it.
+     */
+    orderId: id.optional(),
   })
-  .refine((who) => who.customerId !== undefined || who.anonymousId !== undefined || who.email !== undefined, {
-    message: 'needs at least one of customerId, anonymousId or email',
-  });
+  .refine(
+    (who) =>
+      who.customerId !== undefined ||
+      who.anonymousId !== undefined ||
+      who.email !== undefined ||
+      who.orderId !== undefined,
+    { message: 'needs at least one of customerId, anonymousId, email or orderId' },
+  );
 export type Identity = z.infer<typeof identitySchema>;
 
 const envelope = {
@@ -157,7 +196,15 @@ export const canonicalEventSchema = z.discriminatedUnion('type', [
     ...envelope,
     type: z.literal('checkout.started'),
     version: z.literal(1),
-    data: z.object({ checkoutId: id, cartId: id.optional(), ...lineTotals }),
+    data: z.object({
+      checkoutId: id,
+      cartId: id.optional(),
+      /** The order id the checkout will complete as, when the source names it in advance (Segment). */
+      orderId: id.optional(),
+      /** The store's own link back into this checkout (Shopify's abandoned_checkout_url). */
+      recoveryUrl: url.optional(),
+      ...lineTotals,
+    }),
   }),
   z.object({
     ...envelope,
@@ -169,6 +216,8 @@ export const canonicalEventSchema = z.discriminatedUnion('type', [
       checkoutId: id.optional(),
       ...lineTotals,
       discount: moneySchema.optional(),
+      /** Set when the order was already cancelled or its payment voided when it reached us. */
+      cancelledAt: timestamp.optional(),
     }),
   }),
   z.object({
@@ -182,6 +231,28 @@ export const canonicalEventSchema = z.discriminatedUnion('type', [
     type: z.literal('order.cancelled'),
     version: z.literal(1),
     data: z.object({ orderId: id, reason: text.optional() }),
+  }),
+  z.object({
+    ...envelope,
+    type: z.literal('order.updated'),
+    version: z.literal(1),
+    /** The order as it now is (edited lines and total, paid, cancelled); `occurredAt` is when it changed. */
+    data: z.object({
+      orderId: id,
+      placedAt: timestamp.optional(),
+      cartId: id.optional(),
+      checkoutId: id.optional(),
+      lines: lineTotals.lines.optional(),
+      total: moneySchema.optional(),
+      cancelledAt: timestamp.optional(),
+    }),
+  }),
+  z.object({
+    ...envelope,
+    type: z.literal('order.refunded'),
+    version: z.literal(1),
+    /** One refund of (part of) an order; the refund id makes a repeated refund count once. */
+    data: z.object({ orderId: id, refundId: id, amount: moneySchema }),
   }),
 ]);
 

@@ -8,6 +8,16 @@ export interface StoreRecord {
   defaultCurrency: string;
   /** IANA time zone used for quiet hours when a customer's own is unknown. */
   timeZone: string;
+  /**
+   * Whether Shopify test orders (bogus gateway, development stores) count as orders: revenue, mails.
+   * Off unless set, so a live store's tests never reach customers or the figures. @default false
+   */
+  acceptTestOrders?: boolean;
+  /**
+   * The store's Segment Consent Management categories that mean e-mail marketing
+   * (`context.consent.categoryPreferences`). @default ['Marketing', 'Email', 'Email Marketing']
+   */
+  segmentEmailConsentCategories?: string[];
   /** Shopify signs webhooks with this; HMAC needs the secret itself, so it cannot be hashed. */
   shopifyWebhookSecret?: string;
   /** Mail sender: display name and address (an SES-verified identity in the cloud). */

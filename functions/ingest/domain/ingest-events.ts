@@ -83,13 +83,26 @@ function stampAndValidate(candidate: unknown, context: { storeId: string; origin
   if (claimed !== undefined && claimed !== context.storeId) {
     return { ok: false, problems: ['storeId: does not match the store of the credentials'] };
   }
-  const parsed = canonicalEventSchema.safeParse({ ...candidate, ...context });
+  const parsed = canonicalEventSchema.safeParse({ ...withOrderIdentity(candidate), ...context });
   if (!parsed.success) return { ok: false, problems: describeIssues(parsed.error) };
   const bytes = Buffer.byteLength(JSON.stringify(parsed.data));
   if (bytes > MAX_EVENT_BYTES) {
     return { ok: false, problems: [`event is ${bytes} bytes; at most ${MAX_EVENT_BYTES} are accepted`] };
   }
   return { ok: true, event: parsed.data };
+}
+
+/**
+ * Every order event names its order as identity too (`identity.orderId`), whatever its source, so
+ * the order's key leads to the buyer's profile and an event that knows only the order (a refund)
+ * still finds the person.
+ */
+function withOrderIdentity(candidate: object): object {
+  const { type, data, identity } = candidate as { type?: unknown; data?: unknown; identity?: unknown };
+  const orderId = (data as { orderId?: unknown } | undefined)?.orderId;
+  if (typeof type !== 'string' || !type.startsWith('order.') || typeof orderId !== 'string') return candidate;
+  const who = typeof identity === 'object' && identity !== null ? identity : {};
+  return { ...candidate, identity: { orderId, ...who } };
 }
 
 /** `data.lines[0].quantity: Too small: expected number to be >0` — the path first, so clients can find it. */

@@ -25,7 +25,13 @@ const isBatch = (event: APIGatewayProxyEventV2) => event.rawPath === '/v1/batch'
 /** `POST /v1/{track,identify,page,batch}`: Segment's HTTP Tracking API, so Segment's libraries can point here. */
 export const lambdaHandler = async (event: AuthenticatedEvent) => {
   const messages = isBatch(event) ? batchMessages(event.jsonBody) : [singleMessage(event)];
-  const options = { receivedAt: new Date().toISOString(), defaultCurrency: event.store.defaultCurrency };
+  const options = {
+    receivedAt: new Date().toISOString(),
+    defaultCurrency: event.store.defaultCurrency,
+    ...(event.store.segmentEmailConsentCategories && {
+      emailConsentCategories: event.store.segmentEmailConsentCategories,
+    }),
+  };
   const items = messages.map((message): IngestItem => {
     const bytes = Buffer.byteLength(JSON.stringify(message));
     if (bytes > INGEST_LIMITS.segmentEventMaxBytes) {

@@ -27,12 +27,18 @@ export const lambdaHandler = async (event: AuthenticatedEvent) => {
     throw new MalformedRequestError('X-Shopify-Topic and X-Shopify-Webhook-Id headers are required');
   }
   const triggeredAt = headerOf(event.headers, 'x-shopify-triggered-at');
-  const mapping = mapShopifyWebhook({
-    topic,
-    webhookId,
-    ...(triggeredAt && { triggeredAt }),
-    payload: event.jsonBody,
-  });
+  const mapping = mapShopifyWebhook(
+    {
+      topic,
+      webhookId,
+      ...(triggeredAt && { triggeredAt }),
+      payload: event.jsonBody,
+    },
+    {
+      acceptTestOrders: event.store.acceptTestOrders ?? false,
+      defaultCurrency: event.store.defaultCurrency,
+    },
+  );
   const result = await ingestEvents(publisher, { storeId: event.store.storeId, origin: 'shopify' }, [
     mapping,
   ]);

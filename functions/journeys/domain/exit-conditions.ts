@@ -68,7 +68,7 @@ const EXIT_CONDITIONS: { readonly [Id in JourneyId]: ExitCondition<Id> } = {
         order.placedAt !== undefined &&
         order.placedAt > since &&
         order.cancelledAt === undefined &&
-        (order.lines ?? []).some((line) => products.has(line.productId)),
+        (order.lines ?? []).some((line) => line.productId !== undefined && products.has(line.productId)),
     );
     return reordered ? 'reordered' : undefined;
   },
@@ -102,7 +102,9 @@ export interface ReplenishableLine {
 export function replenishableLines(trigger: CanonicalEvent, catalog: CatalogConfig): ReplenishableLine[] {
   if (trigger.type !== 'order.placed') return [];
   return trigger.data.lines.flatMap((line) => {
-    const intervalDays = reorderIntervalDays(catalog, line);
+    // Lines that are no catalogue product (a fee, a gift card) are never replenished.
+    if (line.productId === undefined) return [];
+    const intervalDays = reorderIntervalDays(catalog, { ...line, productId: line.productId });
     if (intervalDays === undefined) return [];
     return [
       {

@@ -67,7 +67,8 @@ export function templateDataFor(context: MessageContext): Omit<TemplateData, 'un
         cart: {
           lines: (cart?.lines ?? []).map(productOfLine),
           ...(cart?.total && { total: cart.total }),
-          checkoutUrl: `${storeUrl.replace(/\/$/, '')}/cart`,
+          // The store's own recovery link restores the very checkout (Shopify's abandoned_checkout_url).
+          checkoutUrl: cart?.recoveryUrl ?? `${storeUrl.replace(/\/$/, '')}/cart`,
         },
         ...(discount && { discount }),
       };
@@ -81,7 +82,8 @@ export function templateDataFor(context: MessageContext): Omit<TemplateData, 'un
         total: trigger.data.total,
         placedAt: new Date(trigger.occurredAt).toISOString(),
       };
-      return { ...base, order, ...(step !== 'order-confirmation' && { products: lines.slice(0, 3) }) };
+      const products = lines.filter((line) => line.productId !== undefined).slice(0, 3);
+      return { ...base, order, ...(step !== 'order-confirmation' && { products }) };
     }
     case 'replenishment':
       return {
@@ -135,11 +137,20 @@ function productOfView(view: ProductView): TemplateProduct {
   };
 }
 
+/** Every line of a cart or order, products or not: the mail accounts for the whole order. */
 function productOfLine(line: Line): TemplateProduct {
-  return { ...productOfView({ ...line, viewedAt: '' }), quantity: line.quantity };
+  return {
+    ...(line.productId !== undefined && { productId: line.productId }),
+    name: line.name ?? line.sku ?? line.productId ?? 'Item',
+    ...(line.url && { url: line.url }),
+    ...(line.imageUrl && { imageUrl: line.imageUrl }),
+    ...(line.price && { price: line.price }),
+    quantity: line.quantity,
+  };
 }
 
-function categoryOf(profile: Profile | undefined, productId: string): string | undefined {
+function categoryOf(profile: Profile | undefined, productId: string | undefined): string | undefined {
+  if (productId === undefined) return undefined;
   return profile?.recentViews.find((view) => view.productId === productId)?.category;
 }
 

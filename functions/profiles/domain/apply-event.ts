@@ -1,9 +1,24 @@
 import type { Attributes, CanonicalEvent, CanonicalEventOf, Consent, Line } from '#events/schemas.ts';
 import { assertUnreachable } from '#shared/errors.ts';
+import { ownValue, setOwn } from '#shared/own-keys.ts';
 import { applyCartLineChange, applyCartSnapshot, withOrderStatus } from './cart.ts';
+import { fitProfile, storedText } from './fit-profile.ts';
 import { normalizeEmail } from './identity.ts';
-import { firstAndLastOrderAt, mergeOrderRecords, summarizeOrders } from './orders.ts';
-import { type AttributeName, PROFILE_LIMITS, type ProductView, type Profile } from './profile.ts';
+import {
+  firstAndLastOrderAt,
+  isArchived,
+  mergeOrderRecords,
+  orderRecordOf,
+  summarizeOrders,
+} from './orders.ts';
+import {
+  type AttributeName,
+  type OrderLine,
+  type OrderRecord,
+  PROFILE_LIMITS,
+  type ProductView,
+  type Profile,
+} from './profile.ts';
 import { earliest, isAfter, latest, toUtc } from './time.ts';
 
 export type ApplyOutcome = 'applied' | 'duplicate';
@@ -45,13 +60,17 @@ export function applyEvent(
       recordCartUpdate(profile, event, at);
       break;
     case 'checkout.started': {
-      const { checkoutId, cartId, lines, total } = event.data;
+      const { checkoutId, cartId, orderId, recoveryUrl, lines, total } = event.data;
       profile.cart = applyCartSnapshot(profile.cart, {
         cartId: cartId ?? `checkout:${checkoutId}`,
         checkoutId,
+        ...(orderId !== undefined && { checkoutOrderId: orderId }),
+        ...(recoveryUrl !== undefined && { recoveryUrl }),
         lines,
         total,
         at,
+        eventId: event.id,
+        stage: 'checkout',
       });
       if (profile.cart?.checkoutId === checkoutId)
         profile.cart.checkoutStartedAt = latest(profile.cart.checkoutStartedAt, at);
@@ -63,26 +82,36 @@ export function applyEvent(
       recordOrderPlaced(profile, event, at);
       break;
     case 'order.fulfilled':
-      profile.orders[event.data.orderId] = mergeOrderRecords(profile.orders[event.data.orderId] ?? {}, {
-        fulfilledAt: at,
-      });
+      updateOrder(profile, event.data.orderId, { fulfilledAt: at });
       profile.lifecycle.lastFulfilledAt = latest(profile.lifecycle.lastFulfilledAt, at);
       break;
     case 'order.cancelled':
-      profile.orders[event.data.orderId] = mergeOrderRecords(profile.orders[event.data.orderId] ?? {}, {
-        cancelledAt: at,
-      });
+      updateOrder(profile, event.data.orderId, { cancelledAt: at });
       break;
+    case 'order.updated':
+      recordOrderUpdated(profile, event, at);
+      break;
+    case 'order.refunded': {
+      const { orderId, refundId, amount } = event.data;
+      const refunds: Record<string, typeof amount> = {};
+      setOwn(refunds, refundId, amount);
+      updateOrder(profile, orderId, { refunds });
+      break;
+    }
     default:
       assertUnreachable(event);
   }
   return { profile: withDerivedFields(profile), outcome: 'applied' };
 }
 
-/** Recomputes what follows from the facts: order summary, order lifecycle, whether the cart was ordered. */
+/**
+ * Recomputes what follows from the facts — order summary, order lifecycle, whether the cart was
+ * ordered — after bounding the profile so it stays far below DynamoDB's item limit.
+ */
 export function withDerivedFields(profile: Profile): Profile {
-  profile.orderSummary = summarizeOrders(profile.orders);
-  const { first, last } = firstAndLastOrderAt(profile.orders);
+  fitProfile(profile);
+  profile.orderSummary = summarizeOrders(profile.orders, profile.archivedOrders);
+  const { first, last } = firstAndLastOrderAt(profile.orders, profile.archivedOrders);
   profile.lifecycle.firstOrderAt = first;
   profile.lifecycle.lastOrderAt = last;
   if (first === undefined) delete profile.lifecycle.firstOrderAt;
@@ -100,7 +129,7 @@ function recordIdentity(profile: Profile, event: CanonicalEvent, at: string): vo
     profile.emailUpdatedAt = at;
   }
   if (anonymousId !== undefined && !profile.anonymousIds.includes(anonymousId)) {
-    profile.anonymousIds = [...profile.anonymousIds, anonymousId];
+    profile.anonymousIds = [...profile.anonymousIds, anonymousId].slice(-PROFILE_LIMITS.anonymousIds);
   }
 }
 
@@ -140,7 +169,12 @@ function recordView(profile: Profile, event: CanonicalEventOf<'product.viewed'>,
 function recordCartUpdate(profile: Profile, event: CanonicalEventOf<'cart.updated'>, at: string): void {
   const { data } = event;
   if ('change' in data) {
-    profile.cart = applyCartLineChange(profile.cart, { cartId: data.cartId, ...data.change, at });
+    profile.cart = applyCartLineChange(profile.cart, {
+      cartId: data.cartId,
+      ...data.change,
+      at,
+      eventId: event.id,
+    });
     if (data.change.action === 'added')
       addAffinity(profile, data.change.line.category, AFFINITY_WEIGHTS.addedToCart);
   } else {
@@ -149,28 +183,65 @@ function recordCartUpdate(profile: Profile, event: CanonicalEventOf<'cart.update
       lines: data.lines,
       total: data.total,
       at,
+      eventId: event.id,
+      stage: 'cart',
     });
   }
   profile.lifecycle.lastCartActivityAt = latest(profile.lifecycle.lastCartActivityAt, at);
 }
 
 function recordOrderPlaced(profile: Profile, event: CanonicalEventOf<'order.placed'>, at: string): void {
-  const { orderId, cartId, checkoutId, lines, total, discount } = event.data;
-  const known = profile.orders[orderId] ?? {};
+  const { orderId, cartId, checkoutId, lines, total, discount, cancelledAt } = event.data;
+  if (isArchived(profile.archivedOrders, orderId)) return;
+  const known = orderRecordOf(profile.orders, orderId);
   // Affinity counts an order once, even if the event comes back after leaving the de-duplication window.
   if (known.placedAt === undefined) addOrderAffinity(profile, lines);
-  profile.orders[orderId] = mergeOrderRecords(known, {
+  updateOrder(profile, orderId, {
     placedAt: at,
+    updatedAt: at,
     total,
     ...(discount && { discount }),
     ...(cartId && { cartId }),
     ...(checkoutId && { checkoutId }),
-    lines: lines.map(({ productId, quantity, category }) => ({
-      productId,
-      quantity,
-      ...(category && { category }),
-    })),
+    ...(cancelledAt && { cancelledAt: toUtc(cancelledAt) }),
+    lines: lines.map(orderLineOf),
   });
+}
+
+/** An edited, paid or cancelled order: its content replaces older versions, its facts accumulate. */
+function recordOrderUpdated(profile: Profile, event: CanonicalEventOf<'order.updated'>, at: string): void {
+  const { orderId, placedAt, cartId, checkoutId, lines, total, cancelledAt } = event.data;
+  const known = orderRecordOf(profile.orders, orderId);
+  if (known.placedAt === undefined && placedAt !== undefined && lines !== undefined)
+    addOrderAffinity(profile, lines);
+  updateOrder(profile, orderId, {
+    updatedAt: at,
+    ...(placedAt && { placedAt: toUtc(placedAt) }),
+    ...(cartId && { cartId }),
+    ...(checkoutId && { checkoutId }),
+    ...(total && { total }),
+    ...(lines && { lines: lines.map(orderLineOf) }),
+    ...(cancelledAt && { cancelledAt: toUtc(cancelledAt) }),
+  });
+}
+
+/** Merges a change into one order; an order already folded into the archive is left as counted there. */
+function updateOrder(profile: Profile, orderId: string, change: OrderRecord): void {
+  if (isArchived(profile.archivedOrders, orderId)) return;
+  setOwn(profile.orders, orderId, mergeOrderRecords(orderRecordOf(profile.orders, orderId), change));
+}
+
+function orderLineOf(line: Line): OrderLine {
+  const { productId, variantId, sku, name, quantity, price, category } = line;
+  return {
+    ...(productId !== undefined && { productId }),
+    ...(variantId !== undefined && { variantId }),
+    ...(sku !== undefined && { sku: storedText(sku) }),
+    ...(name !== undefined && { name: storedText(name) }),
+    quantity,
+    ...(price !== undefined && { price }),
+    ...(category !== undefined && { category: storedText(category) }),
+  };
 }
 
 function addOrderAffinity(profile: Profile, lines: Line[]): void {
@@ -179,5 +250,6 @@ function addOrderAffinity(profile: Profile, lines: Line[]): void {
 
 function addAffinity(profile: Profile, category: string | undefined, weight: number): void {
   if (category === undefined) return;
-  profile.categoryAffinity[category] = (profile.categoryAffinity[category] ?? 0) + weight;
+  const key = storedText(category);
+  setOwn(profile.categoryAffinity, key, (ownValue(profile.categoryAffinity, key) ?? 0) + weight);
 }

@@ -1,29 +1,71 @@
 import { fromMinorUnits, toMinorUnits } from '#events/money.ts';
-import type { Line, Money } from '#events/schemas.ts';
+import { ANONYMOUS_CART_PREFIX, type Line, type Money } from '#events/schemas.ts';
 import type { Cart, OrderRecord } from './profile.ts';
-import { isAfter, latest } from './time.ts';
+import { latest } from './time.ts';
+
+/** How far along the funnel a cart change is: at the same instant a checkout outranks a cart. */
+type Stage = 'cart' | 'checkout';
+const STAGE_RANK: Record<Stage, number> = { cart: 0, checkout: 1 };
 
 export interface CartSnapshot {
   cartId: string;
   checkoutId?: string;
+  checkoutOrderId?: string;
+  recoveryUrl?: string;
   lines: Line[];
   total: Money;
   at: string;
+  eventId: string;
+  stage: Stage;
 }
 
-/** A snapshot replaces the cart only if it is newer than what the profile already knows. */
+/**
+ * Whether a change replaces the cart the profile holds: the later one wins; at the same instant (one
+ * batch, one millisecond) the checkout outranks the cart, then the greater event id wins. A total
+ * order on (time, stage, event id), so every arrival order ends with the same cart.
+ */
+function outranks(change: { at: string; stage: Stage; eventId: string }, cart: Cart): boolean {
+  if (change.at !== cart.updatedAt) return change.at > cart.updatedAt;
+  const cartStage: Stage = cart.checkoutId === undefined ? 'cart' : 'checkout';
+  if (STAGE_RANK[change.stage] !== STAGE_RANK[cartStage])
+    return STAGE_RANK[change.stage] > STAGE_RANK[cartStage];
+  return change.eventId > (cart.updatedBy ?? '');
+}
+
+/** Whether cart `a` is the one to keep over `b` when two profiles are folded together. */
+export function cartOutranks(a: Cart, b: Cart): boolean {
+  return outranks(
+    { at: a.updatedAt, stage: a.checkoutId === undefined ? 'cart' : 'checkout', eventId: a.updatedBy ?? '' },
+    b,
+  );
+}
+
+/** A change begins a new cart unless it continues the open, non-empty cart of the same id. */
+function openedAtFor(cart: Cart | undefined, cartId: string, at: string): string | undefined {
+  const continues = cart?.cartId === cartId && cart.status === 'open' && cart.lines.length > 0;
+  return continues ? cart.openedAt : at;
+}
+
+/** A snapshot replaces the cart when it outranks what the profile already knows. */
 export function applyCartSnapshot(cart: Cart | undefined, snapshot: CartSnapshot): Cart | undefined {
-  if (cart !== undefined && !isAfter(snapshot.at, cart.updatedAt)) return cart;
+  if (cart !== undefined && !outranks(snapshot, cart)) return cart;
   const sameCart = cart?.cartId === snapshot.cartId;
   const checkoutId = snapshot.checkoutId ?? (sameCart ? cart?.checkoutId : undefined);
+  const checkoutOrderId = snapshot.checkoutOrderId ?? (sameCart ? cart?.checkoutOrderId : undefined);
+  const recoveryUrl = snapshot.recoveryUrl ?? (sameCart ? cart?.recoveryUrl : undefined);
+  const openedAt = openedAtFor(cart, snapshot.cartId, snapshot.at);
   return {
     cartId: snapshot.cartId,
     ...(checkoutId !== undefined && { checkoutId }),
+    ...(checkoutOrderId !== undefined && { checkoutOrderId }),
+    ...(recoveryUrl !== undefined && { recoveryUrl }),
     ...(sameCart && cart?.checkoutStartedAt !== undefined && { checkoutStartedAt: cart.checkoutStartedAt }),
     lines: snapshot.lines,
     total: snapshot.total,
     status: 'open',
     updatedAt: snapshot.at,
+    updatedBy: snapshot.eventId,
+    ...(openedAt !== undefined && { openedAt }),
   };
 }
 
@@ -32,34 +74,43 @@ export interface CartLineChange {
   action: 'added' | 'removed';
   line: Line;
   at: string;
+  eventId: string;
 }
 
 /**
- * Applies one added/removed line. Changes commute (quantities add up), so a late change to the open
- * cart still counts; a change older than the cart we hold for another cart id does not.
+ * Applies one added/removed line. Changes to the same cart commute (quantities add up), so a late
+ * change to the open cart still counts; a change to another cart replaces this one only if it
+ * outranks it.
  */
 export function applyCartLineChange(cart: Cart | undefined, change: CartLineChange): Cart | undefined {
   const sameCart = cart?.cartId === change.cartId;
-  if (cart !== undefined && !sameCart && !isAfter(change.at, cart.updatedAt)) return cart;
+  if (cart !== undefined && !sameCart && !outranks({ ...change, stage: 'cart' }, cart)) return cart;
   const startFresh =
-    cart === undefined || !sameCart || (cart.status === 'ordered' && isAfter(change.at, cart.updatedAt));
+    cart === undefined || !sameCart || (cart.status === 'ordered' && change.at > cart.updatedAt);
   const lines = startFresh ? [] : cart.lines.map((line) => ({ ...line }));
   const signed = change.action === 'added' ? change.line.quantity : -change.line.quantity;
-  const existing = lines.find(
-    (line) => line.productId === change.line.productId && line.sku === change.line.sku,
-  );
+  const existing = lines.find((line) => sameLine(line, change.line));
   if (existing) existing.quantity += signed;
   else if (signed > 0) lines.push({ ...change.line, quantity: signed });
   const kept = lines.filter((line) => line.quantity > 0);
   const total = totalOfLines(kept);
+  const openedAt = startFresh ? change.at : openedAtFor(cart, change.cartId, change.at);
+  const updatedAt = startFresh ? change.at : (latest(cart.updatedAt, change.at) ?? change.at);
+  const { total: _previousTotal, ...previous } = startFresh ? ({} as Partial<Cart>) : cart;
   return {
-    ...(startFresh ? {} : cart),
+    ...previous,
     cartId: change.cartId,
     lines: kept,
     ...(total !== undefined && { total }),
     status: 'open',
-    updatedAt: (startFresh ? change.at : latest(cart.updatedAt, change.at)) ?? change.at,
-  } as Cart;
+    updatedAt,
+    updatedBy: updatedAt === change.at ? change.eventId : (cart?.updatedBy ?? change.eventId),
+    ...(openedAt !== undefined && { openedAt }),
+  };
+}
+
+function sameLine(a: Line, b: Line): boolean {
+  return a.productId === b.productId && a.sku === b.sku && a.variantId === b.variantId;
 }
 
 /** Exact sum of price × quantity; undefined when a price is missing or currencies differ. */
@@ -75,22 +126,36 @@ export function totalOfLines(lines: Line[]): Money | undefined {
 }
 
 /**
- * The cart is "ordered" when an order placed at or after its last change belongs to it (same cart or
- * checkout id), or names no cart at all. Derived from the orders every time, so an order that arrives
- * before the cart updates it emptied still closes the cart.
+ * Whether an order completes this cart. A checkout id or the order id the checkout announced is
+ * used once, so a match closes the cart whenever the order was placed. A cart id may be reused (a
+ * store's long-lived cart token), so a match by cart id counts only for an order placed at or after
+ * the cart's last change — as does an order that names none of the cart's ids when the cart has no
+ * id the store could have named (an anonymous cart) or the order names no cart or checkout at all.
+ */
+export function orderCompletesCart(orderId: string, order: OrderRecord, cart: Cart): boolean {
+  if (order.placedAt === undefined) return false;
+  if (order.checkoutId !== undefined && order.checkoutId === cart.checkoutId) return true;
+  if (cart.checkoutOrderId !== undefined && cart.checkoutOrderId === orderId) return true;
+  if (order.placedAt < cart.updatedAt) return false;
+  if (order.cartId !== undefined && order.cartId === cart.cartId) return true;
+  const namesNothing = order.cartId === undefined && order.checkoutId === undefined;
+  const anonymousCart = cart.cartId.startsWith(ANONYMOUS_CART_PREFIX) && cart.checkoutId === undefined;
+  return namesNothing || anonymousCart;
+}
+
+/**
+ * The cart is "ordered" when one of the customer's orders completes it (see `orderCompletesCart`).
+ * Derived from the orders every time, so an order that arrives before the cart updates it emptied
+ * still closes the cart, whichever event came first.
  */
 export function withOrderStatus(
   cart: Cart | undefined,
   orders: Record<string, OrderRecord>,
 ): Cart | undefined {
   if (cart === undefined) return undefined;
-  const covering = Object.entries(orders).find(([, order]) => {
-    if (order.placedAt === undefined || order.placedAt < cart.updatedAt) return false;
-    if (order.cartId === undefined && order.checkoutId === undefined) return true;
-    return (
-      order.cartId === cart.cartId || (order.checkoutId !== undefined && order.checkoutId === cart.checkoutId)
-    );
-  });
+  const covering = Object.entries(orders).find(([orderId, order]) =>
+    orderCompletesCart(orderId, order, cart),
+  );
   if (covering === undefined) {
     const { orderId: _orderId, ...open } = cart;
     return { ...open, status: 'open' };

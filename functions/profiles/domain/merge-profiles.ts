@@ -1,6 +1,9 @@
+import { addAmounts } from '#events/money.ts';
+import { ownValue, setOwn } from '#shared/own-keys.ts';
 import { withDerivedFields } from './apply-event.ts';
-import { mergeOrderRecords } from './orders.ts';
-import { PROFILE_LIMITS, type Profile } from './profile.ts';
+import { cartOutranks } from './cart.ts';
+import { isArchived, mergeOrderRecords, orderRecordOf } from './orders.ts';
+import { type ArchivedOrders, PROFILE_LIMITS, type Profile } from './profile.ts';
 import { earliest, isAfter, latest } from './time.ts';
 
 /**
@@ -33,7 +36,11 @@ export function mergeProfiles(target: Profile, source: Profile): Profile {
   merged.firstSeenAt = earliest(merged.firstSeenAt, source.firstSeenAt);
   merged.lastSeenAt = latest(merged.lastSeenAt, source.lastSeenAt);
   for (const [orderId, order] of Object.entries(source.orders)) {
-    merged.orders[orderId] = mergeOrderRecords(merged.orders[orderId] ?? {}, order);
+    if (isArchived(merged.archivedOrders, orderId)) continue;
+    setOwn(merged.orders, orderId, mergeOrderRecords(orderRecordOf(merged.orders, orderId), order));
+  }
+  if (source.archivedOrders !== undefined) {
+    merged.archivedOrders = combineArchives(merged.archivedOrders, source.archivedOrders);
   }
   const seen = new Set<string>();
   merged.recentViews = [...merged.recentViews, ...source.recentViews]
@@ -41,12 +48,9 @@ export function mergeProfiles(target: Profile, source: Profile): Profile {
     .filter((view) => !seen.has(view.productId) && seen.add(view.productId))
     .slice(0, PROFILE_LIMITS.recentViews);
   for (const [category, score] of Object.entries(source.categoryAffinity)) {
-    merged.categoryAffinity[category] = (merged.categoryAffinity[category] ?? 0) + score;
+    setOwn(merged.categoryAffinity, category, (ownValue(merged.categoryAffinity, category) ?? 0) + score);
   }
-  if (
-    source.cart !== undefined &&
-    (merged.cart === undefined || isAfter(source.cart.updatedAt, merged.cart.updatedAt))
-  ) {
+  if (source.cart !== undefined && (merged.cart === undefined || cartOutranks(source.cart, merged.cart))) {
     merged.cart = source.cart;
   }
   for (const [stage, at] of Object.entries(source.lifecycle) as [keyof Profile['lifecycle'], string][]) {
@@ -62,4 +66,24 @@ export function mergeProfiles(target: Profile, source: Profile): Profile {
     ...source.mergedKeys.filter((k) => !merged.mergedKeys.includes(k)),
   ];
   return withDerivedFields(merged);
+}
+
+function combineArchives(a: ArchivedOrders | undefined, b: ArchivedOrders): ArchivedOrders {
+  if (a === undefined) return b;
+  const totalSpent = { ...a.totalSpent };
+  for (const [currency, amount] of Object.entries(b.totalSpent))
+    totalSpent[currency] = addAmounts(totalSpent[currency] ?? '0', amount, currency);
+  const countByCurrency = { ...a.countByCurrency };
+  for (const [currency, count] of Object.entries(b.countByCurrency))
+    countByCurrency[currency] = (countByCurrency[currency] ?? 0) + count;
+  const firstOrderAt = earliest(a.firstOrderAt, b.firstOrderAt);
+  const lastOrderAt = latest(a.lastOrderAt, b.lastOrderAt);
+  return {
+    count: a.count + b.count,
+    totalSpent,
+    countByCurrency,
+    ...(firstOrderAt && { firstOrderAt }),
+    ...(lastOrderAt && { lastOrderAt }),
+    idHashes: [...new Set([...a.idHashes, ...b.idHashes])],
+  };
 }

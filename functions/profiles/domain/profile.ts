@@ -8,10 +8,28 @@ import type { IdentityKey } from './identity.ts';
 
 export const PROFILE_SCHEMA_VERSION = 1;
 
+/**
+ * Bounds that keep a profile item far below DynamoDB's 400 KB limit whatever arrives (see
+ * `fit-profile.ts`, which applies them and measures the result).
+ */
 export const PROFILE_LIMITS = {
   recentViews: 20,
   appliedEventIds: 200,
-  cartLines: 500,
+  cartLines: 100,
+  /** Orders kept in full; older ones are folded into `archivedOrders`. */
+  orders: 100,
+  orderLines: 50,
+  refundsPerOrder: 20,
+  anonymousIds: 20,
+  aliasKeys: 100,
+  mergedKeys: 100,
+  categories: 100,
+  /** Stored names, categories and skus are cut to this many characters. */
+  text: 200,
+  /** Longer links are not kept on the profile (mails link to the store instead). */
+  url: 1024,
+  /** The measured size a profile is trimmed to, in bytes of its JSON: DynamoDB's limit is 400 KB. */
+  itemBytes: 300_000,
 } as const;
 
 export type AttributeName = keyof Attributes;
@@ -37,6 +55,17 @@ export type CartStatus = 'open' | 'ordered';
 export interface Cart {
   cartId: string;
   checkoutId?: string;
+  /** The order id the checkout announced (Segment's Checkout Started may carry it). */
+  checkoutOrderId?: string;
+  /** The store's own link back into the checkout, e.g. Shopify's abandoned_checkout_url. */
+  recoveryUrl?: string;
+  /**
+   * When this cart began: its first change after the previous cart was ordered, emptied or replaced.
+   * Two carts under one id (a browser's cart weeks apart) are two subjects for the journeys.
+   */
+  openedAt?: string;
+  /** The event that set the cart, so two snapshots of the same instant are ordered the same everywhere. */
+  updatedBy?: string;
   lines: Line[];
   total?: Money;
   status: CartStatus;
@@ -46,9 +75,14 @@ export interface Cart {
   orderId?: string;
 }
 
+/** An order line as the profile keeps it: products and non-product lines (fees, gift cards, services). */
 export interface OrderLine {
-  productId: string;
+  productId?: string;
+  variantId?: string;
+  sku?: string;
+  name?: string;
   quantity: number;
+  price?: Money;
   category?: string;
 }
 
@@ -62,6 +96,22 @@ export interface OrderRecord {
   lines?: OrderLine[];
   fulfilledAt?: string;
   cancelledAt?: string;
+  /** When total and lines were last set (an order update replaces older ones, never newer). */
+  updatedAt?: string;
+  /** Refunds by refund id: repeated deliveries of one refund count once. */
+  refunds?: Record<string, Money>;
+}
+
+/** Orders beyond `PROFILE_LIMITS.orders`, kept as sums so the summary still counts them. */
+export interface ArchivedOrders {
+  count: number;
+  /** Net of refunds, per currency. */
+  totalSpent: Record<string, string>;
+  countByCurrency: Record<string, number>;
+  firstOrderAt?: string;
+  lastOrderAt?: string;
+  /** Short hashes of the archived order ids, so a late repeat of one is not counted again. */
+  idHashes: string[];
 }
 
 export interface OrderSummary {
@@ -98,6 +148,7 @@ export interface Profile {
   firstSeenAt?: string;
   lastSeenAt?: string;
   orders: Record<string, OrderRecord>;
+  archivedOrders?: ArchivedOrders;
   orderSummary: OrderSummary;
   recentViews: ProductView[];
   categoryAffinity: Record<string, number>;

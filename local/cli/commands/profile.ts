@@ -25,6 +25,6 @@ export async function runProfile(who: string | undefined, storeId: string): Prom
 }
 
 export function identityKeyOf(who: string): IdentityKey {
-  if (/^(customer|email|anonymous):/.test(who)) return who as IdentityKey;
+  if (/^(customer|email|anonymous|order):/.test(who)) return who as IdentityKey;
   return who.includes('@') ? `email:${normalizeEmail(who)}` : `customer:${who}`;
 }

@@ -24,3 +24,16 @@ export function onlyEvent(result: MappingResult): UnstampedEvent {
     throw new Error(`expected one event, got ${events.length}`);
   return events[0];
 }
+
+/**
+ * The first event of a `mapped` result, for sources that add the consent an order or checkout
+ * carries as a `customer.updated` after it; fails when anything else follows.
+ */
+export function primaryEvent(result: MappingResult): UnstampedEvent {
+  const [first, ...rest] = mappedEvents(result);
+  if (first === undefined) throw new Error('expected at least one event');
+  const other = rest.find((event) => event.type !== 'customer.updated' || event.id !== `${first.id}#consent`);
+  if (other !== undefined)
+    throw new Error(`expected only a consent event after the first, got ${other.type}`);
+  return first;
+}

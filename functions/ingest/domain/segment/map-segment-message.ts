@@ -3,6 +3,7 @@
  * Segment's own rules come first (a type, userId or anonymousId, `event` on track), so a message
  * Segment would drop is `invalid` even when it would otherwise be ignored.
  */
+import type { Consent, UnstampedEvent } from '#events/schemas.ts';
 import {
   describeIssues,
   ignored,
@@ -11,6 +12,7 @@ import {
   mappedIfCanonical,
 } from '../mapping-result.ts';
 import { type Envelope, mapSegmentTrack } from './map-segment-track.ts';
+import { segmentConsentOf } from './segment-consent.ts';
 import { segmentMessageId } from './segment-message-id.ts';
 import {
   SEGMENT_CALL_TYPES,
@@ -31,6 +33,8 @@ export type SegmentMappingOptions = {
    * `type`, as on Segment's own endpoints; batch items carry their own and leave this unset.
    */
   type?: SegmentCallType;
+  /** The store's consent categories that mean e-mail marketing (see segment-consent.ts). */
+  emailConsentCategories?: readonly string[];
 };
 
 export function mapSegmentMessage(message: unknown, options: SegmentMappingOptions): MappingResult {
@@ -56,11 +60,22 @@ export function mapSegmentMessage(message: unknown, options: SegmentMappingOptio
   if (problems.length > 0 || occurredAt === undefined) return invalid(problems);
 
   const base = { id: segmentMessageId(raw), occurredAt };
+  const consent = segmentConsentOf(segment, occurredAt, options.emailConsentCategories);
+  const mapped = mapByType(segment, base, options.defaultCurrency, consent);
+  return withConsent(mapped, segment, base, consent);
+}
+
+function mapByType(
+  segment: SegmentMessage,
+  base: Omit<Envelope, 'identity'>,
+  defaultCurrency: string,
+  consent: Consent[],
+): MappingResult {
   switch (segment.type) {
     case 'identify':
-      return mapIdentify(segment, base);
+      return mapIdentify(segment, base, consent);
     case 'track':
-      return mapTrack(segment, base, options.defaultCurrency);
+      return mapTrack(segment, base, defaultCurrency);
     case 'page':
       // A page view names no product, cart or order; product pages are expected to send Product Viewed.
       return ignored('Segment page calls have no canonical event (product pages send Product Viewed)');
@@ -74,15 +89,45 @@ export function mapSegmentMessage(message: unknown, options: SegmentMappingOptio
 }
 
 /** identify → customer.updated: an identify may also just tie an anonymousId to a userId, so no traits is fine. */
-function mapIdentify(segment: SegmentMessage, base: Omit<Envelope, 'identity'>): MappingResult {
+function mapIdentify(
+  segment: SegmentMessage,
+  base: Omit<Envelope, 'identity'>,
+  consent: Consent[],
+): MappingResult {
   const problems: string[] = [];
   const identity = identityOf(segment, problems);
   const attributes = attributesOf(segment.traits, 'traits', segment, problems);
   if (problems.length > 0) return invalid(problems);
   return mappedIfCanonical(
-    [{ ...base, identity, type: 'customer.updated', version: 1, data: { attributes, consent: [] } }],
+    [{ ...base, identity, type: 'customer.updated', version: 1, data: { attributes, consent } }],
     'segment',
   );
+}
+
+/**
+ * Consent a message carries besides its own meaning (in `context.consent` or the traits) is recorded
+ * as a `customer.updated` of its own, so a page view or a `Segment Consent Preference Updated` track
+ * call that changes consent is not lost.
+ */
+function withConsent(
+  mapped: MappingResult,
+  segment: SegmentMessage,
+  base: Omit<Envelope, 'identity'>,
+  consent: Consent[],
+): MappingResult {
+  if (consent.length === 0 || mapped.kind === 'invalid') return mapped;
+  if (mapped.kind === 'mapped' && mapped.events.some((event) => event.type === 'customer.updated'))
+    return mapped;
+  const identity = identityOf(segment, []);
+  const consentEvent: UnstampedEvent = {
+    ...base,
+    id: mapped.kind === 'mapped' ? `${base.id}#consent` : base.id,
+    identity,
+    type: 'customer.updated',
+    version: 1,
+    data: { attributes: {}, consent },
+  };
+  return mappedIfCanonical([...(mapped.kind === 'mapped' ? mapped.events : []), consentEvent], 'segment');
 }
 
 function mapTrack(

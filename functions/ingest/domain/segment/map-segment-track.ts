@@ -41,6 +41,8 @@ const MAPPED_EVENTS = {
   'cart viewed': cartViewed,
   'checkout started': checkoutStarted,
   'order completed': orderCompleted,
+  'order updated': orderUpdated,
+  'order refunded': orderRefunded,
   'order cancelled': orderCancelled,
   'signed up': signedUp,
 } satisfies Record<string, TrackMapper>;
@@ -59,8 +61,6 @@ const UNMAPPED_ECOMMERCE_EVENTS = new Set([
   'checkout step viewed',
   'checkout step completed',
   'payment info entered',
-  'order updated',
-  'order refunded',
   'coupon entered',
   'coupon applied',
   'coupon denied',
@@ -142,8 +142,8 @@ function cartViewed({ message, properties, envelope, defaultCurrency }: Track, p
 }
 
 function checkoutStarted({ properties, envelope, defaultCurrency }: Track, problems: string[]): Mapped {
-  // Segment's Checkout Started has no checkout id of its own; the order id it does carry (or the
-  // message id) still ties the checkout to the order that completes it.
+  // The spec's Checkout Started has an order_id and no checkout id; Order Completed then names a
+  // checkout_id of its own. The order id the checkout announces is what ties the two together.
   const checkoutId =
     properties.checkout_id != null
       ? checkField(canonicalId, properties.checkout_id, 'properties.checkout_id', problems)
@@ -151,6 +151,7 @@ function checkoutStarted({ properties, envelope, defaultCurrency }: Track, probl
         ? checkField(canonicalId, properties.order_id, 'properties.order_id', problems)
         : envelope.id;
   const cartId = optionalId(properties.cart_id, 'properties.cart_id', problems);
+  const orderId = optionalId(properties.order_id, 'properties.order_id', problems);
   const currency = currencyOf(properties.currency, defaultCurrency, problems);
   if (currency === undefined) return undefined;
   const lines = linesOf(properties.products, currency, problems);
@@ -162,7 +163,13 @@ function checkoutStarted({ properties, envelope, defaultCurrency }: Track, probl
   ] as const;
   const total = totalOf(totalFields, lines, currency, problems);
   if (checkoutId === undefined || lines === undefined || total === undefined) return undefined;
-  const data = { checkoutId, ...(cartId !== undefined && { cartId }), lines, total };
+  const data = {
+    checkoutId,
+    ...(cartId !== undefined && { cartId }),
+    ...(orderId !== undefined && { orderId }),
+    lines,
+    total,
+  };
   return { ...envelope, type: 'checkout.started', version: 1, data };
 }
 
@@ -193,6 +200,58 @@ function orderCompleted({ properties, envelope, defaultCurrency }: Track, proble
     ...(discount !== undefined && { discount }),
   };
   return { ...envelope, type: 'order.placed', version: 1, data };
+}
+
+/** Order Updated: the order as it now is (its products and total), with the same fields as Order Completed. */
+function orderUpdated({ properties, envelope, defaultCurrency }: Track, problems: string[]): Mapped {
+  const orderId = requiredId(properties.order_id, 'properties.order_id', 'Order Updated', problems);
+  const checkoutId = optionalId(properties.checkout_id, 'properties.checkout_id', problems);
+  const cartId = optionalId(properties.cart_id, 'properties.cart_id', problems);
+  const currency = currencyOf(properties.currency, defaultCurrency, problems);
+  if (currency === undefined) return undefined;
+  const lines = properties.products == null ? undefined : linesOf(properties.products, currency, problems);
+  const totalFields = [
+    ['total', properties.total],
+    ['revenue', properties.revenue],
+  ] as const;
+  const total =
+    totalFields.some(([, value]) => value != null) || lines !== undefined
+      ? totalOf(totalFields, lines, currency, problems)
+      : undefined;
+  if (orderId === undefined || problems.length > 0) return undefined;
+  const data = {
+    orderId,
+    ...(cartId !== undefined && { cartId }),
+    ...(checkoutId !== undefined && { checkoutId }),
+    ...(lines !== undefined && { lines }),
+    ...(total !== undefined && { total }),
+  };
+  return { ...envelope, type: 'order.updated', version: 1, data };
+}
+
+/**
+ * Order Refunded: the amount returned is `total` (the spec's field), else `revenue` or `value`, else
+ * Σ price × quantity of the refunded products. Segment has no refund id: the message id is the
+ * refund's, so a retried message counts once.
+ */
+function orderRefunded({ properties, envelope, defaultCurrency }: Track, problems: string[]): Mapped {
+  const orderId = requiredId(properties.order_id, 'properties.order_id', 'Order Refunded', problems);
+  const currency = currencyOf(properties.currency, defaultCurrency, problems);
+  if (currency === undefined) return undefined;
+  const lines = linesOf(properties.products, currency, problems);
+  const amountFields = [
+    ['total', properties.total],
+    ['revenue', properties.revenue],
+    ['value', properties.value],
+  ] as const;
+  const amount = totalOf(amountFields, lines, currency, problems);
+  if (orderId === undefined || amount === undefined || problems.length > 0) return undefined;
+  return {
+    ...envelope,
+    type: 'order.refunded',
+    version: 1,
+    data: { orderId, refundId: envelope.id, amount },
+  };
 }
 
 function orderCancelled({ properties, envelope }: Track, problems: string[]): Mapped {

@@ -16,10 +16,10 @@ export function currencyOf(
 }
 
 /**
- * Lines for the catalogue products among the line items. Custom items (no product_id: a tip, a
- * gift-wrap fee) are left out: no journey can show or recommend them, and the order total still
- * counts them. The name is the product title, since a canonical line is a product, not a variant;
- * variant_id has no canonical field yet and is dropped.
+ * Every line item, so the order's lines account for its whole total: catalogue products, and custom
+ * items without a product_id (shipping protection, a gift card, a tip, a service), which keep their
+ * title, sku, variant, price and quantity. The name is the item's title (a product's, not its
+ * variant's: the variant is `variantId`).
  */
 export function linesOf(
   items: readonly ShopifyLineItem[],
@@ -28,7 +28,6 @@ export function linesOf(
 ): Line[] | undefined {
   const before = problems.length;
   const lines = items.flatMap((item, index): Line[] => {
-    if (item.product_id == null) return [];
     const path = `line_items[${index}]`;
     const price = moneyOf(item.price, currency, `${path}.price`, problems);
     const sku = optionalText(item.sku, `${path}.sku`, problems);
@@ -38,9 +37,14 @@ export function linesOf(
       problems,
     );
     if (price === undefined) return [];
+    if (item.product_id == null && name === undefined && sku === undefined) {
+      problems.push(`${path}: needs a product_id, a title or a sku`);
+      return [];
+    }
     return [
       {
-        productId: item.product_id,
+        ...(item.product_id != null && { productId: item.product_id }),
+        ...(item.variant_id != null && { variantId: item.variant_id }),
         ...(sku !== undefined && { sku }),
         ...(name !== undefined && { name }),
         price,

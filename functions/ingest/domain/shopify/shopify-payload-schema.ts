@@ -37,6 +37,8 @@ export const shopifyConsentSchema = z.looseObject({
 });
 export type ShopifyConsent = z.infer<typeof shopifyConsentSchema>;
 
+const flag = z.boolean().nullish();
+
 export const shopifyCustomerSchema = z.looseObject({
   id: shopifyId,
   email: text,
@@ -46,13 +48,25 @@ export const shopifyCustomerSchema = z.looseObject({
   locale: text,
   email_marketing_consent: shopifyConsentSchema.nullish(),
   sms_marketing_consent: shopifyConsentSchema.nullish(),
+  /** Before API version 2022-04: a bare flag with its date and opt-in level instead of the consent object. */
+  accepts_marketing: flag,
+  accepts_marketing_updated_at: text,
+  marketing_opt_in_level: text,
   created_at: text,
   updated_at: text,
 });
 export type ShopifyCustomer = z.infer<typeof shopifyCustomerSchema>;
 
-/** The customer embedded in a checkout or order; only who it is matters there. */
-const embeddedCustomerSchema = z.looseObject({ id: shopifyId.nullish(), email: text });
+/** The customer embedded in a checkout or order: who it is, and the consent it carries. */
+const embeddedCustomerSchema = z.looseObject({
+  id: shopifyId.nullish(),
+  email: text,
+  email_marketing_consent: shopifyConsentSchema.nullish(),
+  accepts_marketing: flag,
+  accepts_marketing_updated_at: text,
+  marketing_opt_in_level: text,
+});
+export type ShopifyEmbeddedCustomer = z.infer<typeof embeddedCustomerSchema>;
 
 export const shopifyLineItemSchema = z.looseObject({
   /** Null for custom items (a gift-wrap fee, a tip) that are no catalogue product. */
@@ -60,6 +74,7 @@ export const shopifyLineItemSchema = z.looseObject({
   variant_id: shopifyId.nullish(),
   sku: text,
   title: text,
+  variant_title: text,
   name: text,
   price: shopifyAmount,
   quantity: lineSchema.shape.quantity,
@@ -75,6 +90,11 @@ export const shopifyCheckoutSchema = z.looseObject({
   presentment_currency: text,
   total_price: shopifyAmount,
   line_items: z.array(shopifyLineItemSchema),
+  /** Shopify's link that restores this checkout: the natural call to action of a cart reminder. */
+  abandoned_checkout_url: text,
+  /** The marketing checkbox at checkout. */
+  buyer_accepts_marketing: flag,
+  completed_at: text,
   created_at: text,
   updated_at: text,
 });
@@ -87,6 +107,7 @@ export const shopifyOrderRefSchema = z.looseObject({
   customer: embeddedCustomerSchema.nullish(),
   checkout_token: text,
   cancel_reason: text,
+  cancelled_at: text,
   created_at: text,
   updated_at: text,
 });
@@ -98,5 +119,38 @@ export const shopifyOrderSchema = shopifyOrderRefSchema.extend({
   total_price: shopifyAmount,
   total_discounts: shopifyAmount.nullish(),
   line_items: z.array(shopifyLineItemSchema),
+  /** A test order (Shopify's bogus gateway, a development store). */
+  test: flag,
+  /** pending · authorized · partially_paid · paid · partially_refunded · refunded · voided */
+  financial_status: text,
+  /** When the order was placed (imported orders keep their original time here). */
+  processed_at: text,
+  buyer_accepts_marketing: flag,
 });
 export type ShopifyOrder = z.infer<typeof shopifyOrderSchema>;
+
+const refundTransactionSchema = z.looseObject({
+  amount: shopifyAmount,
+  kind: text,
+  status: text,
+  currency: text,
+});
+
+/** refunds/create: names only its order, with the money returned as transactions. */
+export const shopifyRefundSchema = z.looseObject({
+  id: shopifyId,
+  order_id: shopifyId,
+  created_at: text,
+  processed_at: text,
+  transactions: z.array(refundTransactionSchema).nullish(),
+  refund_line_items: z
+    .array(
+      z.looseObject({
+        subtotal_set: z
+          .looseObject({ shop_money: z.looseObject({ currency_code: text }).nullish() })
+          .nullish(),
+      }),
+    )
+    .nullish(),
+});
+export type ShopifyRefund = z.infer<typeof shopifyRefundSchema>;

@@ -595,7 +595,7 @@ describe('Function: mapSegmentMessage', () => {
       });
 
       // Assess
-      expect(events).toHaveLength(12);
+      expect(events).toHaveLength(14);
       for (const event of events) expect(stampAndParse(event, 'segment')).toMatchObject({ id: event.id });
     });
   });
