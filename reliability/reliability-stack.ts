@@ -7,6 +7,7 @@ import {
 import { type DemoCredentials, documentClientFor, seedDemoStore } from '#local/demo-store.ts';
 import { type LocalRuntime, type RuntimeOptions, startRuntime } from '#local/runtime.ts';
 import { profileItemKey } from '#profiles/adapters/dynamodb-profile-store.ts';
+import { fromItemKeys } from '#profiles/adapters/item-keys.ts';
 import type { IdentityKey } from '#profiles/domain/identity.ts';
 import type { Profile } from '#profiles/domain/profile.ts';
 import type { PersonTruth } from './shop-story.ts';
@@ -152,7 +153,8 @@ async function getProfiles(
       const answer: BatchGetCommandOutput = await documents.send(
         new BatchGetCommand({ RequestItems: { [tableName]: { Keys: request, ConsistentRead: true } } }),
       );
-      for (const item of answer.Responses?.[tableName] ?? []) profiles.push(item.profile as Profile);
+      for (const item of answer.Responses?.[tableName] ?? [])
+        profiles.push(fromItemKeys(item.profile as Profile));
       request = answer.UnprocessedKeys?.[tableName]?.Keys;
     }
   }

@@ -8,3 +8,6 @@ export class EngagementContentionError extends AppError {}
 
 /** An SES event for one of our mails arrived before the send path indexed it; the message is retried. */
 export class MessageNotIndexedYetError extends AppError {}
+
+/** A refund or cancellation of an order whose attribution is still to be recorded; the message is retried. */
+export class AttributionNotRecordedYetError extends AppError {}

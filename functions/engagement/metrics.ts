@@ -1,5 +1,6 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { metrics } from '#shared/powertools.ts';
+import type { AdjustAttributionResult } from './domain/adjust-attribution.ts';
 import type { AttributeOrderResult } from './domain/attribute-order.ts';
 import type { EngagementKind } from './domain/engagement-event.ts';
 import type { RecordEngagementResult } from './domain/record-engagement.ts';
@@ -63,4 +64,17 @@ export function publishAttributionMetrics(result: AttributeOrderResult): void {
       MetricUnit.NoUnit,
     );
   }
+}
+
+/** A refund or cancellation takes revenue back from the journey the order was credited to. */
+export function publishAttributionAdjustment(result: AdjustAttributionResult): void {
+  if (result.outcome !== 'reduced' || result.attribution === undefined || result.reduction === undefined)
+    return;
+  const { journey, step, variant } = result.attribution;
+  publish(
+    'attributedRevenue',
+    { journey, step, variant, currency: result.reduction.currency },
+    -Number(result.reduction.amount),
+    MetricUnit.NoUnit,
+  );
 }

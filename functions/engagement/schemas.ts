@@ -8,6 +8,7 @@ import { z } from 'zod';
 import { type CanonicalEventOf, canonicalEventSchema } from '#events/schemas.ts';
 import { slotFromTags, type TaggedSlot } from '#messaging/domain/slot-tags.ts';
 import { assertUnreachable } from '#shared/errors.ts';
+import type { OrderReversal } from './domain/adjust-attribution.ts';
 import { BOUNCE_TYPES, type EngagementEvent, normalizeTimestamp } from './domain/engagement-event.ts';
 import { InvalidEngagementMessageError } from './errors.ts';
 
@@ -152,6 +153,7 @@ function optionalSlot(tags: Record<string, string[]> | undefined): { slot?: Tagg
 
 export type ParsedOrderMessage =
   | { kind: 'order'; event: CanonicalEventOf<'order.placed'> }
+  | { kind: 'reversal'; event: OrderReversal }
   | { kind: 'ignored'; eventType: string };
 
 const busMessageSchema = z.object({ 'detail-type': z.string(), detail: canonicalEventSchema });
@@ -163,9 +165,16 @@ export function parseOrderMessage(body: string): ParsedOrderMessage {
     throw new InvalidEngagementMessageError(`not a canonical event: ${z.prettifyError(parsed.error)}`);
   }
   const event = parsed.data.detail;
-  return event.type === 'order.placed'
-    ? { kind: 'order', event }
-    : { kind: 'ignored', eventType: event.type };
+  switch (event.type) {
+    case 'order.placed':
+      return { kind: 'order', event };
+    case 'order.refunded':
+    case 'order.cancelled':
+    case 'order.updated':
+      return { kind: 'reversal', event };
+    default:
+      return { kind: 'ignored', eventType: event.type };
+  }
 }
 
 function parseJson(body: string): unknown {

@@ -136,9 +136,12 @@ export class Engagement extends Construct {
       ],
     });
     this.ordersRule = new Rule(this, 'OrdersRule', {
-      description: 'Placed orders to the attribution queue',
+      description: 'Orders, their refunds and cancellations to the attribution queue',
       eventBus: props.storefrontBus,
-      eventPattern: { source: [EVENT_SOURCE], detailType: ['order.placed'] },
+      eventPattern: {
+        source: [EVENT_SOURCE],
+        detailType: ['order.placed', 'order.refunded', 'order.cancelled', 'order.updated'],
+      },
       targets: [
         new PrePermittedSqsTarget(props.ordersQueue, {
           deadLetterQueue: props.ordersRuleDlq,

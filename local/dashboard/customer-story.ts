@@ -4,6 +4,7 @@
  * to it after it left, and the orders attributed to mails. Read by the dashboard's customer view and
  * by `journeys why`, which word it the same way.
  */
+
 import { type DynamoDBDocumentClient, QueryCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import type { Money } from '#events/schemas.ts';
 import type { ExitReason } from '#journeys/domain/step-contract.ts';
@@ -12,6 +13,7 @@ import type { DecisionRecord } from '#messaging/domain/decision-record.ts';
 import type { SuppressionReason } from '#messaging/domain/send-decision.ts';
 import { formatLocalMinute, isTimeZone } from '#messaging/domain/time-zone.ts';
 import { DynamoDbProfileStore } from '#profiles/adapters/dynamodb-profile-store.ts';
+import { fromItemKeys } from '#profiles/adapters/item-keys.ts';
 import type { IdentityKey } from '#profiles/domain/identity.ts';
 import type { Profile } from '#profiles/domain/profile.ts';
 import { resolveProfile } from '#profiles/domain/record-event.ts';
@@ -287,7 +289,7 @@ export async function listCustomers(options: {
       }),
     );
     for (const item of page.Items ?? []) {
-      const profile = item.profile as Profile | undefined;
+      const profile = item.profile === undefined ? undefined : fromItemKeys(item.profile as Profile);
       if (!String(item.pk).startsWith(prefix) || profile === undefined || profile.mergedInto !== undefined)
         continue;
       const name = [profile.attributes.firstName, profile.attributes.lastName].filter(Boolean).join(' ');

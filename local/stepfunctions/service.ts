@@ -255,7 +255,13 @@ export class LocalStepFunctions {
       input,
       tasks: machine.tasks,
       context: {
-        Execution: { Id: executionArn, Name: name, RoleArn: machine.roleArn, RedriveCount: 0 },
+        Execution: {
+          Id: executionArn,
+          Name: name,
+          RoleArn: machine.roleArn,
+          RedriveCount: 0,
+          StartTime: new Date(startDate).toISOString(),
+        },
         StateMachine: { Id: machine.arn, Name: machine.name },
       },
     };

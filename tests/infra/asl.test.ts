@@ -166,7 +166,13 @@ describe('State machines: stepfunctions/*.asl.json', () => {
       expect(task).toMatchObject(JOURNEY_STEP_TASK);
       expect(task.Parameters).toEqual({
         FunctionName: JOURNEY_STEP_SUBSTITUTION,
-        Payload: { journey, step: expect.any(String), 'config.$': '$.config', 'trigger.$': '$.trigger' },
+        Payload: {
+          journey,
+          step: expect.any(String),
+          'config.$': '$.config',
+          'trigger.$': '$.trigger',
+          'startedAt.$': '$$.Execution.StartTime',
+        },
       });
     }
   });

@@ -201,7 +201,7 @@ describe('Construct: Engagement', () => {
   });
 
   describe('order rule', () => {
-    it('matches order.placed events from the ingest source on the storefront bus', () => {
+    it('matches orders, refunds, cancellations and order updates from the ingest source on the storefront bus', () => {
       // Act
       const { EventBusName, EventPattern, State } = rule('EngagementOrdersRule').Properties!;
 
@@ -212,7 +212,7 @@ describe('Construct: Engagement', () => {
       expect(State).toBe('ENABLED');
       expect(EventPattern).toEqual({
         source: ['storefront-journeys.ingest'],
-        'detail-type': ['order.placed'],
+        'detail-type': ['order.placed', 'order.refunded', 'order.cancelled', 'order.updated'],
       });
     });
 

@@ -48,7 +48,8 @@ describe('Route: POST /webhooks/shopify/{storeId}', () => {
 
     // Assess
     expect(customer).toMatchObject({ status: 200, body: { accepted: 1 } });
-    expect(order).toMatchObject({ status: 200, body: { accepted: 1 } });
+    // The order, and the consent its ticked marketing box at checkout records.
+    expect(order).toMatchObject({ status: 200, body: { accepted: 2 } });
     expect(again.status).toBe(200);
     const profile = await stack.profile('customer:7382450393366231553');
     expect(profile?.customerId).toBe('7382450393366231553');

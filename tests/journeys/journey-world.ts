@@ -234,6 +234,7 @@ const invocationSchema = z.strictObject({
     step: z.string(),
     config: z.unknown(),
     trigger: z.looseObject({ id: z.string() }),
+    startedAt: z.iso.datetime(),
   }),
 });
 

@@ -426,7 +426,9 @@ describe('Function: replenishmentEventPattern', () => {
     const pattern = replenishmentEventPattern(catalog);
 
     // Assess
-    expect(pattern.detail).toEqual({ data: { lines: { category: [{ 'equals-ignore-case': 'tea' }] } } });
+    expect(pattern.detail).toEqual({
+      data: { cancelledAt: [{ exists: false }], lines: { category: [{ 'equals-ignore-case': 'tea' }] } },
+    });
   });
 
   it('fails for a catalog without any reorder interval', () => {

@@ -62,6 +62,8 @@ export async function runJourney(input: JourneyInput, world: JourneyWorld): Prom
     structuredClone(input) as unknown as Parameters<StateMachine['run']>[0],
     {
       overrides: overridesFor(definition, world),
+      // What Step Functions puts in the context object and the journeys read (`$$.Execution.StartTime`).
+      context: { Execution: { StartTime: new Date().toISOString() } },
     },
   );
 

@@ -7,6 +7,7 @@ import {
   QueryCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
+import type { Money } from '#events/schemas.ts';
 import { writeSentMessage } from '#messaging/adapters/dynamodb-messaging-store.ts';
 import type { CustomerRef, JourneyEntry, SentMessage } from '#messaging/domain/ports.ts';
 import type { SuppressionReason } from '#messaging/domain/send-decision.ts';
@@ -191,6 +192,34 @@ export class DynamoDbEngagementStore implements EngagementStore, AttributionStor
 
   async recordAttribution(customer: CustomerRef, record: AttributionRecord): Promise<'recorded' | 'exists'> {
     return this.putOnce({ pk: customerPk(customer), sk: `ATTRIBUTION#${record.orderId}`, ...record });
+  }
+
+  async adjustAttribution(
+    customer: CustomerRef,
+    orderId: string,
+    adjustment: { id: string; netRevenue: Money; expectedNet: Money | undefined },
+  ): Promise<'applied' | 'conflict'> {
+    const result = await this.conditionally(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: { pk: customerPk(customer), sk: `ATTRIBUTION#${orderId}` },
+        UpdateExpression:
+          'SET netRevenue = :net, adjustmentIds = list_append(if_not_exists(adjustmentIds, :none), :id)',
+        ConditionExpression: `attribute_exists(pk) AND ${
+          adjustment.expectedNet === undefined
+            ? 'attribute_not_exists(netRevenue)'
+            : 'netRevenue.amount = :expected'
+        } AND NOT contains(adjustmentIds, :idText)`,
+        ExpressionAttributeValues: {
+          ':net': adjustment.netRevenue,
+          ':none': [],
+          ':id': [adjustment.id],
+          ':idText': adjustment.id,
+          ...(adjustment.expectedNet !== undefined && { ':expected': adjustment.expectedNet.amount }),
+        },
+      }),
+    );
+    return result === 'saved' ? 'applied' : 'conflict';
   }
 
   async recordConversion(customer: CustomerRef, record: ConversionRecord): Promise<'recorded' | 'exists'> {

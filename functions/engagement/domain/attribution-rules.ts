@@ -40,6 +40,10 @@ export type AttributionRecord =
       messageId: string;
       touch: Touch['kind'];
       touchAt: string;
+      /** What is left of `revenue` after refunds and cancellation; absent until the first. */
+      netRevenue?: Money;
+      /** Reversals applied (`refund:<id>`, `cancelled`), so each counts once. */
+      adjustmentIds?: string[];
     }
   | { orderId: string; at: string; revenue: Money; unattributed: true };
 

@@ -1,3 +1,4 @@
+import type { Money } from '#events/schemas.ts';
 import type { CustomerRef, JourneyEntry, SentMessage } from '#messaging/domain/ports.ts';
 import type { SuppressionReason } from '#messaging/domain/send-decision.ts';
 import type { AttributionRecord, ConversionRecord } from './attribution-rules.ts';
@@ -72,6 +73,15 @@ export interface AttributionStore {
   findAttribution(customer: CustomerRef, orderId: string): Promise<AttributionRecord | undefined>;
   /** Records the attribution unless one exists for the order. */
   recordAttribution(customer: CustomerRef, record: AttributionRecord): Promise<'recorded' | 'exists'>;
+  /**
+   * Sets the attribution's remaining revenue and adds the reversal's id, if the remaining revenue is
+   * still `expectedNet` (absent: untouched) and the id not yet applied.
+   */
+  adjustAttribution(
+    customer: CustomerRef,
+    orderId: string,
+    adjustment: { id: string; netRevenue: Money; expectedNet: Money | undefined },
+  ): Promise<'applied' | 'conflict'>;
   /** Records the conversion unless one exists for the (journey, order). */
   recordConversion(customer: CustomerRef, record: ConversionRecord): Promise<'recorded' | 'exists'>;
 }

@@ -9,9 +9,10 @@ import { readConfig } from '#shared/config.ts';
 import { observability } from '#shared/middlewares/observability.ts';
 import { logger, metrics } from '#shared/powertools.ts';
 import { DynamoDbEngagementStore } from '../adapters/dynamodb-engagement-store.ts';
+import { adjustAttribution } from '../domain/adjust-attribution.ts';
 import { attributeOrder } from '../domain/attribute-order.ts';
 import { DEFAULT_ATTRIBUTION_WINDOWS } from '../domain/attribution-rules.ts';
-import { publishAttributionMetrics } from '../metrics.ts';
+import { publishAttributionAdjustment, publishAttributionMetrics } from '../metrics.ts';
 import { parseOrderMessage } from '../schemas.ts';
 
 const seconds = (defaultMs: number) =>
@@ -46,6 +47,22 @@ async function attributeMessage(record: SQSRecord): Promise<void> {
     logger.info('canonical event of another type ignored', { eventType: parsed.eventType });
     return;
   }
+  if (parsed.kind === 'reversal') {
+    const adjusted = await adjustAttribution(dependencies, parsed.event);
+    publishAttributionAdjustment(adjusted);
+    logger.info('order reversal applied to its attribution', {
+      orderId: parsed.event.data.orderId,
+      eventType: parsed.event.type,
+      outcome: adjusted.outcome,
+      journey: adjusted.attribution?.journey,
+    });
+    return;
+  }
+  if (parsed.event.data.cancelledAt !== undefined) {
+    // Cancelled or voided before it reached us: no revenue to credit to anyone.
+    logger.info('cancelled order not attributed', { orderId: parsed.event.data.orderId });
+    return;
+  }
   const result = await attributeOrder(dependencies, parsed.event, windows);
   publishAttributionMetrics(result);
   logger.info('order attributed', {
@@ -56,7 +73,10 @@ async function attributeMessage(record: SQSRecord): Promise<void> {
   });
 }
 
-/** Each message is one `order.placed` event from the storefront bus; failures are reported per message. */
+/**
+ * Each message is one order event from the storefront bus: `order.placed` is attributed, refunds and
+ * cancellations reduce what was attributed. Failures are reported per message.
+ */
 export const lambdaHandler = async (event: SQSEvent, context: Context): Promise<SQSBatchResponse> => {
   // The per-mail metrics go out one by one (a batch mixes journeys); this one keeps the buffer non-empty.
   metrics.addMetric('orderReceived', MetricUnit.Count, event.Records.length);

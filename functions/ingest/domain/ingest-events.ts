@@ -94,15 +94,19 @@ function stampAndValidate(candidate: unknown, context: { storeId: string; origin
 
 /**
  * Every order event names its order as identity too (`identity.orderId`), whatever its source, so
- * the order's key leads to the buyer's profile and an event that knows only the order (a refund)
- * still finds the person.
+ * the order's key leads to the buyer's profile and a later event that knows only the order (a
+ * refund, a shipment) still finds the person. A placed order must still say who placed it.
  */
 function withOrderIdentity(candidate: object): object {
   const { type, data, identity } = candidate as { type?: unknown; data?: unknown; identity?: unknown };
   const orderId = (data as { orderId?: unknown } | undefined)?.orderId;
   if (typeof type !== 'string' || !type.startsWith('order.') || typeof orderId !== 'string') return candidate;
-  const who = typeof identity === 'object' && identity !== null ? identity : {};
-  return { ...candidate, identity: { orderId, ...who } };
+  if (typeof identity !== 'object' || identity === null) {
+    return type === 'order.placed' ? candidate : { ...candidate, identity: { orderId } };
+  }
+  const named = Object.values(identity).some((value) => value !== undefined);
+  if (!named && type === 'order.placed') return candidate;
+  return { ...candidate, identity: { orderId, ...identity } };
 }
 
 /** `data.lines[0].quantity: Too small: expected number to be >0` — the path first, so clients can find it. */

@@ -37,9 +37,13 @@ export const CART_ABANDONMENT_EVENT_PATTERN: EventPattern = {
   'detail-type': ['cart.updated', 'checkout.started'],
 };
 
+/** An order that was already cancelled or voided when it reached us starts no mail, not even a confirmation. */
+const notCancelled = { cancelledAt: [{ exists: false }] };
+
 export const POST_PURCHASE_EVENT_PATTERN: EventPattern = {
   source: [EVENT_SOURCE],
   'detail-type': ['order.placed'],
+  detail: { data: notCancelled },
 };
 
 /** Only orders with a replenishable product start the journey; categories compare case-insensitively. */
@@ -57,6 +61,6 @@ export function replenishmentEventPattern(catalog: CatalogConfig): EventPattern 
   return {
     source: [EVENT_SOURCE],
     'detail-type': ['order.placed'],
-    detail: { data: { lines: branches.length === 1 ? only : { $or: branches } } },
+    detail: { data: { ...notCancelled, lines: branches.length === 1 ? only : { $or: branches } } },
   };
 }

@@ -2,10 +2,12 @@ import type { CanonicalEvent } from '#events/schemas.ts';
 import type { Profile } from '#profiles/domain/profile.ts';
 import { type CatalogConfig, reorderIntervalDays } from '../config/catalog-config.ts';
 import type { JourneyId } from '../config/journey-schema.ts';
-import { subjectKeyOf } from './subject.ts';
+import { cartIdOf } from './subject.ts';
 
 const utc = (timestamp: string) => new Date(timestamp).toISOString();
 const after = (at: string | undefined, reference: string) => at !== undefined && at > reference;
+/** At or after: an order in the same millisecond as a view (one batch) ends that browse session too. */
+const atOrAfter = (at: string | undefined, reference: string) => at !== undefined && at >= reference;
 
 /**
  * What each journey's exit condition can answer: a small fixed set per journey, so the dashboard can
@@ -39,15 +41,14 @@ const EXIT_CONDITIONS: { readonly [Id in JourneyId]: ExitCondition<Id> } = {
   'browse-abandonment': (profile, trigger) => {
     if (profile === undefined) return 'no-profile';
     const since = utc(trigger.occurredAt);
-    if (after(profile.lifecycle.lastOrderAt, since)) return 'ordered';
-    if (after(profile.lifecycle.checkoutStartedAt, since)) return 'checkout-started';
+    if (atOrAfter(profile.lifecycle.lastOrderAt, since)) return 'ordered';
+    if (atOrAfter(profile.lifecycle.checkoutStartedAt, since)) return 'checkout-started';
     return after(profile.lifecycle.lastCartActivityAt, since) ? 'cart-changed' : undefined;
   },
   'cart-abandonment': (profile, trigger) => {
     if (profile === undefined) return 'no-profile';
     const cart = profile.cart;
-    if (cart === undefined || cart.cartId !== subjectKeyOf('cart-abandonment', trigger))
-      return 'cart-replaced';
+    if (cart === undefined || cart.cartId !== cartIdOf(trigger)) return 'cart-replaced';
     if (cart.status === 'ordered') return 'ordered';
     if (cart.updatedAt > utc(trigger.occurredAt)) return 'superseded';
     return cart.lines.length === 0 ? 'emptied' : undefined;

@@ -20,12 +20,16 @@ import { templateDataFor } from './template-data.ts';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 /**
- * How long a step waits for the profile to catch up with its trigger before deciding without it.
- * In the cloud the profile is seconds behind; the generous window covers a sped-up local clock,
- * where a cold start alone is virtual hours.
+ * How long a step waits for the profile to catch up with its trigger before deciding without it,
+ * measured from when the run began (an event may arrive long after it happened: a backfill, a
+ * Segment batch with the sender's timestamps). The bus feeds profiles and journeys in parallel, so in
+ * the cloud the profile is seconds behind, or minutes when its queue retries; a sped-up local clock
+ * turns a cold start into virtual hours. The step asks again after 30 s, then twice as long each
+ * time up to an hour: about thirty calls in a day for a profile that never comes.
  */
-const PROFILE_CATCH_UP_MS = 6 * 60 * 60 * 1000;
-const PROFILE_RETRY_MS = 30 * 1000;
+const PROFILE_CATCH_UP_MS = DAY_MS;
+const PROFILE_RETRY_MIN_MS = 30 * 1000;
+const PROFILE_RETRY_MAX_MS = 60 * 60 * 1000;
 
 export const ENTERED_TREATED = 'entered:treated';
 export const ENTERED_HELD_OUT = 'entered:heldout';
@@ -60,12 +64,13 @@ export async function runJourneyStep(deps: JourneyStepDependencies, input: StepI
   const profile = await loadProfile(deps.profiles, trigger);
 
   if (step === 'enter') return enter(deps, input, profile, now);
-  if (
-    !profileHasTrigger(input, profile) &&
-    now.getTime() - Date.parse(trigger.occurredAt) < PROFILE_CATCH_UP_MS
-  ) {
-    // The bus feeds profiles and journeys in parallel: give the profile a moment to see the trigger.
-    return answer.deferred(new Date(now.getTime() + PROFILE_RETRY_MS), 'waiting-for-profile');
+  if (!profileHasTrigger(input, profile)) {
+    // The bus feeds profiles and journeys in parallel: give the profile time to see the trigger.
+    const waited = now.getTime() - runBeganAt(input);
+    if (waited < PROFILE_CATCH_UP_MS) {
+      const retryIn = Math.min(PROFILE_RETRY_MAX_MS, Math.max(PROFILE_RETRY_MIN_MS, waited));
+      return answer.deferred(new Date(now.getTime() + retryIn), 'waiting-for-profile');
+    }
   }
   const exit = exitReason(journey, profile, trigger, deps.catalog);
   if (exit !== undefined) return exitRun(deps, input, profile, now, exit);
@@ -120,7 +125,7 @@ async function enter(
   const heldOut = isHeldOut(journey, customerKey, Number(input.config.holdoutPercent ?? 0));
   await deps.messaging.recordEntry(
     { storeId: trigger.storeId, customerKey },
-    { journey, subjectKey: subjectKeyOf(journey, trigger), at: now.toISOString(), heldOut },
+    { journey, subjectKey: subjectKeyOf(journey, trigger, profile), at: now.toISOString(), heldOut },
   );
   // The holdout group rides on the reason so the handler can count entrants per group (lift = treated vs held out).
   return answer.continue(heldOut ? ENTERED_HELD_OUT : ENTERED_TREATED);
@@ -142,10 +147,16 @@ async function exitRun(
   if (reason !== 'superseded') {
     await deps.messaging.recordExit(
       { storeId: trigger.storeId, customerKey: customerKeyOf(profile, trigger) },
-      { journey, subjectKey: subjectKeyOf(journey, trigger), step, reason, at: now.toISOString() },
+      { journey, subjectKey: subjectKeyOf(journey, trigger, profile), step, reason, at: now.toISOString() },
     );
   }
   return answer.exited(reason);
+}
+
+/** When the run began; runs started before the step knew, by the trigger's own time. */
+function runBeganAt(input: StepInput): number {
+  const occurred = Date.parse(input.trigger.occurredAt);
+  return input.startedAt === undefined ? occurred : Math.max(occurred, Date.parse(input.startedAt));
 }
 
 /** The partition the customer's messaging items live in: the profile's key, else the trigger's strongest identity. */
@@ -200,7 +211,7 @@ async function send(
   }
   const email = profile?.email ?? trigger.identity.email;
   const customerKey = customerKeyOf(profile, trigger);
-  const subjectKey = subjectKeyOf(journey, trigger);
+  const subjectKey = subjectKeyOf(journey, trigger, profile);
   const data = templateDataFor({
     journey,
     step,

@@ -10,12 +10,15 @@ export const stepInputSchema = z.object({
   step: z.string().min(1),
   config: z.record(z.string(), z.unknown()),
   trigger: canonicalEventSchema,
+  /** When the run began (`$$.Execution.StartTime`): waits for the profile are measured from here. */
+  startedAt: z.iso.datetime({ offset: true }).optional(),
 });
 export interface StepInput {
   journey: JourneyId;
   step: string;
   config: Record<string, unknown>;
   trigger: CanonicalEvent;
+  startedAt?: string | undefined;
 }
 
 export type StepOutcome = 'continue' | 'sent' | 'skipped' | 'deferred' | 'exited';

@@ -4,6 +4,7 @@ import { dormantOn } from '../domain/dormancy.ts';
 import type { IdentityKey } from '../domain/identity.ts';
 import type { ProfileStore, SaveResult, StoredProfile } from '../domain/ports.ts';
 import type { Profile } from '../domain/profile.ts';
+import { fromItemKeys, toItemKeys } from './item-keys.ts';
 
 /** Partition key of a profile item; also used by the CLI and the operator docs. */
 export function profileItemKey(storeId: string, key: IdentityKey): string {
@@ -36,7 +37,7 @@ export class DynamoDbProfileStore implements ProfileStore {
       }),
     );
     if (Item === undefined) return undefined;
-    return { profile: Item.profile as Profile, version: Item.version as number };
+    return { profile: fromItemKeys(Item.profile as Profile), version: Item.version as number };
   }
 
   async save(profile: Profile, expectedVersion: number | undefined): Promise<SaveResult> {
@@ -47,7 +48,7 @@ export class DynamoDbProfileStore implements ProfileStore {
           Item: {
             pk: profileItemKey(profile.storeId, profile.key),
             version: (expectedVersion ?? 0) + 1,
-            profile,
+            profile: toItemKeys(profile),
             ...(profile.email !== undefined && { email: profile.email }),
             ...(profile.mergedInto !== undefined && { mergedInto: profile.mergedInto }),
             ...withDormancyKey(profile, this.dormancyDays),

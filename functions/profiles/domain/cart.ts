@@ -40,12 +40,6 @@ export function cartOutranks(a: Cart, b: Cart): boolean {
   );
 }
 
-/** A change begins a new cart unless it continues the open, non-empty cart of the same id. */
-function openedAtFor(cart: Cart | undefined, cartId: string, at: string): string | undefined {
-  const continues = cart?.cartId === cartId && cart.status === 'open' && cart.lines.length > 0;
-  return continues ? cart.openedAt : at;
-}
-
 /** A snapshot replaces the cart when it outranks what the profile already knows. */
 export function applyCartSnapshot(cart: Cart | undefined, snapshot: CartSnapshot): Cart | undefined {
   if (cart !== undefined && !outranks(snapshot, cart)) return cart;
@@ -53,7 +47,6 @@ export function applyCartSnapshot(cart: Cart | undefined, snapshot: CartSnapshot
   const checkoutId = snapshot.checkoutId ?? (sameCart ? cart?.checkoutId : undefined);
   const checkoutOrderId = snapshot.checkoutOrderId ?? (sameCart ? cart?.checkoutOrderId : undefined);
   const recoveryUrl = snapshot.recoveryUrl ?? (sameCart ? cart?.recoveryUrl : undefined);
-  const openedAt = openedAtFor(cart, snapshot.cartId, snapshot.at);
   return {
     cartId: snapshot.cartId,
     ...(checkoutId !== undefined && { checkoutId }),
@@ -65,7 +58,6 @@ export function applyCartSnapshot(cart: Cart | undefined, snapshot: CartSnapshot
     status: 'open',
     updatedAt: snapshot.at,
     updatedBy: snapshot.eventId,
-    ...(openedAt !== undefined && { openedAt }),
   };
 }
 
@@ -94,7 +86,6 @@ export function applyCartLineChange(cart: Cart | undefined, change: CartLineChan
   else if (signed > 0) lines.push({ ...change.line, quantity: signed });
   const kept = lines.filter((line) => line.quantity > 0);
   const total = totalOfLines(kept);
-  const openedAt = startFresh ? change.at : openedAtFor(cart, change.cartId, change.at);
   const updatedAt = startFresh ? change.at : (latest(cart.updatedAt, change.at) ?? change.at);
   const { total: _previousTotal, ...previous } = startFresh ? ({} as Partial<Cart>) : cart;
   return {
@@ -105,7 +96,6 @@ export function applyCartLineChange(cart: Cart | undefined, change: CartLineChan
     status: 'open',
     updatedAt,
     updatedBy: updatedAt === change.at ? change.eventId : (cart?.updatedBy ?? change.eventId),
-    ...(openedAt !== undefined && { openedAt }),
   };
 }
 
@@ -141,6 +131,28 @@ export function orderCompletesCart(orderId: string, order: OrderRecord, cart: Ca
   const namesNothing = order.cartId === undefined && order.checkoutId === undefined;
   const anonymousCart = cart.cartId.startsWith(ANONYMOUS_CART_PREFIX) && cart.checkoutId === undefined;
   return namesNothing || anonymousCart;
+}
+
+/**
+ * When the order was placed that ended the previous cart under this id, for a cart changed at `at`:
+ * the latest order before `at` that closes carts of this id by the rules above (by cart id, or any
+ * order for an anonymous cart or one that names no cart). Undefined for a cart id's first cart.
+ * Derived from the orders alone, so it is the same whatever order the events arrived in: a browser's
+ * cart id that comes back weeks after an order is a new cart, with journeys of its own.
+ */
+export function cartBeganAfter(
+  orders: Record<string, OrderRecord>,
+  cartId: string,
+  at: string,
+): string | undefined {
+  let began: string | undefined;
+  const anonymousCart = cartId.startsWith(ANONYMOUS_CART_PREFIX);
+  for (const order of Object.values(orders)) {
+    if (order.placedAt === undefined || order.placedAt >= at) continue;
+    const namesNothing = order.cartId === undefined && order.checkoutId === undefined;
+    if (order.cartId === cartId || namesNothing || anonymousCart) began = latest(began, order.placedAt);
+  }
+  return began;
 }
 
 /**

@@ -59,11 +59,6 @@ export interface Cart {
   checkoutOrderId?: string;
   /** The store's own link back into the checkout, e.g. Shopify's abandoned_checkout_url. */
   recoveryUrl?: string;
-  /**
-   * When this cart began: its first change after the previous cart was ordered, emptied or replaced.
-   * Two carts under one id (a browser's cart weeks apart) are two subjects for the journeys.
-   */
-  openedAt?: string;
   /** The event that set the cart, so two snapshots of the same instant are ordered the same everywhere. */
   updatedBy?: string;
   lines: Line[];

@@ -110,11 +110,14 @@ describe('Construct: Engagement', () => {
     });
   });
 
-  it('routes placed orders of the storefront bus to the attribution queue, with the rule DLQ', () => {
+  it('routes orders, refunds, cancellations and order updates of the storefront bus to the attribution queue, with the rule DLQ', () => {
     // Assess
     template.hasResourceProperties('AWS::Events::Rule', {
       EventBusName: { Ref: Match.stringLikeRegexp('^Bus') },
-      EventPattern: { source: [EVENT_SOURCE], 'detail-type': ['order.placed'] },
+      EventPattern: {
+        source: [EVENT_SOURCE],
+        'detail-type': ['order.placed', 'order.refunded', 'order.cancelled', 'order.updated'],
+      },
       Targets: [
         Match.objectLike({
           Arn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^Orders[0-9A-F]+$'), 'Arn'] },

@@ -12,6 +12,7 @@ import type {
   StoredMessage,
   StoredSummary,
 } from '#engagement/domain/ports.ts';
+import type { Money } from '#events/schemas.ts';
 import type { CustomerRef, JourneyEntry, SentMessage } from '#messaging/domain/ports.ts';
 import type { SuppressionReason } from '#messaging/domain/send-decision.ts';
 
@@ -133,6 +134,24 @@ export class InMemoryEngagementStore implements EngagementStore, AttributionStor
 
   async findAttribution(customer: CustomerRef, orderId: string) {
     return this.attributions.get(`${ref(customer)}#${orderId}`);
+  }
+
+  async adjustAttribution(
+    customer: CustomerRef,
+    orderId: string,
+    adjustment: { id: string; netRevenue: Money; expectedNet: Money | undefined },
+  ) {
+    const key = `${ref(customer)}#${orderId}`;
+    const record = this.attributions.get(key);
+    if (record === undefined || 'unattributed' in record) return 'conflict' as const;
+    const sameNet = JSON.stringify(record.netRevenue) === JSON.stringify(adjustment.expectedNet);
+    if (!sameNet || (record.adjustmentIds ?? []).includes(adjustment.id)) return 'conflict' as const;
+    this.attributions.set(key, {
+      ...record,
+      netRevenue: adjustment.netRevenue,
+      adjustmentIds: [...(record.adjustmentIds ?? []), adjustment.id],
+    });
+    return 'applied' as const;
   }
 
   async recordAttribution(customer: CustomerRef, record: AttributionRecord) {

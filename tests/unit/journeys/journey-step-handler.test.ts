@@ -163,8 +163,8 @@ const step = (
 
 describe('Handler: journey-step metrics', () => {
   it('counts an exit with its reason', async () => {
-    // Prepare: no profile for a trigger older than the wait for one
-    const trigger = signup('no-one', new Date(Date.now() - 7 * HOUR_MS));
+    // Prepare: no profile for a trigger older than the day-long wait for one
+    const trigger = signup('no-one', new Date(Date.now() - 25 * HOUR_MS));
 
     // Act
     const output = await step('welcome', 'welcome', trigger);

@@ -1,7 +1,9 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { CanonicalEvent } from '#events/schemas.ts';
+import { subjectKeyOf } from '#journeys/domain/subject.ts';
 import { applyEvent } from '#profiles/domain/apply-event.ts';
+import { cartBeganAfter } from '#profiles/domain/cart.ts';
 import { emptyProfile, type Profile } from '#profiles/domain/profile.ts';
 import { canonical, usd } from '#tests/helpers/events.ts';
 
@@ -160,31 +162,34 @@ describe('Rule: a cart replaced in the same instant is decided by a stable rule'
 });
 
 describe('Rule: a cart under a reused id is a new cart after an order', () => {
-  it("opens a browser's second cart weeks after the first was ordered, with its own start", () => {
+  const first = productAdded('e-1', '2024-06-01T10:00:00.000Z');
+  const ordered = orderPlaced('e-2', '2024-06-01T10:05:00.000Z', { orderId: 'o-1' });
+  const second = productAdded('e-3', '2024-06-29T09:00:00.000Z');
+
+  it.each(permutations([first, ordered, second]))(
+    "tells a browser's second cart weeks after an order from the first, in any arrival order (%#)",
+    (...events) => {
+      // Act
+      const profile = applyAll(events);
+
+      // Assess: the second cart began after the order; the first had no order before it.
+      expect(profile.cart).toMatchObject({ cartId: 'anon-cart:browser-1', status: 'open' });
+      expect(cartBeganAfter(profile.orders, 'anon-cart:browser-1', second.occurredAt)).toBe(
+        '2024-06-01T10:05:00.000Z',
+      );
+      expect(cartBeganAfter(profile.orders, 'anon-cart:browser-1', first.occurredAt)).toBeUndefined();
+    },
+  );
+
+  it('gives the two carts different journey subjects, so the second gets reminders of its own', () => {
+    // Prepare
+    const profile = applyAll([first, ordered, second]);
+
     // Act
-    const profile = applyAll([
-      productAdded('e-1', '2024-06-01T10:00:00.000Z'),
-      orderPlaced('e-2', '2024-06-01T10:05:00.000Z', { orderId: 'o-1' }),
-      productAdded('e-3', '2024-06-29T09:00:00.000Z'),
-    ]);
+    const subjects = [first, second].map((trigger) => subjectKeyOf('cart-abandonment', trigger, profile));
 
     // Assess
-    expect(profile.cart).toMatchObject({
-      cartId: 'anon-cart:browser-1',
-      status: 'open',
-      openedAt: '2024-06-29T09:00:00.000Z',
-    });
-  });
-
-  it('keeps the start of a cart that goes on being filled', () => {
-    // Act
-    const profile = applyAll([
-      productAdded('e-1', '2024-06-01T10:00:00.000Z'),
-      productAdded('e-2', '2024-06-01T11:00:00.000Z'),
-    ]);
-
-    // Assess
-    expect(profile.cart?.openedAt).toBe('2024-06-01T10:00:00.000Z');
+    expect(subjects).toEqual(['anon-cart:browser-1', 'anon-cart:browser-1@2024-06-01T10:05:00.000Z']);
   });
 });
 
