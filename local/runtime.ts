@@ -109,6 +109,11 @@ export interface LocalRuntime {
   httpStats: HttpApiStats;
   /** Resolves when every queue is empty and no batch is in flight (journeys may still be waiting). */
   settle(): Promise<void>;
+  /**
+   * Pauses or resumes the event source mapping that reads `queueName` (its queue name, or a part of
+   * it), as Lambda's UpdateEventSourceMapping `Enabled` does; `settle` waits while one is paused.
+   */
+  setEventSourceMappingEnabled(queueName: string, enabled: boolean): void;
   /** The DynamoDB endpoint, for outage drills. */
   dynamodb: DynaliteServer;
   /** Manual time only: moves the clock to `virtualMs` and fires the schedules that came due. */
@@ -269,15 +274,18 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<LocalR
       () => stepFunctions.close(),
     );
 
-    const mappings: EventSourceMapping[] = topology.eventSourceMappings.map((mapping) =>
-      startEventSourceMapping({
-        queues,
+    const mappings: Array<EventSourceMapping & { queueName: string }> = topology.eventSourceMappings.map(
+      (mapping) => ({
         queueName: mapping.queueName,
-        batchSize: mapping.batchSize,
-        maximumBatchingWindowSeconds: mapping.maximumBatchingWindowSeconds,
-        invoke: (event: SQSEvent) =>
-          functionOf(mapping.functionId).invoke(event) as Promise<SqsHandlerResult>,
-        onError: onRuntimeError,
+        ...startEventSourceMapping({
+          queues,
+          queueName: mapping.queueName,
+          batchSize: mapping.batchSize,
+          maximumBatchingWindowSeconds: mapping.maximumBatchingWindowSeconds,
+          invoke: (event: SQSEvent) =>
+            functionOf(mapping.functionId).invoke(event) as Promise<SqsHandlerResult>,
+          onError: onRuntimeError,
+        }),
       }),
     );
     closers.push(async () => {
@@ -327,6 +335,12 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<LocalR
       httpStats: http.stats,
       dynamodb,
       settle,
+      setEventSourceMappingEnabled: (queueName, enabled) => {
+        const matching = mappings.filter((mapping) => mapping.queueName.includes(queueName));
+        if (matching.length !== 1)
+          throw new Error(`${matching.length} event source mappings read ${queueName}`);
+        matching[0]?.setEnabled(enabled);
+      },
       advanceClock: (virtualMs) => {
         if (clock.manual === undefined) throw new Error('advanceClock needs a runtime on manual time');
         clock.manual.advanceTo(virtualMs);

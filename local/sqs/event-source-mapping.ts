@@ -33,6 +33,11 @@ export interface EventSourceMapping {
    * mapping is stopped first.
    */
   drain(): Promise<void>;
+  /**
+   * Pauses or resumes polling, as Lambda's UpdateEventSourceMapping `Enabled` does: messages wait on
+   * the queue meanwhile (a batch being handled is finished). Lets a test hold a consumer back.
+   */
+  setEnabled(enabled: boolean): void;
 }
 
 interface DrainWaiter {
@@ -62,6 +67,7 @@ export function startEventSourceMapping(options: EventSourceMappingOptions): Eve
 
   /** A batch is being collected or handled. */
   let working = false;
+  let enabled = true;
   const drained = (): boolean => {
     const { visible, inFlight, delayed } = queues.counts(queueName);
     return !working && visible + inFlight + delayed === 0;
@@ -105,6 +111,10 @@ export function startEventSourceMapping(options: EventSourceMappingOptions): Eve
 
   const loop = async (): Promise<void> => {
     while (!stopping.signal.aborted) {
+      if (!enabled) {
+        await new Promise((resolve) => setTimeout(resolve, idleIntervalMs));
+        continue;
+      }
       working = true;
       const batch = await collect();
       if (batch.length > 0) {
@@ -125,6 +135,9 @@ export function startEventSourceMapping(options: EventSourceMappingOptions): Eve
   running.catch((error: unknown) => onError(error, { Records: [] }));
 
   return {
+    setEnabled: (value) => {
+      enabled = value;
+    },
     stop: async () => {
       stopping.abort();
       await running.catch(() => undefined);

@@ -165,3 +165,53 @@ describe('Hostile input at ingest', () => {
     expect(stack.runtimeErrors).toEqual([]);
   });
 });
+
+describe('Keys such as constructor and __proto__ through the stack', () => {
+  it('stores and counts categories, order ids and refund ids named like Object.prototype members', async () => {
+    // Prepare
+    const at = '2026-05-01T10:00:00.000Z';
+    const identity = { customerId: 'proto-1' };
+    const names = ['__proto__', 'constructor', 'toString'];
+    const events = names.flatMap((name) => [
+      {
+        id: `proto-view-${name}`,
+        type: 'product.viewed',
+        occurredAt: at,
+        identity,
+        data: { product: { productId: name, category: name } },
+      },
+      {
+        id: `proto-order-${name}`,
+        type: 'order.placed',
+        occurredAt: at,
+        identity,
+        data: {
+          orderId: name,
+          lines: [{ productId: name, category: name, quantity: 1 }],
+          total: { amount: '3.00', currency: 'USD' },
+        },
+      },
+      {
+        id: `proto-refund-${name}`,
+        type: 'order.refunded',
+        occurredAt: at,
+        identity: {},
+        data: { orderId: name, refundId: name, amount: { amount: '1.00', currency: 'USD' } },
+      },
+    ]);
+
+    // Act
+    const response = await stack.post('/v1/events', { events }, ownAuth());
+    const profile = await stack.profile('customer:proto-1');
+
+    // Assess: nothing dead-lettered, every key back as sent, every order and refund counted.
+    expect(response.status).toBe(202);
+    expect(stack.runtimeErrors).toEqual([]);
+    expect(Object.keys(profile?.orders ?? {}).sort()).toEqual([...names].sort());
+    expect(Object.entries(profile?.categoryAffinity ?? {}).sort()).toEqual(
+      names.map((name) => [name, 4]).sort(),
+    );
+    expect(profile?.orderSummary).toMatchObject({ count: 3, totalSpent: { USD: '6.00' } });
+    expect(Object.hasOwn(profile?.orders.__proto__?.refunds ?? {}, '__proto__')).toBe(true);
+  });
+});

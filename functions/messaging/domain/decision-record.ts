@@ -27,12 +27,15 @@ export interface DecisionRecord {
   timeZone?: string;
   /** Which suppression stopped the message, when `reason` is `suppressed`. */
   suppression?: SuppressionReason;
+  /** When `reason` is `no-consent`: consent was withdrawn, or no source ever sent any. */
+  consent?: 'revoked' | 'none';
 }
 
 export interface DecisionDetails {
   at: Date;
   timeZone?: string;
   suppression?: SuppressionReason;
+  consent?: 'revoked' | 'none';
   messageId?: string;
   template?: string;
 }
@@ -63,6 +66,7 @@ export function decisionRecord(
         outcome: 'skipped',
         reason: decision.reason,
         ...(decision.reason === 'suppressed' ? optional('suppression', details.suppression) : {}),
+        ...(decision.reason === 'no-consent' ? optional('consent', details.consent) : {}),
       };
     case 'defer':
       return { ...base, outcome: 'deferred', reason: decision.reason, until: decision.until.toISOString() };
@@ -108,7 +112,11 @@ function whySkipped(record: DecisionRecord): string {
     case 'no-email':
       return 'no email address on the profile';
     case 'no-consent':
-      return 'no marketing consent';
+      return record.consent === 'none'
+        ? 'no marketing consent: no source has sent consent for this address'
+        : record.consent === 'revoked'
+          ? 'no marketing consent: it was withdrawn'
+          : 'no marketing consent';
     case 'suppressed':
       return record.suppression === undefined
         ? 'the address is suppressed'

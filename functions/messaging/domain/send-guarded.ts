@@ -284,7 +284,13 @@ async function record(
   timeZone: string,
   suppression?: SuppressionReason,
 ): Promise<GuardedSendResult> {
-  const details = { at: input.now, timeZone, template: input.template, ...(suppression && { suppression }) };
+  const details = {
+    at: input.now,
+    timeZone,
+    template: input.template,
+    ...(suppression && { suppression }),
+    consent: input.recipient.emailConsent === 'revoked' ? ('revoked' as const) : ('none' as const),
+  };
   await store.recordDecision(input.customer, decisionRecord(input.request, decision, details));
   switch (decision.outcome) {
     case 'skip':

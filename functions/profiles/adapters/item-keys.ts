@@ -1,15 +1,18 @@
 /**
  * Map keys as DynamoDB items keep them. Profiles have maps keyed by what customers and stores send
- * (order ids, categories, refund ids), and the SDK's unmarshalling builds objects by assignment, so a
- * key `__proto__` would set a prototype instead of coming back. Such a key is stored as `~__proto__`
- * (and a key that starts with `~` gets one more), and read back as it was sent.
+ * (order ids, categories, refund ids), and the SDK treats objects by what their members say: its
+ * marshalling asks a map for `constructor.name` (an order named `constructor` made it throw) and its
+ * unmarshalling builds objects by assignment (a key `__proto__` set a prototype instead of coming
+ * back). A key named like a member of `Object.prototype` is stored with a `~` in front (as is a key
+ * that already starts with one), and read back as it was sent.
  */
 import { setOwn } from '#shared/own-keys.ts';
 
 const ESCAPE = '~';
+const PROTOTYPE_MEMBERS = new Set(Object.getOwnPropertyNames(Object.prototype));
 
 function escapeKey(key: string): string {
-  return key === '__proto__' || key.startsWith(ESCAPE) ? `${ESCAPE}${key}` : key;
+  return PROTOTYPE_MEMBERS.has(key) || key.startsWith(ESCAPE) ? `${ESCAPE}${key}` : key;
 }
 
 function unescapeKey(key: string): string {

@@ -116,27 +116,29 @@ export function totalOfLines(lines: Line[]): Money | undefined {
 }
 
 /**
- * Whether an order completes this cart. A checkout id or the order id the checkout announced is
- * used once, so a match closes the cart whenever the order was placed. A cart id may be reused (a
- * store's long-lived cart token), so a match by cart id counts only for an order placed at or after
- * the cart's last change — as does an order that names none of the cart's ids when the cart has no
- * id the store could have named (an anonymous cart) or the order names no cart or checkout at all.
+ * Whether an order completes this cart. A checkout id, or the order id the checkout announced, is
+ * used once, so a match closes the cart whenever the order was placed. Otherwise an order placed at
+ * or after the cart's last change closes it unless it names another cart or another checkout: a
+ * customer holds one cart at a time, and the spec's own Order Completed names no cart (and a checkout
+ * id of its own), so demanding a match would leave bought carts open and remind people who paid.
+ * A cart id the edge made up for a browser (an anonymous cart) can be named by no order.
  */
 export function orderCompletesCart(orderId: string, order: OrderRecord, cart: Cart): boolean {
   if (order.placedAt === undefined) return false;
   if (order.checkoutId !== undefined && order.checkoutId === cart.checkoutId) return true;
   if (cart.checkoutOrderId !== undefined && cart.checkoutOrderId === orderId) return true;
   if (order.placedAt < cart.updatedAt) return false;
-  if (order.cartId !== undefined && order.cartId === cart.cartId) return true;
-  const namesNothing = order.cartId === undefined && order.checkoutId === undefined;
-  const anonymousCart = cart.cartId.startsWith(ANONYMOUS_CART_PREFIX) && cart.checkoutId === undefined;
-  return namesNothing || anonymousCart;
+  if (cart.cartId.startsWith(ANONYMOUS_CART_PREFIX) && cart.checkoutId === undefined) return true;
+  const anotherCart = order.cartId !== undefined && order.cartId !== cart.cartId;
+  const anotherCheckout =
+    order.checkoutId !== undefined && cart.checkoutId !== undefined && order.checkoutId !== cart.checkoutId;
+  return !anotherCart && !anotherCheckout;
 }
 
 /**
  * When the order was placed that ended the previous cart under this id, for a cart changed at `at`:
- * the latest order before `at` that closes carts of this id by the rules above (by cart id, or any
- * order for an anonymous cart or one that names no cart). Undefined for a cart id's first cart.
+ * the latest order before `at` that closes carts of this id by the rules above (one naming this
+ * cart or no cart, or any order for an anonymous cart). Undefined for a cart id's first cart.
  * Derived from the orders alone, so it is the same whatever order the events arrived in: a browser's
  * cart id that comes back weeks after an order is a new cart, with journeys of its own.
  */
@@ -149,8 +151,8 @@ export function cartBeganAfter(
   const anonymousCart = cartId.startsWith(ANONYMOUS_CART_PREFIX);
   for (const order of Object.values(orders)) {
     if (order.placedAt === undefined || order.placedAt >= at) continue;
-    const namesNothing = order.cartId === undefined && order.checkoutId === undefined;
-    if (order.cartId === cartId || namesNothing || anonymousCart) began = latest(began, order.placedAt);
+    if (order.cartId === cartId || order.cartId === undefined || anonymousCart)
+      began = latest(began, order.placedAt);
   }
   return began;
 }

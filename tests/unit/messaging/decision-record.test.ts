@@ -193,6 +193,25 @@ describe('Function: describeDecision', () => {
   });
 
   it.each([
+    { consent: 'none', why: 'no marketing consent: no source has sent consent for this address' },
+    { consent: 'revoked', why: 'no marketing consent: it was withdrawn' },
+  ] as const)('says whether consent was withdrawn or never sent: $consent', ({ consent, why }) => {
+    // Prepare
+    const decided = decisionRecord(
+      request,
+      { outcome: 'skip', reason: 'no-consent' },
+      { at: decidedAt, consent },
+    );
+
+    // Act
+    const sentence = describeDecision(decided);
+
+    // Assess
+    expect(decided.consent).toBe(consent);
+    expect(sentence).toBe(`Skipped cart-abandonment reminder-1 at 2026-03-01 21:30 UTC: ${why}`);
+  });
+
+  it.each([
     { suppression: 'unsubscribed', label: 'unsubscribed' },
     { suppression: 'hard-bounce', label: 'hard bounce' },
     { suppression: 'complaint', label: 'spam complaint' },

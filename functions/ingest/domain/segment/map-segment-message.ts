@@ -61,7 +61,7 @@ export function mapSegmentMessage(message: unknown, options: SegmentMappingOptio
 
   const base = { id: segmentMessageId(raw), occurredAt };
   const consent = segmentConsentOf(segment, occurredAt, options.emailConsentCategories);
-  const mapped = mapByType(segment, base, options.defaultCurrency, consent);
+  const mapped = mapByType(segment, base, options.defaultCurrency);
   return withConsent(mapped, segment, base, consent);
 }
 
@@ -69,11 +69,10 @@ function mapByType(
   segment: SegmentMessage,
   base: Omit<Envelope, 'identity'>,
   defaultCurrency: string,
-  consent: Consent[],
 ): MappingResult {
   switch (segment.type) {
     case 'identify':
-      return mapIdentify(segment, base, consent);
+      return mapIdentify(segment, base);
     case 'track':
       return mapTrack(segment, base, defaultCurrency);
     case 'page':
@@ -89,23 +88,20 @@ function mapByType(
 }
 
 /** identify → customer.updated: an identify may also just tie an anonymousId to a userId, so no traits is fine. */
-function mapIdentify(
-  segment: SegmentMessage,
-  base: Omit<Envelope, 'identity'>,
-  consent: Consent[],
-): MappingResult {
+function mapIdentify(segment: SegmentMessage, base: Omit<Envelope, 'identity'>): MappingResult {
   const problems: string[] = [];
   const identity = identityOf(segment, problems);
   const attributes = attributesOf(segment.traits, 'traits', segment, problems);
   if (problems.length > 0) return invalid(problems);
   return mappedIfCanonical(
-    [{ ...base, identity, type: 'customer.updated', version: 1, data: { attributes, consent } }],
+    [{ ...base, identity, type: 'customer.updated', version: 1, data: { attributes, consent: [] } }],
     'segment',
   );
 }
 
 /**
- * Consent a message carries besides its own meaning (in `context.consent` or the traits) is recorded
+ * Consent a message carries (in `context.consent` or the traits) goes into the sign-up or profile
+ * update the message maps to, so a welcome can start on it; any other message's consent is recorded
  * as a `customer.updated` of its own, so a page view or a `Segment Consent Preference Updated` track
  * call that changes consent is not lost.
  */
@@ -116,18 +112,27 @@ function withConsent(
   consent: Consent[],
 ): MappingResult {
   if (consent.length === 0 || mapped.kind === 'invalid') return mapped;
-  if (mapped.kind === 'mapped' && mapped.events.some((event) => event.type === 'customer.updated'))
-    return mapped;
-  const identity = identityOf(segment, []);
+  const events = mapped.kind === 'mapped' ? mapped.events : [];
+  const index = events.findIndex(
+    (event) => event.type === 'customer.registered' || event.type === 'customer.updated',
+  );
+  const profileEvent = events[index];
+  if (
+    profileEvent !== undefined &&
+    (profileEvent.type === 'customer.registered' || profileEvent.type === 'customer.updated')
+  ) {
+    const withItsConsent = { ...profileEvent, data: { ...profileEvent.data, consent } };
+    return mappedIfCanonical(events.with(index, withItsConsent), 'segment');
+  }
   const consentEvent: UnstampedEvent = {
     ...base,
     id: mapped.kind === 'mapped' ? `${base.id}#consent` : base.id,
-    identity,
+    identity: identityOf(segment, []),
     type: 'customer.updated',
     version: 1,
     data: { attributes: {}, consent },
   };
-  return mappedIfCanonical([...(mapped.kind === 'mapped' ? mapped.events : []), consentEvent], 'segment');
+  return mappedIfCanonical([...events, consentEvent], 'segment');
 }
 
 function mapTrack(

@@ -128,6 +128,30 @@ describe('Function: mapSegmentMessage (consent)', () => {
   });
 });
 
+describe('Function: mapSegmentMessage (consent on a sign-up)', () => {
+  it('puts the consent of a Signed Up call into its customer.registered, so a welcome can start on it', () => {
+    // Prepare
+    const signedUp = {
+      type: 'track',
+      messageId: 'm-signup',
+      userId: 'u-1',
+      event: 'Signed Up',
+      timestamp: '2024-06-01T10:00:00.000Z',
+      properties: { first_name: 'Ana' },
+      context: { traits: { email: 'ana@example.com', email_marketing_consent: 'subscribed' } },
+    };
+
+    // Act
+    const event = onlyEvent(mapSegmentMessage(signedUp, options));
+
+    // Assess
+    expect(event).toMatchObject({
+      type: 'customer.registered',
+      data: { attributes: { firstName: 'Ana' }, consent: [{ channel: 'email', status: 'granted' }] },
+    });
+  });
+});
+
 describe('Function: mapSegmentMessage (orders after they are placed)', () => {
   it("maps the spec's Order Refunded to order.refunded of its total, the message id being the refund's", () => {
     // Prepare
