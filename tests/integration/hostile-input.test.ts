@@ -212,6 +212,7 @@ describe('Keys such as constructor and __proto__ through the stack', () => {
       names.map((name) => [name, 4]).sort(),
     );
     expect(profile?.orderSummary).toMatchObject({ count: 3, totalSpent: { USD: '6.00' } });
-    expect(Object.hasOwn(profile?.orders.__proto__?.refunds ?? {}, '__proto__')).toBe(true);
+    const protoOrder = Object.getOwnPropertyDescriptor(profile?.orders ?? {}, '__proto__')?.value;
+    expect(Object.hasOwn(protoOrder?.refunds ?? {}, '__proto__')).toBe(true);
   });
 });

@@ -190,6 +190,8 @@ describe('Rule: keys such as constructor and __proto__ are stored like any other
     expect(Object.keys(profile.orders).sort()).toEqual([...names].sort());
     expect(Object.entries(profile.categoryAffinity).sort()).toEqual(names.map((name) => [name, 4]).sort());
     expect(profile.orderSummary).toMatchObject({ count: 4, totalSpent: { USD: '6.00' } });
-    expect(JSON.parse(JSON.stringify(profile)).orders.__proto__.refunds.__proto__).toEqual(usd('0.50'));
+    const proto = '__proto__';
+    const stored = JSON.parse(JSON.stringify(profile)) as typeof profile;
+    expect(Object.getOwnPropertyDescriptor(stored.orders, proto)?.value.refunds[proto]).toEqual(usd('0.50'));
   });
 });
