@@ -30,6 +30,7 @@ Commands:
   preview [template-id] [--out DIR]   Render email templates with sample data to HTML and text files
   store create --id ID --name NAME [--currency USD] [--time-zone Europe/Berlin] [--shopify-secret-env VAR]
                [--sender-name NAME --sender-email ADDRESS --postal-address TEXT --url URL --locale en-US]
+               [--accept-test-orders] [--segment-consent-categories Marketing,Email]
                [--table TABLE --region REGION]
                                       Create a store and print its API key and Segment write key (once)
   simulate [--customers 10000] [--days 30] [--seed 7] [--json] [--prices FILE] [--start ISO-DATE]
@@ -60,6 +61,8 @@ const { positionals, values } = parseArgs({
     'postal-address': { type: 'string' },
     url: { type: 'string' },
     locale: { type: 'string' },
+    'accept-test-orders': { type: 'boolean' },
+    'segment-consent-categories': { type: 'string' },
     table: { type: 'string' },
     region: { type: 'string' },
     'queue-arn': { type: 'string' },

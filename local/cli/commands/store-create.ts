@@ -14,6 +14,10 @@ interface StoreCreateOptions {
   'postal-address'?: string | undefined;
   url?: string | undefined;
   locale?: string | undefined;
+  /** Count Shopify test orders as orders (a store trying things out). */
+  'accept-test-orders'?: boolean | undefined;
+  /** Comma-separated Segment consent categories that mean e-mail marketing. */
+  'segment-consent-categories'?: string | undefined;
   table?: string | undefined;
   region?: string | undefined;
 }
@@ -47,6 +51,13 @@ export async function runStoreCreate(options: StoreCreateOptions): Promise<void>
       ...(options['postal-address'] && { postalAddress: options['postal-address'] }),
       ...(options.url && { storeUrl: options.url }),
       ...(options.locale && { locale: options.locale }),
+      ...(options['accept-test-orders'] !== undefined && { acceptTestOrders: options['accept-test-orders'] }),
+      ...(options['segment-consent-categories'] && {
+        segmentEmailConsentCategories: options['segment-consent-categories']
+          .split(',')
+          .map((category) => category.trim())
+          .filter((category) => category !== ''),
+      }),
     },
     new Date(),
   );
