@@ -1,9 +1,9 @@
 import { join } from 'node:path';
-import { SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
+import { SendEmailCommand } from '@aws-sdk/client-sesv2';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createVirtualClock } from '#local/clock/virtual-clock.ts';
-import { type LocalSes, type SesEngagementEvent, startLocalSes } from '#local/ses/local-ses.ts';
+import { useLocalSes } from '#tests/helpers/local-ses-harness.ts';
 import { ARTIFACTS_DIR, hasChromium, launchChromium, reportMissingChromium } from './chromium.ts';
 
 // The clock of `npm start` (an hour a second), from a start years away from the real time.
@@ -20,35 +20,21 @@ if (!hasChromium) {
   describe('Browser: local inbox', () => reportMissingChromium('the local inbox'));
 } else {
   describe('Browser: local inbox', () => {
-    let ses: LocalSes;
-    let client: SESv2Client;
+    // Both tests look at the mails sent once below, so the inbox is not emptied between them.
+    const local = useLocalSes({ now: () => clock.now(), eventDelayMs: 0, clearBeforeEach: false });
     let browser: Browser;
     let page: Page;
-    const published: SesEngagementEvent[] = [];
     const sent: Array<{ messageId: string; before: number; after: number }> = [];
 
     const opens = () =>
-      published
+      local.published
         .filter((event) => event.detail.eventType === 'Open')
         .map((event) => event.detail.mail.messageId);
 
     beforeAll(async () => {
-      ses = await startLocalSes({
-        port: 0,
-        now: () => clock.now(),
-        eventDelayMs: 0,
-        publish: async (event) => {
-          published.push(event);
-        },
-      });
-      client = new SESv2Client({
-        endpoint: ses.endpoint,
-        region: 'us-east-1',
-        credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-      });
       for (const to of ['ada@example.com', 'grace@example.com']) {
         const before = clock.now();
-        const { MessageId = '' } = await client.send(
+        const { MessageId = '' } = await local.client.send(
           new SendEmailCommand({
             FromEmailAddress: 'hello@demo-store.example',
             Destination: { ToAddresses: [to] },
@@ -63,27 +49,25 @@ if (!hasChromium) {
         );
         sent.push({ messageId: MessageId, before, after: clock.now() });
       }
-      await ses.settle();
+      await local.ses.settle();
       browser = await launchChromium();
       page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
     });
     afterAll(async () => {
       await browser?.close();
-      client?.destroy();
-      await ses?.close();
     });
 
     it('lists the mails at their virtual send times without opening any of them', async () => {
       // Prepare
       const pageErrors: string[] = [];
       page.on('pageerror', (error) => pageErrors.push(error.message));
-      published.length = 0;
+      local.published.length = 0;
 
       // Act
-      await page.goto(ses.inboxUrl);
+      await page.goto(local.ses.inboxUrl);
       await page.getByText('Your cart, grace@example.com').waitFor();
       await page.waitForLoadState('networkidle');
-      await ses.settle();
+      await local.ses.settle();
       await page.screenshot({ path: join(ARTIFACTS_DIR, 'local-inbox.png'), fullPage: true });
 
       // Assess
@@ -109,13 +93,13 @@ if (!hasChromium) {
       // Prepare
       const [ada] = sent;
       const card = page.locator(`.mail[data-message-id="${ada?.messageId}"]`);
-      published.length = 0;
+      local.published.length = 0;
 
       // Act
       await card.getByRole('button', { name: 'Open' }).click();
       await card.frameLocator('iframe').getByText('Still thinking it over?').waitFor();
       await page.waitForLoadState('networkidle');
-      await ses.settle();
+      await local.ses.settle();
       await page.screenshot({ path: join(ARTIFACTS_DIR, 'local-inbox-open.png'), fullPage: true });
 
       // Assess

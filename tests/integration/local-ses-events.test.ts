@@ -1,38 +1,11 @@
-import { SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { type LocalSes, type SesEngagementEvent, startLocalSes } from '#local/ses/local-ses.ts';
+import { SendEmailCommand } from '@aws-sdk/client-sesv2';
+import { describe, expect, it } from 'vitest';
+import { useLocalSes } from '#tests/helpers/local-ses-harness.ts';
 
 // The runtime's virtual clock stands still here, so every event time is predictable.
 const VIRTUAL_NOW = Date.parse('2030-03-01T09:00:00.000Z');
 
-let ses: LocalSes;
-let client: SESv2Client;
-const published: SesEngagementEvent[] = [];
-
-beforeAll(async () => {
-  ses = await startLocalSes({
-    port: 0,
-    now: () => VIRTUAL_NOW,
-    publish: async (event) => {
-      published.push(event);
-    },
-  });
-  client = new SESv2Client({
-    endpoint: ses.endpoint,
-    region: 'us-east-1',
-    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-  });
-});
-
-afterAll(async () => {
-  client.destroy();
-  await ses.close();
-});
-
-beforeEach(async () => {
-  await ses.clear();
-  published.length = 0;
-});
+const local = useLocalSes({ now: () => VIRTUAL_NOW });
 
 const HTML = [
   '<html><body>',
@@ -46,7 +19,7 @@ async function sendReminder(
   to: string,
   overrides: Partial<ConstructorParameters<typeof SendEmailCommand>[0]> = {},
 ) {
-  const { MessageId } = await client.send(
+  const { MessageId } = await local.client.send(
     new SendEmailCommand({
       FromEmailAddress: '"Demo Store" <hello@demo-store.example>',
       Destination: { ToAddresses: [to] },
@@ -70,11 +43,11 @@ async function sendReminder(
     }),
   );
   if (MessageId === undefined) throw new Error('SendEmail answered without a message id');
-  await ses.settle();
+  await local.ses.settle();
   return MessageId;
 }
 
-const kinds = () => published.map((event) => [event.detailType, event.detail.eventType]);
+const kinds = () => local.published.map((event) => [event.detailType, event.detail.eventType]);
 
 /** The href values of the HTML, as a browser reads them. */
 const hrefs = (html: string) =>
@@ -83,7 +56,7 @@ const hrefs = (html: string) =>
   );
 
 async function inboxHtml(messageId: string): Promise<string> {
-  const message = (await ses.messages()).find((candidate) => candidate.messageId === messageId);
+  const message = (await local.ses.messages()).find((candidate) => candidate.messageId === messageId);
   if (message?.html === undefined) throw new Error(`no HTML mail ${messageId} in the inbox`);
   return message.html;
 }
@@ -101,7 +74,7 @@ describe('Function: startLocalSes (engagement events)', () => {
       ['Email Sent', 'Send'],
       ['Email Delivered', 'Delivery'],
     ]);
-    for (const event of published) {
+    for (const event of local.published) {
       expect(event.source).toBe('aws.ses');
       expect(event.time).toEqual(new Date(VIRTUAL_NOW));
       expect(event.detail.mail).toMatchObject({
@@ -123,8 +96,8 @@ describe('Function: startLocalSes (engagement events)', () => {
         },
       });
     }
-    expect(published[0]?.detail).toMatchObject({ send: {} });
-    expect(published[1]?.detail).toMatchObject({
+    expect(local.published[0]?.detail).toMatchObject({ send: {} });
+    expect(local.published[1]?.detail).toMatchObject({
       delivery: { timestamp: '2030-03-01T09:00:00.000Z', recipients: [to], processingTimeMillis: 0 },
     });
   });
@@ -141,7 +114,7 @@ describe('Function: startLocalSes (engagement events)', () => {
       ['Email Sent', 'Send'],
       ['Email Bounced', 'Bounce'],
     ]);
-    expect(published[1]?.detail).toMatchObject({
+    expect(local.published[1]?.detail).toMatchObject({
       mail: { messageId },
       bounce: {
         bounceType: 'Permanent',
@@ -164,7 +137,7 @@ describe('Function: startLocalSes (engagement events)', () => {
       ['Email Delivered', 'Delivery'],
       ['Email Complaint Received', 'Complaint'],
     ]);
-    expect(published[2]?.detail).toMatchObject({
+    expect(local.published[2]?.detail).toMatchObject({
       complaint: { complainedRecipients: [{ emailAddress: to }], complaintFeedbackType: 'abuse' },
     });
   });
@@ -195,7 +168,7 @@ describe('Function: startLocalSes (engagement events)', () => {
       ['Email Sent', 'Send'],
       ['Email Bounced', 'Bounce'],
     ]);
-    expect(published[1]?.detail).toMatchObject({
+    expect(local.published[1]?.detail).toMatchObject({
       bounce: { bounceType: 'Permanent', bounceSubType: 'OnAccountSuppressionList' },
     });
   });
@@ -208,7 +181,7 @@ describe('Function: startLocalSes (engagement events)', () => {
     const messageId = await sendReminder(to, { ConfigurationSetName: undefined });
 
     // Assess
-    expect(published).toEqual([]);
+    expect(local.published).toEqual([]);
     expect(await inboxHtml(messageId)).toBe(HTML);
   });
 });
@@ -222,14 +195,14 @@ describe('Function: startLocalSes (open and click tracking)', () => {
     const html = await inboxHtml(messageId);
 
     // Assess
-    const click = `${ses.endpoint}/track/click?m=${messageId}&u=`;
+    const click = `${local.ses.endpoint}/track/click?m=${messageId}&u=`;
     expect(hrefs(html)).toEqual([
       `${click}${encodeURIComponent('https://demo-store.example/cart?c=1&utm_source=email')}`,
       `${click}${encodeURIComponent('https://demo-store.example/p/sencha')}`,
       'https://api.demo-store.example/unsubscribe?token=abc',
     ]);
     expect(html).toContain(
-      `<img src="${ses.endpoint}/track/open?m=${messageId}" width="1" height="1" alt=""></body>`,
+      `<img src="${local.ses.endpoint}/track/open?m=${messageId}" width="1" height="1" alt=""></body>`,
     );
   });
 
@@ -238,7 +211,7 @@ describe('Function: startLocalSes (open and click tracking)', () => {
     const messageId = await sendReminder('ada@example.com');
 
     // Act
-    const response = await fetch(`${ses.inboxUrl}store`);
+    const response = await fetch(`${local.ses.inboxUrl}store`);
 
     // Assess
     const { emails } = (await response.json()) as {
@@ -253,7 +226,7 @@ describe('Function: startLocalSes (open and click tracking)', () => {
     // Prepare
     const messageId = await sendReminder('ada@example.com');
     const [, heroLink] = hrefs(await inboxHtml(messageId));
-    published.length = 0;
+    local.published.length = 0;
 
     // Act
     const response = await fetch(heroLink ?? '', {
@@ -265,7 +238,7 @@ describe('Function: startLocalSes (open and click tracking)', () => {
     expect(response.status).toBe(302);
     expect(response.headers.get('location')).toBe('https://demo-store.example/p/sencha');
     expect(kinds()).toEqual([['Email Clicked', 'Click']]);
-    expect(published[0]?.detail).toMatchObject({
+    expect(local.published[0]?.detail).toMatchObject({
       mail: { messageId, tags: { journey: ['cart-abandonment'] } },
       click: {
         timestamp: '2030-03-01T09:00:00.000Z',
@@ -280,10 +253,10 @@ describe('Function: startLocalSes (open and click tracking)', () => {
   it('answers the open pixel with a GIF and publishes Open', async () => {
     // Prepare
     const messageId = await sendReminder('ada@example.com');
-    published.length = 0;
+    local.published.length = 0;
 
     // Act
-    const response = await fetch(`${ses.endpoint}/track/open?m=${messageId}`, {
+    const response = await fetch(`${local.ses.endpoint}/track/open?m=${messageId}`, {
       headers: { 'user-agent': 'TestMail/1.0' },
     });
 
@@ -296,7 +269,7 @@ describe('Function: startLocalSes (open and click tracking)', () => {
         .toString('latin1'),
     ).toBe('GIF89a');
     expect(kinds()).toEqual([['Email Opened', 'Open']]);
-    expect(published[0]?.detail).toMatchObject({
+    expect(local.published[0]?.detail).toMatchObject({
       mail: { messageId },
       open: { timestamp: '2030-03-01T09:00:00.000Z', userAgent: 'TestMail/1.0', ipAddress: '127.0.0.1' },
     });
@@ -308,9 +281,9 @@ describe('Function: startLocalSes (open and click tracking)', () => {
 
     // Act
     const [open, click] = await Promise.all([
-      fetch(`${ses.endpoint}/track/open?m=${unknown}`),
+      fetch(`${local.ses.endpoint}/track/open?m=${unknown}`),
       fetch(
-        `${ses.endpoint}/track/click?m=${unknown}&u=${encodeURIComponent('https://demo-store.example/')}`,
+        `${local.ses.endpoint}/track/click?m=${unknown}&u=${encodeURIComponent('https://demo-store.example/')}`,
         {
           redirect: 'manual',
         },
@@ -319,22 +292,22 @@ describe('Function: startLocalSes (open and click tracking)', () => {
 
     // Assess
     expect([open.status, click.status]).toEqual([404, 404]);
-    expect(published).toEqual([]);
+    expect(local.published).toEqual([]);
   });
 
   it('fails a click to an address the message does not link to with 404', async () => {
     // Prepare
     const messageId = await sendReminder('ada@example.com');
-    published.length = 0;
+    local.published.length = 0;
 
     // Act
     const response = await fetch(
-      `${ses.endpoint}/track/click?m=${messageId}&u=${encodeURIComponent('https://evil.example/')}`,
+      `${local.ses.endpoint}/track/click?m=${messageId}&u=${encodeURIComponent('https://evil.example/')}`,
       { redirect: 'manual' },
     );
 
     // Assess
     expect(response.status).toBe(404);
-    expect(published).toEqual([]);
+    expect(local.published).toEqual([]);
   });
 });

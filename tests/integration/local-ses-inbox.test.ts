@@ -1,41 +1,13 @@
-import { SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { SendEmailCommand } from '@aws-sdk/client-sesv2';
+import { describe, expect, it } from 'vitest';
 import { createVirtualClock } from '#local/clock/virtual-clock.ts';
-import { type LocalSes, type SesEngagementEvent, startLocalSes } from '#local/ses/local-ses.ts';
+import { useLocalSes } from '#tests/helpers/local-ses-harness.ts';
 
 // The clock of `npm start`: an hour a second, here from a start years away from the real time.
 const VIRTUAL_START = Date.parse('2030-03-01T09:00:00.000Z');
 const clock = createVirtualClock({ speed: 3600, start: VIRTUAL_START });
 
-let ses: LocalSes;
-let client: SESv2Client;
-const published: SesEngagementEvent[] = [];
-
-beforeAll(async () => {
-  ses = await startLocalSes({
-    port: 0,
-    now: () => clock.now(),
-    eventDelayMs: 0,
-    publish: async (event) => {
-      published.push(event);
-    },
-  });
-  client = new SESv2Client({
-    endpoint: ses.endpoint,
-    region: 'us-east-1',
-    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-  });
-});
-
-afterAll(async () => {
-  client.destroy();
-  await ses.close();
-});
-
-beforeEach(async () => {
-  await ses.clear();
-  published.length = 0;
-});
+const local = useLocalSes({ now: () => clock.now(), eventDelayMs: 0 });
 
 const HTML = [
   '<html><body>',
@@ -46,7 +18,7 @@ const HTML = [
 
 /** A mail sent with a configuration set is tracked; one without is kept as sent. */
 async function send(to: string, { tracked = true } = {}) {
-  const { MessageId } = await client.send(
+  const { MessageId } = await local.client.send(
     new SendEmailCommand({
       FromEmailAddress: 'hello@demo-store.example',
       Destination: { ToAddresses: [to] },
@@ -61,7 +33,7 @@ async function send(to: string, { tracked = true } = {}) {
     }),
   );
   if (MessageId === undefined) throw new Error('SendEmail answered without a message id');
-  await ses.settle();
+  await local.ses.settle();
   return MessageId;
 }
 
@@ -73,7 +45,7 @@ interface ListedEmail {
 
 /** What the inbox page fetches to list the mails. */
 async function listInbox(since = 0): Promise<ListedEmail[]> {
-  const response = await fetch(`${ses.inboxUrl}store?since=${since}`);
+  const response = await fetch(`${local.ses.inboxUrl}store?since=${since}`);
   expect(response.status).toBe(200);
   return ((await response.json()) as { emails: ListedEmail[] }).emails;
 }
@@ -92,26 +64,26 @@ async function loadImages(html: string): Promise<number[]> {
   return statuses;
 }
 
-const opens = () => published.filter((event) => event.detail.eventType === 'Open');
+const opens = () => local.published.filter((event) => event.detail.eventType === 'Open');
 
 describe('Local SES inbox: listing is not opening', () => {
   it('lists tracked mails without their open pixel, so rendering the listing publishes no Open', async () => {
     // Prepare
     const first = await send('ada@example.com');
     const second = await send('grace@example.com');
-    published.length = 0;
+    local.published.length = 0;
 
     // Act: list the inbox and load every image its mails show
     const listed = await listInbox();
     for (const email of listed) await loadImages(email.body.html ?? '');
-    await ses.settle();
+    await local.ses.settle();
 
     // Assess
     expect(listed.map((email) => email.messageId)).toEqual([first, second]);
     for (const email of listed) {
       expect(email.body.html).not.toContain('/track/open');
       // Links stay tracked: following one from the listing is a click.
-      expect(email.body.html).toContain(`${ses.endpoint}/track/click?m=${email.messageId}&amp;u=`);
+      expect(email.body.html).toContain(`${local.ses.endpoint}/track/click?m=${email.messageId}&amp;u=`);
     }
     expect(opens()).toEqual([]);
   });
@@ -120,20 +92,20 @@ describe('Local SES inbox: listing is not opening', () => {
     // Prepare
     await send('ada@example.com');
     const messageId = await send('grace@example.com');
-    published.length = 0;
+    local.published.length = 0;
 
     // Act
-    const response = await fetch(`${ses.endpoint}/messages/${encodeURIComponent(messageId)}`);
+    const response = await fetch(`${local.ses.endpoint}/messages/${encodeURIComponent(messageId)}`);
     const html = await response.text();
     const images = await loadImages(html);
-    await ses.settle();
+    await local.ses.settle();
 
     // Assess
     expect(response.status).toBe(200);
     expect(response.headers.get('content-type')).toBe('text/html; charset=utf-8');
     expect(response.headers.get('content-security-policy')).toMatch(/^sandbox\b/);
     expect(html).toContain(
-      `<img src="${ses.endpoint}/track/open?m=${messageId}" width="1" height="1" alt="">`,
+      `<img src="${local.ses.endpoint}/track/open?m=${messageId}" width="1" height="1" alt="">`,
     );
     expect(images).toEqual([200]);
     expect(opens().map((event) => event.detail.mail.messageId)).toEqual([messageId]);
@@ -142,12 +114,12 @@ describe('Local SES inbox: listing is not opening', () => {
   it('publishes one Open when a mail client loads the pixel itself', async () => {
     // Prepare
     const messageId = await send('ada@example.com');
-    published.length = 0;
+    local.published.length = 0;
 
     // Act
-    const response = await fetch(`${ses.endpoint}/track/open?m=${messageId}`);
+    const response = await fetch(`${local.ses.endpoint}/track/open?m=${messageId}`);
     await response.arrayBuffer();
-    await ses.settle();
+    await local.ses.settle();
 
     // Assess
     expect(response.status).toBe(200);
@@ -160,19 +132,19 @@ describe('Local SES inbox: listing is not opening', () => {
 
     // Act
     const [listed] = await listInbox();
-    const shown = await (await fetch(`${ses.endpoint}/messages/${messageId}`)).text();
+    const shown = await (await fetch(`${local.ses.endpoint}/messages/${messageId}`)).text();
 
     // Assess
     expect(listed?.body.html).toBe(HTML);
     expect(shown).toBe(HTML);
-    expect(published).toEqual([]);
+    expect(local.published).toEqual([]);
   });
 
   it('answers 404 for a mail that is not in the inbox', async () => {
     // Act
     const [unknown, malformed] = await Promise.all([
-      fetch(`${ses.endpoint}/messages/ses-000000000`),
-      fetch(`${ses.endpoint}/messages/%E0%A4%A`),
+      fetch(`${local.ses.endpoint}/messages/ses-000000000`),
+      fetch(`${local.ses.endpoint}/messages/%E0%A4%A`),
     ]);
 
     // Assess
@@ -181,9 +153,9 @@ describe('Local SES inbox: listing is not opening', () => {
 
   it('serves its own inbox page, which renders no mail HTML itself', async () => {
     // Act
-    const page = await fetch(ses.inboxUrl);
+    const page = await fetch(local.ses.inboxUrl);
     const body = await page.text();
-    const script = await (await fetch(`${ses.endpoint}/inbox.js`)).text();
+    const script = await (await fetch(`${local.ses.endpoint}/inbox.js`)).text();
 
     // Assess
     expect(page.status).toBe(200);
@@ -204,7 +176,7 @@ describe('Local SES inbox: send times on the virtual clock', () => {
     const messageId = await send('ada@example.com');
     const after = clock.now();
     const [listed] = await listInbox();
-    const [message] = await ses.messages();
+    const [message] = await local.ses.messages();
 
     // Assess
     expect(listed?.messageId).toBe(messageId);

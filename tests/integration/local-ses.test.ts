@@ -1,27 +1,10 @@
-import { SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { type LocalSes, startLocalSes } from '#local/ses/local-ses.ts';
+import { SendEmailCommand } from '@aws-sdk/client-sesv2';
+import { describe, expect, it } from 'vitest';
+import { startLocalSes } from '#local/ses/local-ses.ts';
+import { useLocalSes } from '#tests/helpers/local-ses-harness.ts';
 
-let ses: LocalSes;
-let client: SESv2Client;
-
-beforeAll(async () => {
-  ses = await startLocalSes({ port: 0 });
-  client = new SESv2Client({
-    endpoint: ses.endpoint,
-    region: 'us-east-1',
-    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-  });
-});
-
-afterAll(async () => {
-  client.destroy();
-  await ses.close();
-});
-
-beforeEach(async () => {
-  await ses.clear();
-});
+// Without event publishing: mails are kept exactly as sent.
+const local = useLocalSes({ publish: false });
 
 function reminder(overrides: Partial<ConstructorParameters<typeof SendEmailCommand>[0]> = {}) {
   return new SendEmailCommand({
@@ -57,7 +40,7 @@ describe('Function: startLocalSes', () => {
     const command = reminder();
 
     // Act
-    const { MessageId } = await client.send(command);
+    const { MessageId } = await local.client.send(command);
 
     // Assess
     expect(MessageId).toMatch(/^ses-\d+$/);
@@ -65,10 +48,10 @@ describe('Function: startLocalSes', () => {
 
   it('reads back the subject, addresses and both bodies', async () => {
     // Prepare
-    const { MessageId } = await client.send(reminder());
+    const { MessageId } = await local.client.send(reminder());
 
     // Act
-    const messages = await ses.messages();
+    const messages = await local.ses.messages();
 
     // Assess
     expect(messages).toHaveLength(1);
@@ -86,10 +69,10 @@ describe('Function: startLocalSes', () => {
 
   it('keeps the List-Unsubscribe headers', async () => {
     // Prepare
-    await client.send(reminder());
+    await local.client.send(reminder());
 
     // Act
-    const [message] = await ses.messages();
+    const [message] = await local.ses.messages();
 
     // Assess
     expect(message?.headers).toEqual([
@@ -100,13 +83,13 @@ describe('Function: startLocalSes', () => {
 
   it('records the tags, configuration set and list management options of each message', async () => {
     // Prepare
-    await client.send(reminder());
-    await client.send(
+    await local.client.send(reminder());
+    await local.client.send(
       reminder({ EmailTags: [{ Name: 'journey', Value: 'welcome' }], ConfigurationSetName: 'transactional' }),
     );
 
     // Act
-    const messages = await ses.messages();
+    const messages = await local.ses.messages();
 
     // Assess
     expect(messages.map((message) => [message.tags, message.configurationSetName])).toEqual([
@@ -121,7 +104,7 @@ describe('Function: startLocalSes', () => {
 
   it('serves the inbox page', async () => {
     // Prepare
-    const url = ses.inboxUrl;
+    const url = local.ses.inboxUrl;
 
     // Act
     const response = await fetch(url);
@@ -133,13 +116,13 @@ describe('Function: startLocalSes', () => {
 
   it('empties the inbox on clear', async () => {
     // Prepare
-    await client.send(reminder());
+    await local.client.send(reminder());
 
     // Act
-    await ses.clear();
+    await local.ses.clear();
 
     // Assess
-    expect(await ses.messages()).toEqual([]);
+    expect(await local.ses.messages()).toEqual([]);
   });
 
   it('fails a message without a sender', async () => {
@@ -147,11 +130,11 @@ describe('Function: startLocalSes', () => {
     const command = reminder({ FromEmailAddress: undefined });
 
     // Act
-    const send = client.send(command);
+    const send = local.client.send(command);
 
     // Assess
     await expect(send).rejects.toThrow();
-    expect(await ses.messages()).toEqual([]);
+    expect(await local.ses.messages()).toEqual([]);
   });
 
   it('fails to start a second local SES in the same process', async () => {

@@ -1,16 +1,16 @@
 import { randomUUID } from 'node:crypto';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { SESv2Client } from '@aws-sdk/client-sesv2';
 import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DynamoDbEngagementStore } from '#engagement/adapters/dynamodb-engagement-store.ts';
 import { recordEngagement } from '#engagement/domain/record-engagement.ts';
 import { parseSesMessage } from '#engagement/schemas.ts';
-import { type LocalSes, type SesEngagementEvent, startLocalSes } from '#local/ses/local-ses.ts';
+import type { SesEngagementEvent } from '#local/ses/local-ses.ts';
 import { DynamoDbMessagingStore } from '#messaging/adapters/dynamodb-messaging-store.ts';
 import { SesEmailSender } from '#messaging/adapters/ses-email-sender.ts';
 import { CLAIM_LEASE_MS, type GuardedSendInput, sendGuarded } from '#messaging/domain/send-guarded.ts';
 import { SentMailNotRecordedError } from '#messaging/errors.ts';
+import { useLocalSes } from '#tests/helpers/local-ses-harness.ts';
 import { type LocalTables, MESSAGES_TABLE, startLocalTables } from '#tests/unit/engagement/messages-table.ts';
 
 /**
@@ -18,28 +18,14 @@ import { type LocalTables, MESSAGES_TABLE, startLocalTables } from '#tests/unit/
  * rules on dynalite — with a DynamoDB outage injected into the send path's writes right after SES
  * accepted a mail.
  */
+const local = useLocalSes({ eventDelayMs: 0, clearBeforeEach: false });
 let tables: LocalTables;
-let ses: LocalSes;
-let sesClient: SESv2Client;
 let faultyClient: DynamoDBClient;
-const published: SesEngagementEvent[] = [];
 /** While set, the send path's UpdateItem calls fail as in a DynamoDB outage. */
 const outage = { updates: false };
 
 beforeAll(async () => {
   tables = await startLocalTables();
-  ses = await startLocalSes({
-    port: 0,
-    eventDelayMs: 0,
-    publish: async (event) => {
-      published.push(event);
-    },
-  });
-  sesClient = new SESv2Client({
-    endpoint: ses.endpoint,
-    region: 'us-east-1',
-    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-  });
   faultyClient = new DynamoDBClient({
     endpoint: tables.dynamodb.endpoint,
     region: 'us-east-1',
@@ -60,9 +46,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  sesClient?.destroy();
   faultyClient?.destroy();
-  await ses?.close();
   await tables?.close();
 });
 
@@ -116,7 +100,7 @@ describe('Scenario: SES accepted a mail, and DynamoDB failed right after (local 
   it('sends one mail: the Send event marks the slot sent, and the retry after the lease skips it', async () => {
     // Prepare
     const messaging = new DynamoDbMessagingStore(DynamoDBDocumentClient.from(faultyClient), MESSAGES_TABLE);
-    const mailer = new SesEmailSender(sesClient, 'storefront-journeys');
+    const mailer = new SesEmailSender(local.client, 'storefront-journeys');
     const engagement = new DynamoDbEngagementStore(tables.documents, MESSAGES_TABLE);
     // SES accepts; then every write of the send path fails (the claim and the reservation are puts)
     const realSend = mailer.send.bind(mailer);
@@ -132,9 +116,9 @@ describe('Scenario: SES accepted a mail, and DynamoDB failed right after (local 
     );
     outage.updates = false;
     const retried = await sendGuarded(messaging, mailer, input(at(5_000)));
-    await ses.settle();
+    await local.ses.settle();
     const recorded = [];
-    for (const event of published) {
+    for (const event of local.published) {
       const parsed = parseSesMessage(queueBody(event));
       if (parsed.kind === 'engagement')
         recorded.push(await recordEngagement(engagement, parsed.event, at(6_000)));
@@ -145,12 +129,12 @@ describe('Scenario: SES accepted a mail, and DynamoDB failed right after (local 
     expect(failed).toBeInstanceOf(SentMailNotRecordedError);
     expect(retried).toMatchObject({ outcome: 'deferred', reason: 'send-in-progress' });
     expect(afterLease).toEqual({ outcome: 'skipped', reason: 'duplicate' });
-    const inbox = await ses.messages();
+    const inbox = await local.ses.messages();
     expect(inbox).toHaveLength(1);
     const [mail] = inbox;
     expect(Object.keys(mail?.tags ?? {})).toEqual(['journey', 'step', 'variant', 'store', 'slot']);
     expect(mail?.tags.variant).toBe('welcome_welcome');
-    expect(published.map((event) => event.detailType)).toEqual(['Email Sent', 'Email Delivered']);
+    expect(local.published.map((event) => event.detailType)).toEqual(['Email Sent', 'Email Delivered']);
     expect(recorded.map((result) => result.outcome)).toEqual(['applied', 'applied']);
     expect(recorded[0]).toMatchObject({ recordedFromTags: true });
     const slot = await tables.documents.send(
