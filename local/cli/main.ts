@@ -5,6 +5,7 @@
  */
 import { parseArgs } from 'node:util';
 import { runDecisions } from './commands/decisions.ts';
+import { runJourneyGraph, runJourneySchema, runJourneyValidate } from './commands/journey.ts';
 import { runPreview } from './commands/preview.ts';
 import { runProfile } from './commands/profile.ts';
 import { runRedrive } from './commands/redrive.ts';
@@ -33,6 +34,10 @@ Commands:
                [--accept-test-orders] [--segment-consent-categories Marketing,Email]
                [--table TABLE --region REGION]
                                       Create a store and print its API key and Segment write key (once)
+  journey validate [file …]           Check journey definitions (default: every file in journeys/); each
+                                      problem as file:line: path: what is wrong, exit code 1 if any
+  journey graph <id | file>           Print a journey as a Mermaid flowchart
+  journey schema                      Write journeys/journey.schema.json (the JSON Schema for editors)
   simulate [--customers 10000] [--days 30] [--seed 7] [--json] [--prices FILE] [--start ISO-DATE]
                                       Synthetic shoppers through the local stack in fast virtual time; prints
                                       per-journey results, deliverability and the estimated monthly AWS bill
@@ -100,6 +105,12 @@ try {
     await runPreview(rest[0], { ...(values.out && { out: values.out }) });
   } else if (command === 'store' && rest[0] === 'create') {
     await runStoreCreate(values);
+  } else if (command === 'journey' && rest[0] === 'validate') {
+    runJourneyValidate(rest.slice(1));
+  } else if (command === 'journey' && rest[0] === 'graph') {
+    runJourneyGraph(rest[1]);
+  } else if (command === 'journey' && rest[0] === 'schema') {
+    runJourneySchema();
   } else if (command === 'simulate') {
     await runSimulate({
       customers: Number(values.customers),
