@@ -1,0 +1,251 @@
+/**
+ * Journey definition → Step Functions state machine (ASL, JSONPath so the local engine runs the very
+ * same file). The machine only waits and branches; every decision is the one generic journey-step
+ * function's, called with the node it is at (its spec is written into the Task, so a running
+ * execution keeps the definition of the version it started on). Transitions are billed one by one,
+ * so each node costs as few states as it can:
+ *
+ * | node | states | transitions when it simply goes on |
+ * | --- | --- | --- |
+ * | wait `for` | Wait | 1 |
+ * | wait `untilLocal` / `until` | Task → Choice → Wait | 3 |
+ * | send, experiment | Task → Choice (→ Defer Wait → Task … when held back) | 2 |
+ * | split, randomSplit | Task → Choice | 2 |
+ * | waitFor | Task with a task token (resumed by the event, or timed out) → Choice | 2 |
+ * | exit | Task → Succeed | 2 |
+ *
+ * The step answers `{ outcome, reason, sendAfter, waitSeconds, branch }`, every key always present
+ * (a Choice on a missing key fails the run).
+ */
+import { durationSeconds } from '#journeys/definition/duration.ts';
+import type { ResolvedJourney } from '#journeys/definition/load.ts';
+import { kindOf } from '#journeys/definition/schema.ts';
+
+/** The CDK DefinitionSubstitution the compiled ASL carries in place of the function's ARN. */
+export const JOURNEY_STEP_ARN_SUBSTITUTION = ['$', '{JourneyStepFunctionArn}'].join('');
+
+export const END_STATES = {
+  completed: 'Completed',
+  exited: 'Exited',
+  unexpected: 'UnexpectedAnswer',
+} as const;
+
+export interface CompileOptions {
+  /**
+   * Start with an `Enter` Task that claims the trigger and records the entry (2 transitions). Off
+   * once an entry function decides entry before the run starts. @default true
+   */
+  enterInMachine?: boolean;
+}
+
+type State = Record<string, unknown>;
+export interface CompiledJourney {
+  Comment: string;
+  StartAt: string;
+  States: Record<string, State>;
+}
+
+const LAMBDA_ERRORS = [
+  'Lambda.ServiceException',
+  'Lambda.AWSLambdaException',
+  'Lambda.SdkClientException',
+  'Lambda.TooManyRequestsException',
+];
+/** Mistakes a retry cannot fix: bad input, config or templates fail the run at once. */
+const PERMANENT_ERRORS = ['ZodError', 'ConfigError', 'MessageRenderError', 'SenderNotConfiguredError'];
+const RETRY = [
+  { ErrorEquals: LAMBDA_ERRORS, IntervalSeconds: 2, MaxAttempts: 6, BackoffRate: 2, JitterStrategy: 'FULL' },
+  { ErrorEquals: PERMANENT_ERRORS, MaxAttempts: 0 },
+  // A DynamoDB or SES outage: about a quarter of an hour of retries before the run fails.
+  {
+    ErrorEquals: ['States.TaskFailed'],
+    IntervalSeconds: 5,
+    MaxAttempts: 8,
+    BackoffRate: 2,
+    MaxDelaySeconds: 300,
+    JitterStrategy: 'FULL',
+  },
+];
+const RESULT = {
+  'outcome.$': '$.Payload.outcome',
+  'reason.$': '$.Payload.reason',
+  'sendAfter.$': '$.Payload.sendAfter',
+  'waitSeconds.$': '$.Payload.waitSeconds',
+  'branch.$': '$.Payload.branch',
+};
+
+/** `reminder-1` → `Reminder1`: state names readable in the console and the execution history. */
+export function stateNameOf(stepId: string): string {
+  return stepId
+    .split('-')
+    .map((word) => word.charAt(0).toUpperCase() + word.slice(1))
+    .join('');
+}
+
+export function compileJourney(journey: ResolvedJourney, options: CompileOptions = {}): CompiledJourney {
+  const enter = options.enterInMachine ?? true;
+  const states: Record<string, State> = {};
+  const names = new Map(journey.steps.map((node) => [node.id, stateNameOf(node.id)]));
+  const reserved = new Set(['Enter', 'EnterOutcome', ...Object.values(END_STATES)]);
+  for (const name of names.values()) {
+    if (reserved.has(name))
+      throw new Error(`${journey.id}: a step id turns into the reserved state name ${name}`);
+  }
+  const target = (id: string | undefined) =>
+    id === undefined || id === 'end' ? END_STATES.completed : (names.get(id) ?? END_STATES.unexpected);
+  const nextOf = (index: number) => {
+    const node = journey.steps[index];
+    const explicit = node !== undefined && 'next' in node ? node.next : undefined;
+    return target(explicit ?? journey.steps[index + 1]?.id ?? 'end');
+  };
+  const meta = journeyMeta(journey);
+  const task = (nodeId: string, node: object, next: string, extra: State = {}): State => ({
+    Type: 'Task',
+    Resource: 'arn:aws:states:::lambda:invoke',
+    Parameters: {
+      FunctionName: JOURNEY_STEP_ARN_SUBSTITUTION,
+      Payload: {
+        journey: meta,
+        node: { id: nodeId, ...node },
+        'trigger.$': '$.trigger',
+        'startedAt.$': '$$.Execution.StartTime',
+      },
+    },
+    ResultSelector: RESULT,
+    ResultPath: '$.last',
+    Retry: RETRY,
+    Next: next,
+    ...extra,
+  });
+  const outcomeChoice = (choices: State[], fallback: string = END_STATES.unexpected): State => ({
+    Type: 'Choice',
+    Choices: [...choices, { Variable: '$.last.outcome', StringEquals: 'exited', Next: END_STATES.exited }],
+    Default: fallback,
+  });
+  const deferred = (then: string) => ({
+    And: [
+      { Variable: '$.last.outcome', StringEquals: 'deferred' },
+      { Variable: '$.last.sendAfter', IsTimestamp: true },
+    ],
+    Next: then,
+  });
+
+  const first = target(journey.steps[0]?.id);
+  if (enter) {
+    states.Enter = task('enter', { kind: 'enter' }, 'EnterOutcome');
+    states.EnterOutcome = outcomeChoice([
+      { Variable: '$.last.outcome', StringEquals: 'continue', Next: first },
+    ]);
+  }
+
+  journey.steps.forEach((node, index) => {
+    const name = names.get(node.id) as string;
+    const next = nextOf(index);
+    const outcome = `${name}Outcome`;
+    const { id: _id, next: _next, ...spec } = node as typeof node & { next?: string };
+    const kind = kindOf(node);
+    switch (kind) {
+      case 'wait': {
+        const wait = (node as { wait: Record<string, unknown> }).wait;
+        if ('for' in wait) {
+          states[name] = { Type: 'Wait', Seconds: durationSeconds(wait.for as string), Next: next };
+          break;
+        }
+        states[name] = task(node.id, { kind, ...spec }, outcome);
+        states[outcome] = outcomeChoice([
+          {
+            And: [
+              { Variable: '$.last.outcome', StringEquals: 'continue' },
+              { Variable: '$.last.sendAfter', IsTimestamp: true },
+            ],
+            Next: `${name}Until`,
+          },
+        ]);
+        states[`${name}Until`] = { Type: 'Wait', TimestampPath: '$.last.sendAfter', Next: next };
+        break;
+      }
+      case 'send':
+      case 'experiment':
+        states[name] = task(node.id, { kind, ...spec }, outcome);
+        states[outcome] = outcomeChoice([
+          {
+            Or: [
+              { Variable: '$.last.outcome', StringEquals: 'sent' },
+              { Variable: '$.last.outcome', StringEquals: 'skipped' },
+            ],
+            Next: next,
+          },
+          deferred(`Defer${name}`),
+        ]);
+        states[`Defer${name}`] = { Type: 'Wait', TimestampPath: '$.last.sendAfter', Next: name };
+        break;
+      case 'split':
+      case 'randomSplit': {
+        const branches =
+          'split' in node
+            ? node.split.map((branch) => ('when' in branch ? branch.to : branch.else))
+            : 'randomSplit' in node
+              ? node.randomSplit.map((branch) => branch.to)
+              : [];
+        states[name] = task(node.id, { kind, ...spec }, outcome);
+        states[outcome] = outcomeChoice(
+          [...new Set(branches)].map((branch) => ({
+            And: [
+              { Variable: '$.last.outcome', StringEquals: 'continue' },
+              { Variable: '$.last.branch', StringEquals: branch },
+            ],
+            Next: target(branch),
+          })),
+          // A split without `else` goes on to the next step when no condition holds.
+          'split' in node && !node.split.some((branch) => 'else' in branch) ? next : END_STATES.unexpected,
+        );
+        break;
+      }
+      case 'waitFor': {
+        const waitFor = (node as { waitFor: { timeout: string; onEvent?: string; onTimeout: string } })
+          .waitFor;
+        const { ResultSelector: _selector, ...registered } = task(node.id, { kind, ...spec }, outcome, {
+          Resource: 'arn:aws:states:::lambda:invoke.waitForTaskToken',
+          TimeoutSeconds: durationSeconds(waitFor.timeout),
+          Catch: [
+            { ErrorEquals: ['States.Timeout'], ResultPath: '$.timedOut', Next: target(waitFor.onTimeout) },
+          ],
+        });
+        const parameters = registered.Parameters as { Payload: Record<string, unknown> };
+        parameters.Payload['taskToken.$'] = '$$.Task.Token';
+        states[name] = registered;
+        // The resumed task's output is the step's answer, sent with the token.
+        states[outcome] = outcomeChoice([], waitFor.onEvent === undefined ? next : target(waitFor.onEvent));
+        break;
+      }
+      case 'exit':
+        states[name] = task(node.id, { kind, ...spec }, END_STATES.exited);
+        break;
+    }
+  });
+
+  states[END_STATES.completed] = { Type: 'Succeed' };
+  states[END_STATES.exited] = { Type: 'Succeed' };
+  states[END_STATES.unexpected] = {
+    Type: 'Fail',
+    Error: 'UnexpectedStepAnswer',
+    Cause: 'The journey-step function answered something this state machine has no branch for',
+  };
+  return {
+    Comment: `${journey.name}${journey.description ? `: ${journey.description}` : ''} (generated from journeys/${journey.id}.journey.yaml; do not edit)`,
+    StartAt: enter ? 'Enter' : first,
+    States: states,
+  };
+}
+
+/** What every step needs to know of its journey, written into each Task. */
+function journeyMeta(journey: ResolvedJourney) {
+  return {
+    id: journey.id,
+    priority: journey.priority,
+    holdoutPercent: journey.holdoutPercent,
+    subject: journey.subject,
+    reentry: journey.reentry,
+    exitWhen: journey.exitWhen,
+  };
+}

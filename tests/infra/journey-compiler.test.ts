@@ -1,0 +1,177 @@
+import { createRequire } from 'node:module';
+import { StateMachine, type StateMachineDefinition } from 'aws-local-stepfunctions';
+import { describe, expect, it } from 'vitest';
+import { compileJourney, JOURNEY_STEP_ARN_SUBSTITUTION, stateNameOf } from '#infra/journeys/compile.ts';
+import { loadJourneys } from '#infra/journeys/definitions.ts';
+
+/** asl-validator v4 is CommonJS without type declarations; this is the part of its API we use. */
+type AslValidator = (
+  definition: unknown,
+  options: { checkPaths: boolean; checkArn: boolean },
+) => { isValid: boolean; errorsText(separator?: string): string };
+const aslValidator = createRequire(import.meta.url)('asl-validator') as AslValidator;
+const STEP_ARN = 'arn:aws:lambda:eu-west-1:123456789012:function:journey-step';
+
+const journeys = loadJourneys();
+const journey = (id: string) => {
+  const found = journeys.find((candidate) => candidate.id === id);
+  if (found === undefined) throw new Error(`no journey ${id}`);
+  return found;
+};
+const withArn = (definition: unknown) =>
+  JSON.parse(JSON.stringify(definition).replaceAll(JOURNEY_STEP_ARN_SUBSTITUTION, STEP_ARN));
+
+type Answer = {
+  outcome: string;
+  reason: string;
+  sendAfter: string | null;
+  waitSeconds: null;
+  branch: string;
+};
+const answer = (outcome: string, extra: Partial<Answer> = {}): Answer => ({
+  outcome,
+  reason: '',
+  sendAfter: null,
+  waitSeconds: null,
+  branch: '',
+  ...extra,
+});
+
+/** Runs a compiled machine on aws-local-stepfunctions, the step answering by node kind; counts billed transitions. */
+async function run(definition: unknown, answerFor: (node: { id: string; kind: string }) => Answer) {
+  const asl = withArn(definition) as StateMachineDefinition;
+  const names = Object.entries(asl.States);
+  const machine = new StateMachine(asl, { validationOptions: { checkArn: false } });
+  const invoke = (parameters: { Payload: { node: { id: string; kind: string } } }) => ({
+    Payload: answerFor(parameters.Payload.node),
+  });
+  const execution = machine.run(
+    { trigger: { id: 'evt-1' } },
+    {
+      context: { Execution: { StartTime: '2026-06-01T10:00:00.000Z' } },
+      overrides: {
+        taskResourceLocalHandlers: Object.fromEntries(
+          names.filter(([, state]) => state.Type === 'Task').map(([name]) => [name, invoke as never]),
+        ),
+        waitTimeOverrides: Object.fromEntries(
+          names.filter(([, state]) => state.Type === 'Wait').map(([name]) => [name, 0]),
+        ),
+      },
+    },
+  );
+  await execution.result;
+  const path: string[] = [];
+  for await (const event of execution.eventLogs)
+    if (event.type === 'StateEntered') path.push(event.state.name);
+  return path;
+}
+
+describe('Compiler: journey definitions to ASL', () => {
+  it.each(journeys.map((each) => [each.id, each] as const))(
+    'compiles %s to a state machine that passes asl-validator',
+    (_id, definition) => {
+      // Act
+      const compiled = compileJourney(definition);
+      const result = aslValidator(withArn(compiled), { checkPaths: true, checkArn: true });
+
+      // Assess
+      expect(result.isValid, result.errorsText('\n')).toBe(true);
+      expect(compiled.Comment).toContain('do not edit');
+    },
+  );
+
+  it('writes the node and the journey it belongs to into each Task, so a running version keeps its definition', () => {
+    // Act
+    const compiled = compileJourney(journey('cart-abandonment'));
+
+    // Assess
+    expect(compiled.States.Reminder1).toMatchObject({
+      Parameters: {
+        Payload: {
+          journey: { id: 'cart-abandonment', priority: 60, subject: 'cart', reentry: { supersede: true } },
+          node: { id: 'reminder-1', kind: 'send', send: { template: 'cart-abandonment.reminder-1' } },
+          'trigger.$': '$.trigger',
+          'startedAt.$': '$$.Execution.StartTime',
+        },
+      },
+    });
+    expect(compiled.States.Wait1).toEqual({ Type: 'Wait', Seconds: 3600, Next: 'Reminder1' });
+  });
+
+  it('costs a cart run with three reminders no more than its pinned 12 transitions', async () => {
+    // Act
+    const path = await run(compileJourney(journey('cart-abandonment')), (node) =>
+      node.kind === 'enter' ? answer('continue') : answer('sent'),
+    );
+
+    // Assess
+    expect(path).toEqual([
+      'Enter',
+      'EnterOutcome',
+      'Wait1',
+      'Reminder1',
+      'Reminder1Outcome',
+      'Wait3',
+      'Reminder2',
+      'Reminder2Outcome',
+      'Wait5',
+      'LastChance',
+      'LastChanceOutcome',
+      'Completed',
+    ]);
+  });
+
+  it('costs a superseded cart run no more than its pinned 4 transitions', async () => {
+    // Act
+    const path = await run(compileJourney(journey('cart-abandonment')), (node) =>
+      node.kind === 'enter' ? answer('continue') : answer('exited', { reason: 'superseded' }),
+    );
+
+    // Assess: today's machine pins 6 (its enter re-checks nothing); the entry function will take 2 off.
+    expect(path).toEqual(['Enter', 'EnterOutcome', 'Wait1', 'Reminder1', 'Reminder1Outcome', 'Exited']);
+  });
+
+  it('branches on the answer of a split and waits a timestamp the step computes', async () => {
+    // Act: replenishment asks whether anything runs out, then waits until three days before.
+    const path = await run(compileJourney(journey('replenishment')), (node) => {
+      if (node.kind === 'split') return answer('continue', { branch: 'until-due' });
+      if (node.kind === 'wait') return answer('continue', { sendAfter: '2026-06-20T10:00:00.000Z' });
+      return node.kind === 'enter' ? answer('continue') : answer('sent');
+    });
+
+    // Assess
+    expect(path).toEqual([
+      'Enter',
+      'EnterOutcome',
+      'Split1',
+      'Split1Outcome',
+      'UntilDue',
+      'UntilDueOutcome',
+      'UntilDueUntil',
+      'ReorderReminder',
+      'ReorderReminderOutcome',
+      'Completed',
+    ]);
+  });
+
+  it('waits for an event with a task token and a timeout instead of polling for it', () => {
+    // Act
+    const compiled = compileJourney(journey('post-purchase'));
+
+    // Assess
+    expect(compiled.States.AwaitFulfilment).toMatchObject({
+      Resource: 'arn:aws:states:::lambda:invoke.waitForTaskToken',
+      TimeoutSeconds: 30 * 86_400,
+      Parameters: { Payload: { 'taskToken.$': '$$.Task.Token', node: { kind: 'waitFor' } } },
+      Catch: [{ ErrorEquals: ['States.Timeout'], Next: 'Completed' }],
+    });
+  });
+
+  it('names states after their steps', () => {
+    expect(['reminder-1', 'first-order-incentive', 'wait-3'].map(stateNameOf)).toEqual([
+      'Reminder1',
+      'FirstOrderIncentive',
+      'Wait3',
+    ]);
+  });
+});
