@@ -240,6 +240,7 @@ export function compileJourney(journey: ResolvedJourney, options: CompileOptions
 
 /** What every step needs to know of its journey, written into each Task. */
 function journeyMeta(journey: ResolvedJourney) {
+  const { trigger } = journey;
   return {
     id: journey.id,
     priority: journey.priority,
@@ -247,5 +248,10 @@ function journeyMeta(journey: ResolvedJourney) {
     subject: journey.subject,
     reentry: journey.reentry,
     exitWhen: journey.exitWhen,
+    // Entry re-checks the trigger's filters (the rule's pattern holds only what EventBridge can express).
+    ...('event' in trigger && trigger.where !== undefined && { triggerWhere: trigger.where }),
+    ...('event' in trigger && trigger.profile !== undefined && { triggerProfile: trigger.profile }),
+    // A scheduled scan starts runs from the profile itself: there is no event for the profile to catch up with.
+    ...('schedule' in trigger && { scheduled: true }),
   };
 }

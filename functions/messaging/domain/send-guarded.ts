@@ -66,6 +66,8 @@ export interface GuardedSendInput {
   sender: Sender;
   heldOut: boolean;
   now: Date;
+  /** The content variant that goes out (an experiment's variant); defaults to the template. */
+  variant?: string;
   /** Renders the mail; marketing mail gets the unsubscribe URL to show in its footer. */
   render: (unsubscribeUrl: string | undefined) => RenderedMessage;
 }
@@ -201,17 +203,17 @@ async function deliver(
       text: message.text,
       headers: unsubscribeUrl === undefined ? {} : unsubscribeHeaders(unsubscribeUrl, sender.address),
       tags: {
-        // The template is the content variant; A/B variants of a step would each name their own.
+        // The content variant: the template, or an experiment's variant.
         journey: request.journey,
         step: request.step,
-        variant: input.template,
+        variant: input.variant ?? input.template,
         store: sender.storeId,
         // SES's record of the mail names its slot, so the mail's events can mark it sent if we cannot.
         ...slotTags({
           storeId: customer.storeId,
           customerKey: customer.customerKey,
           messageKey: key,
-          variant: input.template,
+          variant: input.variant ?? input.template,
         }),
       },
     }));
@@ -230,7 +232,7 @@ async function deliver(
     sentAt: now.toISOString(),
     journey: request.journey,
     step: request.step,
-    variant: input.template,
+    variant: input.variant ?? input.template,
     subjectKey: request.subjectKey,
   };
   // The mail is out: its record must land, or a retry after the lease could send it again.

@@ -1,0 +1,150 @@
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import {
+  DeleteCommand,
+  type DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+} from '@aws-sdk/lib-dynamodb';
+import type { CustomerRef } from '#messaging/domain/ports.ts';
+import type { LatestTrigger, RunStore, SeenEvent, Waiter } from '../step/ports.ts';
+
+const DAY_SECONDS = 86_400;
+/** A seen event is kept as long as a `waitFor` that started before it may still be waiting for it. */
+const SEEN_TTL_DAYS = 35;
+const LATEST_TTL_DAYS = 35;
+
+const customerPk = ({ storeId, customerKey }: CustomerRef) => `CUSTOMER#${storeId}#${customerKey}`;
+const epochSeconds = (iso: string) => Math.floor(Date.parse(iso) / 1000);
+
+/** Journey run state in the Messages table: newest trigger per subject, waiting runs, events seen. */
+export class DynamoDbRunStore implements RunStore {
+  constructor(
+    private readonly client: DynamoDBDocumentClient,
+    private readonly tableName: string,
+  ) {}
+
+  async recordLatestTrigger(
+    storeId: string,
+    journey: string,
+    subjectKey: string,
+    trigger: LatestTrigger,
+  ): Promise<LatestTrigger> {
+    const key = { pk: `LATEST#${storeId}#${journey}`, sk: subjectKey };
+    try {
+      await this.client.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: {
+            ...key,
+            ...trigger,
+            expiresAt: epochSeconds(trigger.occurredAt) + LATEST_TTL_DAYS * DAY_SECONDS,
+          },
+          // Newer by time, then by id: the same answer in any arrival order.
+          ConditionExpression:
+            'attribute_not_exists(pk) OR occurredAt < :at OR (occurredAt = :at AND id <= :id)',
+          ExpressionAttributeValues: { ':at': trigger.occurredAt, ':id': trigger.id },
+        }),
+      );
+      return trigger;
+    } catch (error) {
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      return (await this.findLatestTrigger(storeId, journey, subjectKey)) ?? trigger;
+    }
+  }
+
+  async findLatestTrigger(
+    storeId: string,
+    journey: string,
+    subjectKey: string,
+  ): Promise<LatestTrigger | undefined> {
+    const { Item } = await this.client.send(
+      new GetCommand({
+        TableName: this.tableName,
+        Key: { pk: `LATEST#${storeId}#${journey}`, sk: subjectKey },
+        ConsistentRead: true,
+      }),
+    );
+    return Item === undefined ? undefined : { id: String(Item.id), occurredAt: String(Item.occurredAt) };
+  }
+
+  async saveWaiter(customer: CustomerRef, waiter: Waiter): Promise<void> {
+    await this.client.send(
+      new PutCommand({
+        TableName: this.tableName,
+        Item: {
+          pk: customerPk(customer),
+          sk: `WAIT#${waiter.eventType}#${waiter.journey}#${waiter.subjectKey}`,
+          ...waiter,
+          expiresAtIso: waiter.expiresAt,
+          expiresAt: epochSeconds(waiter.expiresAt),
+        },
+      }),
+    );
+  }
+
+  async listWaiters(customer: CustomerRef, eventType: string): Promise<Waiter[]> {
+    const { Items = [] } = await this.client.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+        ExpressionAttributeValues: { ':pk': customerPk(customer), ':prefix': `WAIT#${eventType}#` },
+        ConsistentRead: true,
+      }),
+    );
+    return Items.map(({ pk: _pk, sk: _sk, expiresAt: _epoch, expiresAtIso, ...waiter }) => ({
+      ...(waiter as Omit<Waiter, 'expiresAt'>),
+      expiresAt: String(expiresAtIso),
+    }));
+  }
+
+  async deleteWaiter(
+    customer: CustomerRef,
+    waiter: Pick<Waiter, 'eventType' | 'journey' | 'subjectKey'>,
+  ): Promise<void> {
+    await this.client.send(
+      new DeleteCommand({
+        TableName: this.tableName,
+        Key: {
+          pk: customerPk(customer),
+          sk: `WAIT#${waiter.eventType}#${waiter.journey}#${waiter.subjectKey}`,
+        },
+      }),
+    );
+  }
+
+  async recordSeenEvent(customer: CustomerRef, event: SeenEvent): Promise<void> {
+    await this.client.send(
+      new PutCommand({
+        TableName: this.tableName,
+        Item: {
+          pk: customerPk(customer),
+          sk: `SEEN#${event.type}#${event.occurredAt}#${event.id}`,
+          ...event,
+          expiresAt: epochSeconds(event.occurredAt) + SEEN_TTL_DAYS * DAY_SECONDS,
+        },
+      }),
+    );
+  }
+
+  async listSeenEvents(customer: CustomerRef, eventType: string, since: string): Promise<SeenEvent[]> {
+    const { Items = [] } = await this.client.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
+        ExpressionAttributeValues: {
+          ':pk': customerPk(customer),
+          ':from': `SEEN#${eventType}#${since}`,
+          ':to': `SEEN#${eventType}#\uffff`,
+        },
+        ConsistentRead: true,
+      }),
+    );
+    return Items.map((item) => ({
+      id: String(item.id),
+      type: String(item.type),
+      occurredAt: String(item.occurredAt),
+      data: item.data,
+    }));
+  }
+}

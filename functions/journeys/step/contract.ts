@@ -1,0 +1,66 @@
+/**
+ * What every Task of a compiled journey sends the journey-step function, and what it answers. The
+ * compiler writes the node and its journey into the Task, so the step knows node kinds, never
+ * journeys; every answer key is always present (a Choice on a missing key fails the run).
+ */
+import { z } from 'zod';
+import { canonicalEventSchema } from '#events/schemas.ts';
+import { conditionSchema } from '#journeys/definition/conditions.ts';
+import { journeyDefinitionSchema, nodeSchema } from '#journeys/definition/schema.ts';
+
+const journeyMetaSchema = journeyDefinitionSchema
+  .pick({ id: true, priority: true, holdoutPercent: true, subject: true, reentry: true, exitWhen: true })
+  .extend({
+    triggerWhere: conditionSchema.optional(),
+    triggerProfile: conditionSchema.optional(),
+    scheduled: z.boolean().optional(),
+  });
+export type JourneyMeta = z.infer<typeof journeyMetaSchema>;
+
+const enterNode = z.strictObject({ id: z.literal('enter'), kind: z.literal('enter') });
+const runNodeSchema = z.union([
+  enterNode,
+  z.intersection(z.object({ id: z.string().min(1), kind: z.string().min(1) }), nodeSchema),
+]);
+export type RunNode = z.infer<typeof runNodeSchema>;
+
+export const nodeInputSchema = z.object({
+  journey: journeyMetaSchema,
+  node: runNodeSchema,
+  trigger: canonicalEventSchema,
+  /** `$$.Execution.StartTime`: waits for the profile are measured from it. */
+  startedAt: z.iso.datetime({ offset: true }).optional(),
+  /** `$$.Task.Token` of a `waitFor` node: the task waits until the awaited event resumes it. */
+  taskToken: z.string().min(1).optional(),
+});
+export type NodeInput = z.infer<typeof nodeInputSchema>;
+
+export type NodeOutcome = 'continue' | 'sent' | 'skipped' | 'deferred' | 'exited';
+
+export interface NodeOutput {
+  outcome: NodeOutcome;
+  reason: string;
+  sendAfter: string | null;
+  waitSeconds: number | null;
+  /** The step id a split goes to; '' otherwise. */
+  branch: string;
+}
+
+const output = (outcome: NodeOutcome, reason: string, extra: Partial<NodeOutput> = {}): NodeOutput => ({
+  outcome,
+  reason,
+  sendAfter: null,
+  waitSeconds: null,
+  branch: '',
+  ...extra,
+});
+
+export const nodeAnswer = {
+  continue: (reason: string, extra: Partial<NodeOutput> = {}) => output('continue', reason, extra),
+  branch: (branch: string) => output('continue', 'branch', { branch }),
+  until: (at: Date, reason: string) => output('continue', reason, { sendAfter: at.toISOString() }),
+  sent: (messageId: string) => output('sent', messageId),
+  skipped: (reason: string) => output('skipped', reason),
+  deferred: (until: Date, reason: string) => output('deferred', reason, { sendAfter: until.toISOString() }),
+  exited: (reason: string) => output('exited', reason),
+};

@@ -1,0 +1,57 @@
+import type { CanonicalEvent } from '#events/schemas.ts';
+import type { CustomerRef } from '#messaging/domain/ports.ts';
+
+/** The newest trigger of a journey's subject: with `supersede`, an older run of the subject ends. */
+export interface LatestTrigger {
+  id: string;
+  occurredAt: string;
+}
+
+/** A run waiting in a `waitFor` node for an event of the customer's. */
+export interface Waiter {
+  eventType: string;
+  journey: string;
+  subjectKey: string;
+  /** The node's filter on the event, with `$subject` already known. */
+  where?: unknown;
+  subject: string;
+  since: string;
+  taskToken: string;
+  expiresAt: string;
+}
+
+/** An event of the customer's that a run may wait for, kept a while so a run that starts waiting late still sees it. */
+export interface SeenEvent {
+  id: string;
+  type: string;
+  occurredAt: string;
+  data: unknown;
+}
+
+/** What the journey runs keep beside the messaging records, in the customer's partition. */
+export interface RunStore {
+  /** Records the trigger as the subject's newest unless a newer one is known; answers which is newest. */
+  recordLatestTrigger(
+    storeId: string,
+    journey: string,
+    subjectKey: string,
+    trigger: LatestTrigger,
+  ): Promise<LatestTrigger>;
+  findLatestTrigger(storeId: string, journey: string, subjectKey: string): Promise<LatestTrigger | undefined>;
+  saveWaiter(customer: CustomerRef, waiter: Waiter): Promise<void>;
+  listWaiters(customer: CustomerRef, eventType: string): Promise<Waiter[]>;
+  deleteWaiter(
+    customer: CustomerRef,
+    waiter: Pick<Waiter, 'eventType' | 'journey' | 'subjectKey'>,
+  ): Promise<void>;
+  recordSeenEvent(customer: CustomerRef, event: SeenEvent): Promise<void>;
+  listSeenEvents(customer: CustomerRef, eventType: string, since: string): Promise<SeenEvent[]>;
+}
+
+/** Resumes a task that waits for a token (Step Functions' SendTaskSuccess). */
+export interface TaskResumer {
+  /** `gone`: the task already ended (resumed by someone else, timed out, or its run stopped). */
+  resume(taskToken: string, output: unknown): Promise<'resumed' | 'gone'>;
+}
+
+export type { CanonicalEvent };

@@ -1,0 +1,45 @@
+/**
+ * The event router's rule: an event that runs may wait for (`waitFor`) is kept in the customer's
+ * partition for a while, then every run of the customer waiting for its type whose filter it passes
+ * is resumed with its task token — at once, instead of polling. Writing the event before looking for
+ * waiters (while a run writes its waiter before looking for events) means one of the two always sees
+ * the other. Resuming twice is harmless: a task resumes once, later tokens are `gone`.
+ */
+import type { CanonicalEvent } from '#events/schemas.ts';
+import { type Condition, evaluate } from '#journeys/definition/conditions.ts';
+import { identityKeys } from '#profiles/domain/identity.ts';
+import type { ProfileStore } from '#profiles/domain/ports.ts';
+import { resolveProfile } from '#profiles/domain/record-event.ts';
+import { nodeAnswer } from './contract.ts';
+import type { RunStore, TaskResumer } from './ports.ts';
+
+export interface ResumeDependencies {
+  profiles: ProfileStore;
+  runs: RunStore;
+  resumer: TaskResumer;
+  now(): Date;
+}
+
+export async function resumeWaitingRuns(
+  deps: ResumeDependencies,
+  event: CanonicalEvent,
+): Promise<{ resumed: number; gone: number }> {
+  const [strongest] = identityKeys(event.identity);
+  if (strongest === undefined) return { resumed: 0, gone: 0 };
+  const customerKey = (await resolveProfile(deps.profiles, event.storeId, strongest)).key;
+  const customer = { storeId: event.storeId, customerKey };
+  const occurredAt = new Date(event.occurredAt).toISOString();
+  await deps.runs.recordSeenEvent(customer, { id: event.id, type: event.type, occurredAt, data: event.data });
+  let resumed = 0;
+  let gone = 0;
+  for (const waiter of await deps.runs.listWaiters(customer, event.type)) {
+    if (occurredAt < waiter.since) continue;
+    const context = { now: deps.now(), event, subject: waiter.subject };
+    if (waiter.where !== undefined && !evaluate(waiter.where as Condition, context)) continue;
+    const outcome = await deps.resumer.resume(waiter.taskToken, nodeAnswer.continue('event'));
+    if (outcome === 'resumed') resumed += 1;
+    else gone += 1;
+    await deps.runs.deleteWaiter(customer, waiter);
+  }
+  return { resumed, gone };
+}

@@ -1,0 +1,368 @@
+/**
+ * The one interpreter of journey nodes: called by every Task of every compiled journey with the node
+ * it is at, it answers continue / sent / skipped / deferred / exited (and the branch of a split).
+ * It knows node kinds, never journeys. Every answer is safe to repeat: entries are claimed, sends go
+ * through the guarded send path's slots, waits and branches are worked out from the same facts.
+ *
+ * Before any node but `enter`: wait for the profile to catch up with the trigger; end a run that a
+ * newer trigger of its subject superseded; end a run whose journey goal (`exitWhen`) was reached.
+ */
+import type { CanonicalEvent } from '#events/schemas.ts';
+import { type ConditionContext, evaluate, pathsOf } from '#journeys/definition/conditions.ts';
+import { durationSeconds } from '#journeys/definition/duration.ts';
+import { assignVariant } from '#journeys/definition/experiments.ts';
+import type { SendSpec } from '#journeys/definition/schema.ts';
+import type { EmailSender, MessagingStore } from '#messaging/domain/ports.ts';
+import { type RenderedMessage, sendGuarded } from '#messaging/domain/send-guarded.ts';
+import { MessageRenderError, SenderNotConfiguredError } from '#messaging/errors.ts';
+import type { RenderResult } from '#messaging/rendering/render.ts';
+import type { TemplateId } from '#messaging/rendering/template-catalog.ts';
+import type { TemplateData } from '#messaging/rendering/template-data.ts';
+import { identityKeys } from '#profiles/domain/identity.ts';
+import type { ProfileStore } from '#profiles/domain/ports.ts';
+import type { Profile } from '#profiles/domain/profile.ts';
+import { resolveProfile } from '#profiles/domain/record-event.ts';
+import type { Clock } from '#shared/clock.ts';
+import { assertUnreachable } from '#shared/errors.ts';
+import type { StoreRecord } from '#stores/store-record.ts';
+import type { CatalogConfig } from '../config/catalog-config.ts';
+import { isHeldOut } from '../domain/holdout.ts';
+import { chooseRandomSplit, chooseSplit } from './branches.ts';
+import type { NodeInput, NodeOutput } from './contract.ts';
+import { nodeAnswer } from './contract.ts';
+import { type ExitGoal, exitGoalReached } from './exit-goals.ts';
+import { factsOf, messageHistory } from './facts.ts';
+import type { RunStore, TaskResumer } from './ports.ts';
+import { subjectOf } from './subject.ts';
+import { sendTemplateData } from './template-data.ts';
+import { dateFromContext, nextLocalTime, type Weekday } from './wait-until.ts';
+
+const DAY_MS = 86_400_000;
+/**
+ * How long a step waits for the profile to catch up with its trigger, measured from the run's start:
+ * after 30 s, then twice as long each time up to an hour (about thirty calls in a day).
+ */
+const PROFILE_CATCH_UP_MS = DAY_MS;
+const PROFILE_RETRY_MIN_MS = 30_000;
+const PROFILE_RETRY_MAX_MS = 3_600_000;
+
+export const ENTERED_TREATED = 'entered:treated';
+export const ENTERED_HELD_OUT = 'entered:heldout';
+
+export interface RunNodeDependencies {
+  profiles: ProfileStore;
+  messaging: MessagingStore;
+  runs: RunStore;
+  resumer: TaskResumer;
+  mailer: EmailSender;
+  findStore(storeId: string): Promise<StoreRecord | undefined>;
+  render(templateId: TemplateId, data: TemplateData): RenderResult;
+  clock: Clock;
+  catalog: CatalogConfig;
+  publicApiUrl: string;
+}
+
+interface Run {
+  input: NodeInput;
+  profile: Profile | undefined;
+  now: Date;
+  subjectKey: string;
+  customerKey: string;
+  context: ConditionContext;
+}
+
+export async function runNode(deps: RunNodeDependencies, input: NodeInput): Promise<NodeOutput> {
+  const now = deps.clock.now();
+  const profile = await loadProfile(deps.profiles, input.trigger);
+  const hasTrigger = input.journey.scheduled === true || profileHasTrigger(input.trigger, profile);
+  const run = await runOf(deps, input, profile, now);
+
+  if (input.node.kind === 'enter') return enter(deps, run, hasTrigger);
+  if (!hasTrigger) {
+    const waited = now.getTime() - runBeganAt(input);
+    if (waited < PROFILE_CATCH_UP_MS) {
+      const retryIn = Math.min(PROFILE_RETRY_MAX_MS, Math.max(PROFILE_RETRY_MIN_MS, waited));
+      return nodeAnswer.deferred(new Date(now.getTime() + retryIn), 'waiting-for-profile');
+    }
+  }
+  if (await superseded(deps, run)) return nodeAnswer.exited('superseded');
+  const goal = exitGoalReached(input.journey.exitWhen as ExitGoal[], input.trigger, profile, run.context);
+  if (goal !== undefined) return exitRun(deps, run, goal);
+
+  const { node } = input;
+  if ('send' in node) return send(deps, run, node.id, node.send, node.id);
+  if ('experiment' in node) {
+    const chosen = assignVariant(`${input.journey.id}/${node.id}`, run.customerKey, node.experiment.variants);
+    const variant = node.experiment.variants.find((candidate) => candidate.id === chosen);
+    if (variant === undefined) throw new Error(`experiment ${node.id} has no variant ${chosen}`);
+    return send(deps, run, node.id, variant.send, `${node.id}:${variant.id}`);
+  }
+  if ('wait' in node) return waitUntil(deps, run, node.wait);
+  if ('split' in node) return nodeAnswer.branch(chooseSplit(node.split, run.context) ?? '');
+  if ('randomSplit' in node) {
+    return nodeAnswer.branch(
+      chooseRandomSplit(node.randomSplit, `${input.journey.id}:${node.id}:${run.customerKey}`),
+    );
+  }
+  if ('waitFor' in node) return registerWait(deps, run, node.waitFor);
+  if ('exit' in node) return exitRun(deps, run, node.exit.as);
+  throw new Error(`node ${input.node.id} is of no kind this step knows`);
+}
+
+async function runOf(
+  deps: RunNodeDependencies,
+  input: NodeInput,
+  profile: Profile | undefined,
+  now: Date,
+): Promise<Run> {
+  const { journey, trigger } = input;
+  const subjectKey = subjectOf(journey.subject, trigger, profile);
+  const customerKey = profile?.key ?? identityKeys(trigger.identity)[0] ?? 'unknown';
+  const facts = factsOf(trigger, profile, deps.catalog);
+  const context: ConditionContext = { now, event: trigger, profile, subject: subjectKey, facts };
+  if (readsMessages(input)) {
+    const decisions = await deps.messaging.listDecisions({ storeId: trigger.storeId, customerKey }, 50);
+    context.messages = messageHistory(decisions);
+  }
+  return { input, profile, now, subjectKey, customerKey, context };
+}
+
+/** Mail history costs a query: read only for nodes and goals whose conditions ask for it. */
+function readsMessages(input: NodeInput): boolean {
+  const conditions = [
+    ...(input.journey.exitWhen as ExitGoal[]).flatMap((goal) => ('when' in goal ? [goal.when] : [])),
+    ...('send' in input.node && input.node.send.skipWhen ? [input.node.send.skipWhen] : []),
+    ...('split' in input.node
+      ? input.node.split.flatMap((branch) => ('when' in branch ? [branch.when] : []))
+      : []),
+  ];
+  return conditions.some((condition) => pathsOf(condition).some((path) => path.startsWith('messages.')));
+}
+
+async function enter(deps: RunNodeDependencies, run: Run, hasTrigger: boolean): Promise<NodeOutput> {
+  const { journey, trigger } = run.input;
+  const claim = (key: string) =>
+    deps.messaging.claimTrigger(trigger.storeId, journey.id, key, run.now.toISOString());
+  if ((await claim(trigger.id)) === 'exists') return nodeAnswer.exited('duplicate-trigger');
+  if (journey.triggerWhere !== undefined && !evaluate(journey.triggerWhere, run.context)) {
+    return nodeAnswer.exited('not-eligible');
+  }
+  const { reentry } = journey;
+  if (reentry.supersede) {
+    await deps.runs.recordLatestTrigger(trigger.storeId, journey.id, run.subjectKey, {
+      id: trigger.id,
+      occurredAt: new Date(trigger.occurredAt).toISOString(),
+    });
+  } else {
+    const who = reentry.per === 'customer' ? `customer:${run.customerKey}` : `subject:${run.subjectKey}`;
+    const window =
+      reentry.everyDays === undefined
+        ? ''
+        : `:${Math.floor(run.now.getTime() / (reentry.everyDays * DAY_MS))}`;
+    if ((await claim(`${who}${window}`)) === 'exists') return nodeAnswer.exited('already-entered');
+  }
+  if (hasTrigger) {
+    if (journey.triggerProfile !== undefined && !evaluate(journey.triggerProfile, run.context)) {
+      return exitRun(deps, run, 'not-eligible');
+    }
+    const goal = exitGoalReached(journey.exitWhen as ExitGoal[], trigger, run.profile, run.context);
+    if (goal !== undefined) return exitRun(deps, run, goal);
+  }
+  const heldOut = isHeldOut(journey.id, run.customerKey, journey.holdoutPercent);
+  await deps.messaging.recordEntry(
+    { storeId: trigger.storeId, customerKey: run.customerKey },
+    { journey: journey.id, subjectKey: run.subjectKey, at: run.now.toISOString(), heldOut },
+  );
+  // The holdout group rides on the reason so the handler can count entrants per group (lift).
+  return nodeAnswer.continue(heldOut ? ENTERED_HELD_OUT : ENTERED_TREATED);
+}
+
+/** A newer trigger of the same subject took over (a newer change of the same cart). */
+async function superseded(deps: RunNodeDependencies, run: Run): Promise<boolean> {
+  const { journey, trigger } = run.input;
+  if (!journey.reentry.supersede) return false;
+  const latest = await deps.runs.findLatestTrigger(trigger.storeId, journey.id, run.subjectKey);
+  if (latest === undefined || latest.id === trigger.id) return false;
+  const mine = new Date(trigger.occurredAt).toISOString();
+  return latest.occurredAt > mine || (latest.occurredAt === mine && latest.id > trigger.id);
+}
+
+/**
+ * Ends the run and records why, for the customer's story. A superseded run is no end of its
+ * subject's journey (the newer run records its own), so it is not recorded.
+ */
+async function exitRun(deps: RunNodeDependencies, run: Run, reason: string): Promise<NodeOutput> {
+  const { journey, node, trigger } = run.input;
+  await deps.messaging.recordExit(
+    { storeId: trigger.storeId, customerKey: run.customerKey },
+    { journey: journey.id, subjectKey: run.subjectKey, step: node.id, reason, at: run.now.toISOString() },
+  );
+  return nodeAnswer.exited(reason);
+}
+
+async function waitUntil(
+  deps: RunNodeDependencies,
+  run: Run,
+  wait: Extract<NodeInput['node'], { wait: unknown }>['wait'],
+): Promise<NodeOutput> {
+  if ('untilLocal' in wait) {
+    const store = await deps.findStore(run.input.trigger.storeId);
+    const zone = run.profile?.attributes.timeZone ?? store?.timeZone ?? 'UTC';
+    const at = nextLocalTime(
+      run.now,
+      zone,
+      wait.untilLocal.time,
+      wait.untilLocal.days as Weekday[] | undefined,
+    );
+    return nodeAnswer.until(at, 'local-time');
+  }
+  if ('until' in wait) {
+    const at = dateFromContext(wait.until.date, wait.until.offset, run.context);
+    // No such date: nothing to wait for, so the run goes on at once.
+    return nodeAnswer.until(at ?? run.now, at === undefined ? 'no-date' : 'date');
+  }
+  // A plain duration is a Wait state of its own and never reaches the step.
+  throw new Error(`wait node ${run.input.node.id} has nothing for the step to work out`);
+}
+
+/**
+ * Registers the run as waiting for its event, then looks whether the event already came (since the
+ * run began): the event router writes the event before it looks for waiters, and this writes the
+ * waiter before it looks for events, so one of the two always sees the other.
+ */
+async function registerWait(
+  deps: RunNodeDependencies,
+  run: Run,
+  waitFor: Extract<NodeInput['node'], { waitFor: unknown }>['waitFor'],
+): Promise<NodeOutput> {
+  const { journey, trigger, taskToken } = run.input;
+  if (taskToken === undefined) throw new Error('a waitFor node needs the task token');
+  const customer = { storeId: trigger.storeId, customerKey: run.customerKey };
+  const since = new Date(runBeganAt(run.input)).toISOString();
+  const timeoutMs = (durationSeconds(waitFor.timeout) ?? 0) * 1000;
+  await deps.runs.saveWaiter(customer, {
+    eventType: waitFor.event,
+    journey: journey.id,
+    subjectKey: run.subjectKey,
+    subject: run.subjectKey,
+    ...(waitFor.where !== undefined && { where: waitFor.where }),
+    since,
+    taskToken,
+    expiresAt: new Date(run.now.getTime() + timeoutMs).toISOString(),
+  });
+  const seen = await deps.runs.listSeenEvents(customer, waitFor.event, since);
+  const match = seen.find(
+    (event) =>
+      waitFor.where === undefined ||
+      evaluate(waitFor.where, { ...run.context, event: { type: event.type, data: event.data } }),
+  );
+  if (match !== undefined) {
+    await deps.resumer.resume(taskToken, nodeAnswer.continue('event'));
+    await deps.runs.deleteWaiter(customer, {
+      eventType: waitFor.event,
+      journey: journey.id,
+      subjectKey: run.subjectKey,
+    });
+  }
+  return nodeAnswer.continue(match === undefined ? 'waiting' : 'event');
+}
+
+async function send(
+  deps: RunNodeDependencies,
+  run: Run,
+  step: string,
+  spec: SendSpec,
+  variant: string,
+): Promise<NodeOutput> {
+  const { journey, trigger } = run.input;
+  if (!spec.enabled) return nodeAnswer.skipped('step-disabled');
+  if (spec.skipWhen !== undefined && evaluate(spec.skipWhen, run.context))
+    return nodeAnswer.skipped('skip-when');
+  const store = await deps.findStore(trigger.storeId);
+  if (store?.senderEmail === undefined || store.unsubscribeSigningKey === undefined) {
+    throw new SenderNotConfiguredError(
+      `store ${trigger.storeId} has no sender address or unsubscribe signing key`,
+    );
+  }
+  const template = spec.template as TemplateId;
+  const email = run.profile?.email ?? trigger.identity.email;
+  const data = sendTemplateData({
+    journeyId: journey.id,
+    subjectKey: run.subjectKey,
+    kind: spec.kind,
+    store,
+    profile: run.profile,
+    email: email ?? '',
+    trigger,
+    now: run.now,
+    catalog: deps.catalog,
+    data: spec.data ?? [],
+    ...(spec.discount && { discount: spec.discount }),
+  });
+  const result = await sendGuarded(deps.messaging, deps.mailer, {
+    request: {
+      journey: journey.id,
+      step,
+      subjectKey: run.subjectKey,
+      kind: spec.kind,
+      priority: journey.priority,
+      whenCapped: spec.whenCapped,
+    },
+    template,
+    customer: { storeId: trigger.storeId, customerKey: run.customerKey },
+    recipient: {
+      ...(email !== undefined && { email }),
+      ...(run.profile?.consent.email && { emailConsent: run.profile.consent.email.status }),
+      ...(run.profile?.attributes.timeZone && { timeZone: run.profile.attributes.timeZone }),
+    },
+    sender: {
+      storeId: store.storeId,
+      name: store.senderName ?? store.name,
+      address: store.senderEmail,
+      timeZone: store.timeZone,
+      unsubscribeSigningKey: store.unsubscribeSigningKey,
+      publicApiUrl: deps.publicApiUrl,
+    },
+    heldOut: isHeldOut(journey.id, run.customerKey, journey.holdoutPercent),
+    variant,
+    now: run.now,
+    render: (unsubscribeUrl) =>
+      rendered(deps.render(template, { ...data, ...(unsubscribeUrl && { unsubscribeUrl }) })),
+  });
+  switch (result.outcome) {
+    case 'sent':
+      return nodeAnswer.sent(result.messageId);
+    case 'skipped':
+      return nodeAnswer.skipped(result.reason);
+    case 'deferred':
+      return nodeAnswer.deferred(result.until, result.reason);
+    default:
+      return assertUnreachable(result);
+  }
+}
+
+function rendered(result: RenderResult): RenderedMessage {
+  if (!result.ok) throw new MessageRenderError(result.error.message);
+  return { subject: result.subject, html: result.html, text: result.text };
+}
+
+/** Whether the profile already reflects the trigger (the bus feeds profiles and journeys in parallel). */
+function profileHasTrigger(trigger: CanonicalEvent, profile: Profile | undefined): boolean {
+  if (profile === undefined) return false;
+  return (
+    profile.appliedEventIds.includes(trigger.id) ||
+    (profile.lastSeenAt ?? '') >= new Date(trigger.occurredAt).toISOString()
+  );
+}
+
+/** When the run began; runs started before the step knew, by the trigger's own time. */
+function runBeganAt(input: NodeInput): number {
+  const occurred = Date.parse(input.trigger.occurredAt);
+  return input.startedAt === undefined ? occurred : Math.max(occurred, Date.parse(input.startedAt));
+}
+
+async function loadProfile(profiles: ProfileStore, trigger: CanonicalEvent): Promise<Profile | undefined> {
+  const [key] = identityKeys(trigger.identity);
+  if (key === undefined) return undefined;
+  return (await resolveProfile(profiles, trigger.storeId, key)).stored?.profile;
+}

@@ -1,0 +1,271 @@
+import { describe, expect, it } from 'vitest';
+import type { CanonicalEvent } from '#events/schemas.ts';
+import { compileJourney } from '#infra/journeys/compile.ts';
+import { loadJourneys } from '#infra/journeys/definitions.ts';
+import { CATALOG } from '#journeys/config/catalog-config.ts';
+import { type NodeInput, nodeInputSchema } from '#journeys/step/contract.ts';
+import { resumeWaitingRuns } from '#journeys/step/resume-waiting.ts';
+import { runNode } from '#journeys/step/run-node.ts';
+import { renderMessage } from '#messaging/rendering/render.ts';
+import { recordEvent } from '#profiles/domain/record-event.ts';
+import { fixedClock } from '#shared/clock.ts';
+import type { StoreRecord } from '#stores/store-record.ts';
+import { canonical, usd } from '#tests/helpers/events.ts';
+import { InMemoryMessagingStore, RecordingMailer } from '#tests/helpers/in-memory-messaging.ts';
+import { InMemoryProfileStore } from '#tests/helpers/in-memory-profile-store.ts';
+import { InMemoryRunStore, RecordingResumer } from '#tests/helpers/in-memory-runs.ts';
+
+const store: StoreRecord = {
+  storeId: 'demo',
+  name: 'Demo Store',
+  defaultCurrency: 'USD',
+  timeZone: 'UTC',
+  senderName: 'Demo Store',
+  senderEmail: 'hello@demo-store.example',
+  postalAddress: '1 Market Street, San Francisco',
+  storeUrl: 'https://demo-store.example',
+  unsubscribeSigningKey: 'key',
+};
+const identity = { customerId: 'c-1', email: 'ann@example.com' };
+const registered = canonical({
+  id: 'reg',
+  type: 'customer.registered',
+  occurredAt: '2026-03-01T08:00:00Z',
+  identity,
+  data: {
+    attributes: { firstName: 'Ann', timeZone: 'UTC' },
+    consent: [{ channel: 'email', status: 'granted', source: 'signup', recordedAt: '2026-03-01T08:00:00Z' }],
+  },
+});
+const cart = (id: string, at: string) =>
+  canonical({
+    id,
+    type: 'cart.updated',
+    occurredAt: at,
+    identity,
+    data: {
+      cartId: 'cart-1',
+      lines: [{ productId: 'tea', name: 'Sencha', quantity: 2, price: usd('12.50') }],
+      total: usd('25.00'),
+    },
+  });
+const order = canonical({
+  id: 'order-ev',
+  type: 'order.placed',
+  occurredAt: '2026-03-01T09:30:00Z',
+  identity,
+  data: {
+    orderId: 'o-1',
+    cartId: 'cart-1',
+    lines: [{ productId: 'tea', name: 'Sencha', quantity: 2, price: usd('12.50') }],
+    total: usd('25.00'),
+  },
+});
+const fulfilled = canonical({
+  id: 'ship-ev',
+  type: 'order.fulfilled',
+  occurredAt: '2026-03-02T09:00:00Z',
+  identity,
+  data: { orderId: 'o-1' },
+});
+
+const compiled = Object.fromEntries(loadJourneys().map((journey) => [journey.id, compileJourney(journey)]));
+
+/** The input the compiled machine's Task at `state` sends, as Step Functions would fill it in. */
+function inputAt(
+  journey: string,
+  state: string,
+  trigger: CanonicalEvent,
+  extra: Partial<NodeInput> = {},
+): NodeInput {
+  const task = compiled[journey]?.States[state] as
+    | { Parameters: { Payload: Record<string, unknown> } }
+    | undefined;
+  if (task === undefined) throw new Error(`${journey} has no state ${state}`);
+  const { 'trigger.$': _t, 'startedAt.$': _s, 'taskToken.$': _k, ...payload } = task.Parameters.Payload;
+  return nodeInputSchema.parse({ ...payload, trigger, startedAt: trigger.occurredAt, ...extra });
+}
+
+async function world(events: CanonicalEvent[]) {
+  const profiles = new InMemoryProfileStore();
+  for (const event of events) await recordEvent(profiles, event);
+  const messaging = new InMemoryMessagingStore();
+  const runs = new InMemoryRunStore();
+  const resumer = new RecordingResumer();
+  const mailer = new RecordingMailer();
+  const deps = (time: string) => ({
+    profiles,
+    messaging,
+    runs,
+    resumer,
+    mailer,
+    findStore: async (storeId: string) => (storeId === 'demo' ? store : undefined),
+    render: renderMessage,
+    clock: fixedClock(time),
+    catalog: CATALOG,
+    publicApiUrl: 'https://api.demo-store.example',
+  });
+  const at = (time: string) => (input: NodeInput) => runNode(deps(time), input);
+  return { at, mailer, messaging, runs, resumer, profiles, deps };
+}
+
+describe('Function: runNode (the one interpreter of compiled journeys)', () => {
+  it('enters a cart run and sends its first reminder with the cart, knowing the node and never the journey', async () => {
+    // Prepare
+    const trigger = cart('cart-ev-1', '2026-03-01T09:00:00Z');
+    const { at, mailer } = await world([registered, trigger]);
+
+    // Act
+    const entered = await at('2026-03-01T09:00:01Z')(inputAt('cart-abandonment', 'Enter', trigger));
+    const reminder = await at('2026-03-01T10:00:00Z')(inputAt('cart-abandonment', 'Reminder1', trigger));
+
+    // Assess
+    expect(entered).toMatchObject({ outcome: 'continue', reason: 'entered:treated', branch: '' });
+    expect(reminder).toMatchObject({ outcome: 'sent' });
+    expect(mailer.sent).toHaveLength(1);
+    expect(mailer.sent[0]?.html).toContain('Sencha');
+    expect(mailer.sent[0]?.tags).toMatchObject({ journey: 'cart-abandonment', step: 'reminder-1' });
+  });
+
+  it('claims a trigger once and ends an older run of a cart a newer change superseded', async () => {
+    // Prepare
+    const older = cart('cart-ev-1', '2026-03-01T09:00:00Z');
+    const newer = cart('cart-ev-2', '2026-03-01T09:20:00Z');
+    const { at, mailer } = await world([registered, older, newer]);
+    const now = at('2026-03-01T10:00:00Z');
+
+    // Act
+    await now(inputAt('cart-abandonment', 'Enter', older));
+    const again = await now(inputAt('cart-abandonment', 'Enter', older));
+    await now(inputAt('cart-abandonment', 'Enter', newer));
+    const olderReminder = await now(inputAt('cart-abandonment', 'Reminder1', older));
+
+    // Assess
+    expect(again).toMatchObject({ outcome: 'exited', reason: 'duplicate-trigger' });
+    expect(olderReminder).toMatchObject({ outcome: 'exited', reason: 'superseded' });
+    expect(mailer.sent).toHaveLength(0);
+  });
+
+  it("ends a cart run at the journey's goal once the cart was ordered", async () => {
+    // Prepare
+    const trigger = cart('cart-ev-1', '2026-03-01T09:00:00Z');
+    const { at, messaging } = await world([registered, trigger, order]);
+
+    // Act
+    await at('2026-03-01T09:00:01Z')(inputAt('cart-abandonment', 'Enter', trigger));
+    const reminder = await at('2026-03-01T10:00:00Z')(inputAt('cart-abandonment', 'Reminder1', trigger));
+
+    // Assess
+    expect(reminder).toMatchObject({ outcome: 'exited', reason: 'ordered' });
+    expect([...messaging.exits.values()]).toEqual([
+      expect.objectContaining({ journey: 'cart-abandonment', reason: 'ordered' }),
+    ]);
+  });
+
+  it('waits for the profile when it has not seen the trigger yet, measured from the run start', async () => {
+    // Prepare: the trigger happened an hour before the run began (a late delivery); the profile has not seen it.
+    const trigger = cart('cart-ev-1', '2026-03-01T09:00:00Z');
+    const { at } = await world([registered]);
+
+    // Act
+    const answer = await at('2026-03-01T10:00:00Z')(
+      inputAt('cart-abandonment', 'Reminder1', trigger, { startedAt: '2026-03-01T09:59:00Z' }),
+    );
+
+    // Assess
+    expect(answer).toEqual({
+      outcome: 'deferred',
+      reason: 'waiting-for-profile',
+      sendAfter: '2026-03-01T10:01:00.000Z',
+      waitSeconds: null,
+      branch: '',
+    });
+  });
+
+  it('answers the branch of a split and the date to wait for', async () => {
+    // Prepare: tea lasts 30 days in the catalog.
+    const tea = canonical({
+      ...order,
+      id: 'tea-order',
+      data: { ...order.data, lines: [{ productId: 'sencha', category: 'tea', quantity: 1 }] },
+    });
+    const { at } = await world([registered, tea]);
+    const now = at('2026-03-01T10:00:00Z');
+
+    // Act
+    const split = await now(inputAt('replenishment', 'Split1', tea));
+    const wait = await now(inputAt('replenishment', 'UntilDue', tea));
+
+    // Assess
+    expect(split).toMatchObject({ outcome: 'continue', branch: 'until-due' });
+    expect(wait).toMatchObject({ outcome: 'continue', sendAfter: '2026-03-28T09:30:00.000Z' });
+  });
+
+  it('skips a browse mail when the condition on the mail history holds', async () => {
+    // Prepare
+    const view = canonical({
+      id: 'v1',
+      type: 'product.viewed',
+      occurredAt: '2026-03-01T09:00:00Z',
+      identity,
+      data: { product: { productId: 'tea', name: 'Sencha' } },
+    });
+    const { at, messaging } = await world([registered, view]);
+    await messaging.recordDecision(
+      { storeId: 'demo', customerKey: 'customer:c-1' },
+      {
+        at: '2026-02-27T09:00:00.000Z',
+        journey: 'browse-abandonment',
+        step: 'reminder',
+        subjectKey: 'x',
+        outcome: 'sent',
+      },
+    );
+
+    // Act
+    const answer = await at('2026-03-01T11:00:00Z')(inputAt('browse-abandonment', 'Reminder', view));
+
+    // Assess
+    expect(answer).toMatchObject({ outcome: 'skipped', reason: 'skip-when' });
+  });
+
+  it('waits for the fulfilment with a task token and is resumed by the event, once', async () => {
+    // Prepare
+    const { at, runs, resumer, profiles } = await world([registered, order]);
+
+    // Act: the run starts waiting; then the shipment comes, twice (at-least-once delivery).
+    const waiting = await at('2026-03-01T09:31:00Z')(
+      inputAt('post-purchase', 'AwaitFulfilment', order, { taskToken: 'token-1' }),
+    );
+    const router = { profiles, runs, resumer, now: () => new Date('2026-03-02T09:00:01Z') };
+    const first = await resumeWaitingRuns(router, fulfilled);
+    const second = await resumeWaitingRuns(router, fulfilled);
+
+    // Assess
+    expect(waiting).toMatchObject({ outcome: 'continue', reason: 'waiting' });
+    expect(first).toEqual({ resumed: 1, gone: 0 });
+    expect(second).toEqual({ resumed: 0, gone: 0 });
+    expect(resumer.resumed).toEqual([
+      { taskToken: 'token-1', output: expect.objectContaining({ outcome: 'continue', reason: 'event' }) },
+    ]);
+  });
+
+  it('resumes at once a run that starts waiting after its event already came', async () => {
+    // Prepare: the shipment is routed before the run reaches its waitFor.
+    const { at, runs, resumer, profiles } = await world([registered, order]);
+    await resumeWaitingRuns(
+      { profiles, runs, resumer, now: () => new Date('2026-03-01T09:40:00Z') },
+      { ...fulfilled, occurredAt: '2026-03-01T09:40:00.000Z' },
+    );
+
+    // Act
+    const answer = await at('2026-03-01T09:41:00Z')(
+      inputAt('post-purchase', 'AwaitFulfilment', order, { taskToken: 'token-2' }),
+    );
+
+    // Assess
+    expect(answer).toMatchObject({ outcome: 'continue', reason: 'event' });
+    expect(resumer.resumed.map((call) => call.taskToken)).toEqual(['token-2']);
+    expect(runs.waiters.size).toBe(0);
+  });
+});
