@@ -45,8 +45,11 @@ export const sendSchema = z.strictObject({
   skipWhen: conditionSchema.optional(),
   /** A switch for marketers: a disabled send is skipped and the journey goes on. */
   enabled: z.boolean().default(true),
-  /** Named data the template needs beyond the profile and trigger (e.g. recommendations). */
-  data: z.array(z.string().min(1)).optional(),
+  /**
+   * Product lists the template shows besides the store, customer, cart and order: `recentViews`,
+   * `related` (a view of the same category), `orderProducts`, `replenishable`, `favouritePicks`.
+   */
+  data: z.array(z.enum(['recentViews', 'related', 'orderProducts', 'replenishable', 'favouritePicks'])).optional(),
 });
 export type SendSpec = z.infer<typeof sendSchema>;
 
