@@ -5,6 +5,7 @@
  */
 import { parseArgs } from 'node:util';
 import { runDecisions } from './commands/decisions.ts';
+import { runExperiments } from './commands/experiments.ts';
 import { runJourneyGraph, runJourneySchema, runJourneyValidate } from './commands/journey.ts';
 import { runPreview } from './commands/preview.ts';
 import { runProfile } from './commands/profile.ts';
@@ -38,6 +39,8 @@ Commands:
                                       problem as file:line: path: what is wrong, exit code 1 if any
   journey graph <id | file>           Print a journey as a Mermaid flowchart
   journey schema                      Write journeys/journey.schema.json (the JSON Schema for editors)
+  experiments [journey]               Each step's content variants: recipients, opens, clicks, conversions,
+                                      revenue per recipient, probability to be best, and experiments' verdicts
   simulate [--customers 10000] [--days 30] [--seed 7] [--json] [--prices FILE] [--start ISO-DATE]
                                       Synthetic shoppers through the local stack in fast virtual time; prints
                                       per-journey results, deliverability and the estimated monthly AWS bill
@@ -111,6 +114,8 @@ try {
     runJourneyGraph(rest[1]);
   } else if (command === 'journey' && rest[0] === 'schema') {
     runJourneySchema();
+  } else if (command === 'experiments') {
+    await runExperiments(rest[0]);
   } else if (command === 'simulate') {
     await runSimulate({
       customers: Number(values.customers),
