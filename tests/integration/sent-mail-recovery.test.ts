@@ -72,6 +72,7 @@ function input(now: Date): GuardedSendInput {
       name: 'Demo Store',
       address: 'hello@demo-store.example',
       timeZone: 'UTC',
+      postalAddress: '1 Market Street, Springfield',
       unsubscribeSigningKey: 'signing-key',
       publicApiUrl: 'https://api.example.com',
     },

@@ -319,6 +319,7 @@ async function send(
       storeId: store.storeId,
       name: store.senderName ?? store.name,
       address: store.senderEmail,
+      ...(store.postalAddress !== undefined && { postalAddress: store.postalAddress }),
       timeZone: store.timeZone,
       unsubscribeSigningKey: store.unsubscribeSigningKey,
       publicApiUrl: deps.publicApiUrl,

@@ -125,6 +125,8 @@ function whySkipped(record: DecisionRecord): string {
       return 'frequency cap reached';
     case 'holdout':
       return 'the customer is in the holdout group';
+    case 'sender-address-missing':
+      return "the store's sender name or postal address is missing (the law asks for both in marketing mail)";
     case undefined:
       return 'no reason recorded';
     default:

@@ -61,6 +61,11 @@ export interface SendContext {
   readonly alreadySent: boolean;
   /** The customer is in this journey's holdout group. */
   readonly heldOut: boolean;
+  /**
+   * The sender's name and postal address are known: a marketing mail without them breaks Japan's
+   * 特定電子メール法 and CAN-SPAM, so it is not sent. @default true
+   */
+  readonly senderIdentified?: boolean;
 }
 
 /** Why a mail is not sent; stored in decisions and a metric dimension, so a small fixed set, never renamed. */
@@ -71,6 +76,7 @@ export const SKIP_REASONS = [
   'suppressed',
   'capped',
   'holdout',
+  'sender-address-missing',
 ] as const;
 export type SkipReason = (typeof SKIP_REASONS)[number];
 /**
@@ -101,6 +107,7 @@ export function decideSend(request: SendRequest, recipient: Recipient, context: 
     case 'transactional':
       return { outcome: 'send' };
     case 'marketing':
+      if (context.senderIdentified === false) return skip('sender-address-missing');
       if (recipient.emailConsent !== 'granted') return skip('no-consent');
       if (context.heldOut) return skip('holdout');
       return scheduleMarketing(request, quietHoursTimeZone(recipient, context.storeTimeZone), context);

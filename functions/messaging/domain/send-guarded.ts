@@ -44,6 +44,8 @@ export interface Sender {
   storeId: string;
   name: string;
   address: string;
+  /** Shown in every marketing mail's footer; a marketing mail without it is not sent. */
+  postalAddress?: string;
   timeZone: string;
   quietHours?: QuietHours;
   policy?: FrequencyPolicy;
@@ -115,6 +117,7 @@ export async function sendGuarded(
       marketingSentAt: without(history.sentAt, [earlierReservation]),
       alreadySent: slot?.status === 'sent',
       heldOut: input.heldOut,
+      senderIdentified: sender.name.trim() !== '' && (sender.postalAddress ?? '').trim() !== '',
     });
     if (decision.outcome !== 'send') return record(store, input, decision, timeZone, suppression?.reason);
 

@@ -233,6 +233,7 @@ describe('Function: dashboardRows', () => {
       'suppressed',
       'capped',
       'holdout',
+      'sender-address-missing',
       'step-disabled',
       'browse-mail-recently-sent',
     ]);

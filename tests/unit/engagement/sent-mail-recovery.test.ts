@@ -36,6 +36,7 @@ function input(now: Date): GuardedSendInput {
       name: 'Demo Store',
       address: 'hello@demo-store.example',
       timeZone: 'Europe/Berlin',
+      postalAddress: '1 Market Street, Springfield',
       unsubscribeSigningKey: 'signing-key',
       publicApiUrl: 'https://api.example.com',
     },

@@ -35,6 +35,7 @@ function input(overrides: Partial<GuardedSendInput> = {}, step = 'reminder-1'): 
       name: 'Demo Store',
       address: 'hello@demo-store.example',
       timeZone: 'America/New_York',
+      postalAddress: '1 Market Street, Springfield',
       unsubscribeSigningKey: 'signing-key',
       publicApiUrl: 'https://api.example.com/',
     },
@@ -76,6 +77,31 @@ describe('Function: sendGuarded', () => {
       'skipped',
       'sent',
     ]);
+  });
+
+  it("sends no marketing mail without the sender's postal address, and records why; transactional mail still goes", async () => {
+    // Prepare
+    const store = new InMemoryMessagingStore();
+    const mailer = new RecordingMailer();
+    const anonymous = { ...input().sender, postalAddress: '  ' };
+
+    // Act
+    const marketing = await sendGuarded(store, mailer, input({ sender: anonymous }));
+    const transactional = await sendGuarded(
+      store,
+      mailer,
+      input({
+        sender: anonymous,
+        request: { ...input().request, step: 'order-confirmation', kind: 'transactional' },
+      }),
+    );
+
+    // Assess
+    expect(marketing).toEqual({ outcome: 'skipped', reason: 'sender-address-missing' });
+    expect(transactional.outcome).toBe('sent');
+    expect(mailer.sent).toHaveLength(1);
+    const reasons = [...store.decisions.values()].flat().map((decision) => decision.reason);
+    expect(reasons).toContain('sender-address-missing');
   });
 
   it('defers a second marketing mail within 16 hours until the cap opens', async () => {
