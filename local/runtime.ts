@@ -208,6 +208,8 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<LocalR
       clock,
       onError: onRuntimeError,
       stateMachines: topology.stateMachines,
+      stateMachineVersions: topology.stateMachineVersions,
+      stateMachineAliases: topology.stateMachineAliases,
       invokeFunction: (name, payload) => functionOf(lambdaFunctionName(name)).invoke(payload),
       holdStarts: clock.manual !== undefined,
       keepFinishedHistories: options.keepFinishedHistories ?? true,

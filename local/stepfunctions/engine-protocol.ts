@@ -29,8 +29,12 @@ export type ToEngine =
       /** The context object ($$) apart from what the engine fills in itself. */
       context: Record<string, unknown>;
       tasks: Record<string, TaskIntegration>;
+      /** Callback task states with `HeartbeatSeconds`, by state name: the engine thread times them out. */
+      heartbeatSeconds: Record<string, number>;
     }
   | { type: 'stop'; executionArn: string }
+  /** `SendTaskHeartbeat` for the callback task of this request: its heartbeat time starts again. */
+  | { type: 'heartbeat'; requestId: number }
   /** Asks what the engine waits for; answered after every earlier message has been handled. */
   | { type: 'status'; requestId: number }
   | TaskReply;

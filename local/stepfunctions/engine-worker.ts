@@ -4,12 +4,12 @@
  * main thread, which owns the Lambda functions.
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
-import { randomUUID } from 'node:crypto';
 import { parentPort, workerData } from 'node:worker_threads';
 import { installVirtualTime } from '#local/clock/install-virtual-time.ts';
 import { assertUnreachable } from '#shared/errors.ts';
 import type { EngineWorkerData, FromEngine, TaskRequest, ToEngine } from './engine-protocol.ts';
-import type { TaskIntegration } from './task-resources.ts';
+import { HEARTBEAT_TIMEOUT_ERROR, type TaskIntegration } from './task-resources.ts';
+import { newTaskToken } from './task-tokens.ts';
 
 const port = parentPort;
 if (port === null) throw new Error('engine-worker must run in a worker thread');
@@ -24,6 +24,7 @@ const { timerStatus } = installVirtualTime((workerData as EngineWorkerData).cloc
 const { StateMachine } = await import('aws-local-stepfunctions');
 type RunOptions = NonNullable<Parameters<InstanceType<typeof StateMachine>['run']>[1]>;
 type TaskHandlers = NonNullable<NonNullable<RunOptions['overrides']>['taskResourceLocalHandlers']>;
+const EngineTimeoutError = await engineTimeoutErrorClass();
 
 interface RunningExecution {
   abort(): void;
@@ -31,11 +32,16 @@ interface RunningExecution {
   issuedTokens: string[];
 }
 
+interface PendingTask {
+  executionArn: string;
+  resolve(output: unknown): void;
+  reject(error: Error): void;
+  /** A callback task's heartbeat: it fails when `seconds` pass without a `SendTaskHeartbeat`. */
+  heartbeat?: { seconds: number; timer: ReturnType<typeof setTimeout> | undefined };
+}
+
 const executions = new Map<string, RunningExecution>();
-const pendingTasks = new Map<
-  number,
-  { executionArn: string; resolve(output: unknown): void; reject(error: Error): void }
->();
+const pendingTasks = new Map<number, PendingTask>();
 let nextRequestId = 1;
 
 const post = (message: FromEngine) => port.postMessage(message);
@@ -56,6 +62,9 @@ port.on('message', (message: ToEngine) => {
       return;
     case 'stop':
       executions.get(message.executionArn)?.abort();
+      return;
+    case 'heartbeat':
+      armHeartbeat(message.requestId);
       return;
     case 'status':
       // After a full turn of the event loop: work that earlier messages started has reached its next
@@ -80,6 +89,7 @@ port.on('message', (message: ToEngine) => {
     case 'task-result': {
       const pending = pendingTasks.get(message.requestId);
       pendingTasks.delete(message.requestId);
+      if (pending?.heartbeat !== undefined) clearTimeout(pending.heartbeat.timer);
       if (message.ok) pending?.resolve(message.output);
       else pending?.reject(taskError(message.error, message.cause, message.fatal ?? false));
       return;
@@ -96,7 +106,8 @@ function start(message: Extract<ToEngine, { type: 'start' }>): void {
   const issuedTokens: string[] = [];
   const handlers: Record<string, (input: unknown) => Promise<unknown>> = {};
   for (const [stateName, integration] of Object.entries(message.tasks)) {
-    handlers[stateName] = taskHandler(executionArn, stateName, integration, issuedTokens);
+    const heartbeatSeconds = message.heartbeatSeconds[stateName];
+    handlers[stateName] = taskHandler(executionArn, stateName, integration, issuedTokens, heartbeatSeconds);
   }
   const machine = new StateMachine(message.definition as ConstructorParameters<typeof StateMachine>[0], {
     validationOptions: { noValidate: true },
@@ -109,7 +120,7 @@ function start(message: Extract<ToEngine, { type: 'start' }>): void {
       // A getter, because each task that reads `$$.Task.Token` must get its own token.
       Task: {
         get Token() {
-          const token = randomUUID();
+          const token = newTaskToken(executionArn);
           issuedTokens.push(token);
           return token;
         },
@@ -138,6 +149,7 @@ function taskHandler(
   stateName: string,
   integration: TaskIntegration,
   issuedTokens: string[],
+  heartbeatSeconds: number | undefined,
 ): (input: unknown) => Promise<unknown> {
   return async (input) => {
     // Taken synchronously: the engine evaluated this task's Parameters just before calling us.
@@ -166,7 +178,7 @@ function taskHandler(
             true,
           );
         }
-        return request({ ...call, taskToken });
+        return request({ ...call, taskToken }, heartbeatSeconds);
       }
       case 'service-call':
         return request({
@@ -186,12 +198,88 @@ function taskHandler(
   };
 }
 
-function request(call: Omit<TaskRequest, 'type' | 'requestId'>): Promise<unknown> {
+function request(call: Omit<TaskRequest, 'type' | 'requestId'>, heartbeatSeconds?: number): Promise<unknown> {
   const requestId = nextRequestId++;
   return new Promise((resolve, reject) => {
-    pendingTasks.set(requestId, { executionArn: call.executionArn, resolve, reject });
+    pendingTasks.set(requestId, {
+      executionArn: call.executionArn,
+      resolve,
+      reject,
+      ...(heartbeatSeconds !== undefined && { heartbeat: { seconds: heartbeatSeconds, timer: undefined } }),
+    });
+    armHeartbeat(requestId);
     post({ type: 'task', requestId, ...call });
   });
+}
+
+/**
+ * Starts (again) the heartbeat time of a waiting callback task. When it runs out the task fails with
+ * `States.HeartbeatTimeout` as the engine's own timeout error, which Retry and Catch treat as a
+ * timeout; the main thread sees the failed state and closes the task. The timer is set in the
+ * execution's context, so on manual time it is this execution's: the execution counts as waiting and
+ * the heartbeat's deadline is a timer a simulation steps to.
+ */
+function armHeartbeat(requestId: number): void {
+  const pending = pendingTasks.get(requestId);
+  const heartbeat = pending?.heartbeat;
+  if (pending === undefined || heartbeat === undefined) return;
+  clearTimeout(heartbeat.timer);
+  heartbeat.timer = currentExecution.run(pending.executionArn, () =>
+    setTimeout(() => {
+      pendingTasks.delete(requestId);
+      const error = new EngineTimeoutError();
+      error.name = HEARTBEAT_TIMEOUT_ERROR;
+      error.message = '';
+      pending.reject(error);
+    }, heartbeat.seconds * 1000),
+  );
+}
+
+/**
+ * The engine's own task timeout error class (not exported): Retry and Catch treat an error of it as a
+ * timeout, so `States.TaskFailed` does not match it, as in AWS. It is obtained once, before any
+ * message is handled, by timing out a one-task state machine on timers that fire at once.
+ */
+async function engineTimeoutErrorClass(): Promise<new () => Error> {
+  const installed = { setTimeout: globalThis.setTimeout, clearTimeout: globalThis.clearTimeout };
+  globalThis.setTimeout = ((callback: () => void) => {
+    queueMicrotask(callback);
+    return 0;
+  }) as unknown as typeof setTimeout;
+  globalThis.clearTimeout = (() => undefined) as typeof clearTimeout;
+  try {
+    const probe = new StateMachine(
+      {
+        StartAt: 'Probe',
+        States: {
+          Probe: {
+            Type: 'Task',
+            Resource: 'arn:aws:lambda:us-east-1:000000000000:function:Probe',
+            TimeoutSeconds: 1,
+            End: true,
+          },
+        },
+      },
+      { validationOptions: { noValidate: true } },
+    );
+    const run = probe.run(
+      {},
+      { overrides: { taskResourceLocalHandlers: { Probe: () => new Promise(() => {}) } } },
+    );
+    const timedOut = await run.result.then(
+      () => undefined,
+      (error: unknown) => (error as Error).cause,
+    );
+    if (!(timedOut instanceof Error) || timedOut.name !== 'States.Timeout') {
+      throw new Error(
+        'aws-local-stepfunctions no longer times a task out as it did; see engineTimeoutErrorClass',
+      );
+    }
+    return timedOut.constructor as new () => Error;
+  } finally {
+    globalThis.setTimeout = installed.setTimeout;
+    globalThis.clearTimeout = installed.clearTimeout;
+  }
 }
 
 /** The engine matches Retry/Catch on `name` and reports `message` as the cause. */

@@ -1,12 +1,15 @@
 /** The Step Functions exceptions the local service answers with (all client faults, HTTP 400). */
 export type SfnErrorType =
+  | 'ConflictException'
   | 'ExecutionAlreadyExists'
   | 'ExecutionDoesNotExist'
   | 'InvalidArn'
+  | 'InvalidDefinition'
   | 'InvalidExecutionInput'
   | 'InvalidName'
   | 'InvalidOutput'
   | 'InvalidToken'
+  | 'ResourceNotFound'
   | 'StateMachineDoesNotExist'
   | 'TaskDoesNotExist'
   | 'TaskTimedOut'

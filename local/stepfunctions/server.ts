@@ -2,7 +2,12 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { SfnError } from './errors.ts';
 import type { HistoryEventRecord } from './history.ts';
-import type { ExecutionDescription, ExecutionStatus, LocalStepFunctions } from './service.ts';
+import type {
+  ExecutionDescription,
+  ExecutionStatus,
+  LocalStepFunctions,
+  RoutingConfigurationItem,
+} from './service.ts';
 
 export interface LocalStepFunctionsServer {
   /** Origin such as http://127.0.0.1:54321, for `endpoint` or AWS_ENDPOINT_URL_SFN. */
@@ -113,6 +118,19 @@ function operationsFor(service: LocalStepFunctions): Record<string, (input: Json
         redriveStatus: 'NOT_REDRIVABLE',
       };
     },
+    DescribeStateMachineForExecution: (input) => {
+      const machine = service.describeStateMachineForExecution(requiredString(input, 'executionArn'));
+      return {
+        stateMachineArn: machine.stateMachineArn,
+        name: machine.name,
+        definition: machine.definition,
+        roleArn: machine.roleArn,
+        updateDate: seconds(machine.updateDate),
+        revisionId: machine.revisionId,
+        loggingConfiguration: { level: 'OFF', includeExecutionData: false },
+        tracingConfiguration: { enabled: false },
+      };
+    },
     ListExecutions: (input) => {
       const statusFilter = optionalString(input, 'statusFilter');
       if (statusFilter !== undefined && !EXECUTION_STATUSES.includes(statusFilter as ExecutionStatus)) {
@@ -181,7 +199,87 @@ function operationsFor(service: LocalStepFunctions): Record<string, (input: Json
         tracingConfiguration: { enabled: false },
       };
     },
+    UpdateStateMachine: (input) => {
+      const updated = service.updateStateMachine({
+        stateMachineArn: requiredString(input, 'stateMachineArn'),
+        ...optional(input, 'definition'),
+        ...optional(input, 'roleArn'),
+        ...optional(input, 'versionDescription'),
+        ...(input.publish === true && { publish: true }),
+      });
+      return { ...updated, updateDate: seconds(updated.updateDate) };
+    },
+    PublishStateMachineVersion: (input) => {
+      const published = service.publishStateMachineVersion({
+        stateMachineArn: requiredString(input, 'stateMachineArn'),
+        ...optional(input, 'revisionId'),
+        ...optional(input, 'description'),
+      });
+      return { ...published, creationDate: seconds(published.creationDate) };
+    },
+    ListStateMachineVersions: (input) => {
+      const versions = service.listStateMachineVersions(requiredString(input, 'stateMachineArn'));
+      const { items, nextToken } = page(versions, input);
+      return {
+        stateMachineVersions: items.map((version) => ({
+          ...version,
+          creationDate: seconds(version.creationDate),
+        })),
+        ...(nextToken && { nextToken }),
+      };
+    },
+    DeleteStateMachineVersion: (input) => {
+      service.deleteStateMachineVersion(requiredString(input, 'stateMachineVersionArn'));
+      return {};
+    },
+    CreateStateMachineAlias: (input) => {
+      const created = service.createStateMachineAlias({
+        name: requiredString(input, 'name'),
+        ...optional(input, 'description'),
+        routingConfiguration: routingConfiguration(input.routingConfiguration),
+      });
+      return { ...created, creationDate: seconds(created.creationDate) };
+    },
+    UpdateStateMachineAlias: (input) => {
+      const { updateDate } = service.updateStateMachineAlias({
+        stateMachineAliasArn: requiredString(input, 'stateMachineAliasArn'),
+        ...optional(input, 'description'),
+        ...(input.routingConfiguration !== undefined && {
+          routingConfiguration: routingConfiguration(input.routingConfiguration),
+        }),
+      });
+      return { updateDate: seconds(updateDate) };
+    },
+    DescribeStateMachineAlias: (input) => {
+      const alias = service.describeStateMachineAlias(requiredString(input, 'stateMachineAliasArn'));
+      return {
+        ...alias,
+        creationDate: seconds(alias.creationDate),
+        updateDate: seconds(alias.updateDate),
+      };
+    },
+    ListStateMachineAliases: (input) => {
+      const aliases = service.listStateMachineAliases(requiredString(input, 'stateMachineArn'));
+      const { items, nextToken } = page(aliases, input);
+      return {
+        stateMachineAliases: items.map((alias) => ({ ...alias, creationDate: seconds(alias.creationDate) })),
+        ...(nextToken && { nextToken }),
+      };
+    },
+    DeleteStateMachineAlias: (input) => {
+      service.deleteStateMachineAlias(requiredString(input, 'stateMachineAliasArn'));
+      return {};
+    },
   };
+}
+
+function routingConfiguration(value: unknown): RoutingConfigurationItem[] {
+  if (!Array.isArray(value)) throw new SfnError('ValidationException', 'routingConfiguration is required.');
+  return value.map((item: unknown) => {
+    if (!isObject(item)) throw new SfnError('ValidationException', 'Invalid routingConfiguration.');
+    if (typeof item.weight !== 'number') throw new SfnError('ValidationException', 'weight is required.');
+    return { stateMachineVersionArn: requiredString(item, 'stateMachineVersionArn'), weight: item.weight };
+  });
 }
 
 function executionSummary(execution: ExecutionDescription) {
@@ -192,6 +290,12 @@ function executionSummary(execution: ExecutionDescription) {
     status: execution.status,
     startDate: seconds(execution.startDate),
     ...(execution.stopDate !== undefined && { stopDate: seconds(execution.stopDate) }),
+    ...(execution.stateMachineVersionArn !== undefined && {
+      stateMachineVersionArn: execution.stateMachineVersionArn,
+    }),
+    ...(execution.stateMachineAliasArn !== undefined && {
+      stateMachineAliasArn: execution.stateMachineAliasArn,
+    }),
   };
 }
 

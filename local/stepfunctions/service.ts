@@ -1,14 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { Worker } from 'node:worker_threads';
-import { StateMachine } from 'aws-local-stepfunctions';
 import { createVirtualClock, type VirtualClock } from '#local/clock/virtual-clock.ts';
 import { assertUnreachable } from '#shared/errors.ts';
 import {
   executionArnOf,
+  parseStateMachineArn,
   regionOf,
   requireExecutionArn,
   requireExecutionName,
-  requireStateMachineArn,
 } from './arns.ts';
 import type {
   EngineEvent,
@@ -28,15 +27,30 @@ import {
   json,
 } from './history.ts';
 import { lambdaInvokeResult, lambdaTaskFailure } from './lambda-task.ts';
-import { findTaskStates, prepareEngineDefinition, type TaskIntegration } from './task-resources.ts';
+import {
+  type LocalStateMachineAliasDefinition,
+  type LocalStateMachineDefinition,
+  type LocalStateMachineVersionDefinition,
+  type RegisteredStateMachine,
+  type Revision,
+  type RoutingConfigurationItem,
+  type StateMachineAliasDescription,
+  type StateMachineDescription,
+  StateMachineRegistry,
+  type StateMachineStats,
+} from './state-machines.ts';
+import { HEARTBEAT_TIMEOUT_ERROR } from './task-resources.ts';
+import { executionArnOfTaskToken } from './task-tokens.ts';
 
-export interface LocalStateMachineDefinition {
-  name: string;
-  arn: string;
-  /** Amazon States Language (JSONPath), with DefinitionSubstitutions already applied. */
-  definition: string | Record<string, unknown>;
-  roleArn?: string;
-}
+export type {
+  LocalStateMachineAliasDefinition,
+  LocalStateMachineDefinition,
+  LocalStateMachineVersionDefinition,
+  RoutingConfigurationItem,
+  StateMachineAliasDescription,
+  StateMachineDescription,
+  StateMachineStats,
+};
 
 /** Runs a Lambda function by the name or ARN a Task names; resolves with its result, rejects with its error. */
 export type InvokeFunction = (functionNameOrArn: string, payload: unknown) => Promise<unknown>;
@@ -55,28 +69,10 @@ export interface ExecutionDescription {
   output?: string;
   error?: string;
   cause?: string;
-}
-
-export interface StateMachineDescription {
-  name: string;
-  stateMachineArn: string;
-  definition: string;
-  roleArn: string;
-  type: 'STANDARD';
-  creationDate: number;
-}
-
-/** What a state machine cost locally, in the units AWS bills Standard workflows by. */
-export interface StateMachineStats {
-  executionsStarted: number;
-  /** `StateEntered` events, nested Map/Parallel states included. */
-  stateTransitions: number;
-  taskInvocations: number;
-  running: number;
-  succeeded: number;
-  failed: number;
-  timedOut: number;
-  aborted: number;
+  /** Set when the execution was started on a version ARN, or on an alias (the version it picked). */
+  stateMachineVersionArn?: string;
+  /** Set when the execution was started on an alias ARN. */
+  stateMachineAliasArn?: string;
 }
 
 /** Makes an AWS API call for a service integration (`dynamodb:putItem`, `aws-sdk:sqs:sendMessage`). */
@@ -87,6 +83,10 @@ export interface LocalStepFunctionsOptions {
   /** @default - service integrations fail with States.Runtime */
   callService?: CallService;
   stateMachines?: LocalStateMachineDefinition[];
+  /** Published versions of those state machines (registered after them, so with their definitions). */
+  stateMachineVersions?: LocalStateMachineVersionDefinition[];
+  /** Aliases of those versions. */
+  stateMachineAliases?: LocalStateMachineAliasDefinition[];
   /** Time for Wait states, timestamps and history. @default - real time */
   clock?: VirtualClock;
   /** Problems of the service itself (the engine thread crashed). @default - console.error */
@@ -103,29 +103,31 @@ export interface LocalStepFunctionsOptions {
   keepFinishedHistories?: boolean;
 }
 
-interface RegisteredStateMachine {
-  name: string;
-  arn: string;
-  roleArn: string;
-  definitionText: string;
-  engineDefinition: unknown;
-  tasks: Record<string, TaskIntegration>;
-  creationDate: number;
-  stats: Omit<StateMachineStats, 'running'>;
-}
-
 interface PendingTask {
   request: TaskRequest;
   settled: boolean;
+  /**
+   * The call (Lambda invocation, service call) has not returned yet. A callback task whose call
+   * returned waits for its token: its execution is waiting, not working, and must not keep a
+   * simulation's `quiesce` from seeing calm.
+   */
+  calling: boolean;
 }
 
 interface Execution extends ExecutionDescription {
   machine: RegisteredStateMachine;
+  /** The definition this execution runs: its version's, whatever its alias or state machine became since. */
+  revision: Revision;
   history: ExecutionHistory;
   pendingTasks: Map<number, PendingTask>;
 }
 
 const MAX_INPUT_BYTES = 256 * 1024;
+/**
+ * A closed execution's name stays taken for 90 days, as long as Step Functions keeps its history;
+ * after that `StartExecution` may use it again.
+ */
+const NAME_REUSE_AFTER_MS = 90 * 24 * 3_600_000;
 const TSX_LOADER = import.meta.resolve('tsx');
 
 /**
@@ -135,10 +137,9 @@ const TSX_LOADER = import.meta.resolve('tsx');
  */
 export class LocalStepFunctions {
   readonly clock: VirtualClock;
-  private readonly machines = new Map<string, RegisteredStateMachine>();
+  private readonly machines: StateMachineRegistry;
   private readonly executions = new Map<string, Execution>();
   private readonly tokens = new Map<string, { execution: Execution; task: PendingTask }>();
-  private readonly timedOutTokens = new Set<string>();
   private readonly drainWaiters: Array<() => void> = [];
   private readonly statusWaiters = new Map<
     number,
@@ -157,7 +158,10 @@ export class LocalStepFunctions {
 
   constructor(private readonly options: LocalStepFunctionsOptions) {
     this.clock = options.clock ?? createVirtualClock();
+    this.machines = new StateMachineRegistry(this.clock);
     for (const machine of options.stateMachines ?? []) this.addStateMachine(machine);
+    for (const version of options.stateMachineVersions ?? []) this.machines.addVersion(version);
+    for (const alias of options.stateMachineAliases ?? []) this.machines.addAlias(alias);
     // Started now rather than at the first execution: at speed 3600 the thread's second of start-up
     // would otherwise show up as an hour between ExecutionStarted and the first state.
     this.engineThread();
@@ -170,60 +174,99 @@ export class LocalStepFunctions {
 
   /** Registers a state machine; an invalid definition is refused here, not at its first execution. */
   addStateMachine(machine: LocalStateMachineDefinition): void {
-    requireStateMachineArn(machine.arn);
-    const definitionText =
-      typeof machine.definition === 'string' ? machine.definition : JSON.stringify(machine.definition);
-    const definition = JSON.parse(definitionText) as ConstructorParameters<typeof StateMachine>[0];
-    // The constructor validates with asl-validator, as the engine thread would.
-    new StateMachine(definition);
-    this.machines.set(machine.arn, {
-      name: machine.name,
-      arn: machine.arn,
-      roleArn: machine.roleArn ?? '',
-      definitionText,
-      engineDefinition: prepareEngineDefinition(definition, this.clock.speed),
-      tasks: Object.fromEntries(findTaskStates(definition).map((task) => [task.name, task.integration])),
-      creationDate: this.clock.now(),
-      stats: {
-        executionsStarted: 0,
-        stateTransitions: 0,
-        taskInvocations: 0,
-        succeeded: 0,
-        failed: 0,
-        timedOut: 0,
-        aborted: 0,
-      },
-    });
+    this.machines.add(machine);
   }
 
   listStateMachines(): StateMachineDescription[] {
-    return [...this.machines.values()].map((machine) => this.describe(machine));
+    return this.machines.list().map((machine) => this.machines.describe(machine.arn));
   }
 
+  /** A version ARN describes that version's definition. */
   describeStateMachine(stateMachineArn: string): StateMachineDescription {
-    return this.describe(this.machine(stateMachineArn));
+    return this.machines.describe(stateMachineArn);
+  }
+
+  /** The definition an execution runs, which may be an older version's than the state machine's. */
+  describeStateMachineForExecution(executionArn: string): StateMachineDescription & { updateDate: number } {
+    const { machine, revision } = this.execution(executionArn);
+    return {
+      name: machine.name,
+      stateMachineArn: machine.arn,
+      definition: revision.definitionText,
+      roleArn: revision.roleArn,
+      type: 'STANDARD',
+      creationDate: machine.creationDate,
+      revisionId: revision.revisionId,
+      updateDate: revision.creationDate,
+    };
+  }
+
+  updateStateMachine(request: Parameters<StateMachineRegistry['update']>[0]) {
+    return this.machines.update(request);
+  }
+
+  publishStateMachineVersion(request: Parameters<StateMachineRegistry['publish']>[0]) {
+    return this.machines.publish(request);
+  }
+
+  listStateMachineVersions(stateMachineArn: string) {
+    return this.machines.listVersions(stateMachineArn);
+  }
+
+  deleteStateMachineVersion(stateMachineVersionArn: string): void {
+    this.machines.deleteVersion(stateMachineVersionArn);
+  }
+
+  createStateMachineAlias(request: Parameters<StateMachineRegistry['createAlias']>[0]) {
+    return this.machines.createAlias(request);
+  }
+
+  updateStateMachineAlias(request: Parameters<StateMachineRegistry['updateAlias']>[0]) {
+    return this.machines.updateAlias(request);
+  }
+
+  describeStateMachineAlias(stateMachineAliasArn: string): StateMachineAliasDescription {
+    return this.machines.describeAlias(stateMachineAliasArn);
+  }
+
+  listStateMachineAliases(stateMachineArn: string) {
+    return this.machines.listAliases(stateMachineArn);
+  }
+
+  deleteStateMachineAlias(stateMachineAliasArn: string): void {
+    this.machines.deleteAlias(stateMachineAliasArn);
   }
 
   /**
-   * Starts an execution. Like a Standard workflow, a name that is already running with the same
-   * input returns that execution; any other reuse of a name is `ExecutionAlreadyExists`.
+   * Starts an execution of a state machine (its latest revision), of a version (`…:Name:3`) or of an
+   * alias (`…:Name:live`, whichever version it routes this execution to). Names are de-duplicated as
+   * for a Standard workflow: the same name with the same input while that execution runs returns it;
+   * any other reuse of a name is `ExecutionAlreadyExists`, until 90 days after that execution closed.
    */
   startExecution(request: { stateMachineArn: string; name?: string; input?: string }): {
     executionArn: string;
     startDate: number;
   } {
     if (this.closed) throw new Error('the local Step Functions service is closed');
-    const machine = this.machine(request.stateMachineArn);
+    const machine = this.machines.machine(request.stateMachineArn);
     const name = requireExecutionName(request.name ?? randomUUID());
     const inputText = request.input ?? '{}';
     const input = parseExecutionInput(inputText);
+    const target = this.machines.startTarget(request.stateMachineArn, name);
+    const { revision } = target;
     const executionArn = executionArnOf(machine.arn, name);
     const existing = this.executions.get(executionArn);
     if (existing !== undefined) {
       if (existing.status === 'RUNNING' && existing.input === inputText) {
         return { executionArn, startDate: existing.startDate };
       }
-      throw new SfnError('ExecutionAlreadyExists', `Execution Already Exists: '${executionArn}'`);
+      const reusable =
+        existing.status !== 'RUNNING' && this.clock.now() - (existing.stopDate ?? 0) >= NAME_REUSE_AFTER_MS;
+      if (!reusable) {
+        throw new SfnError('ExecutionAlreadyExists', `Execution Already Exists: '${executionArn}'`);
+      }
+      // Its history has expired, as it would have in AWS; the name now names the new execution.
+      this.executions.delete(executionArn);
     }
     const startDate = this.clock.now();
     const execution: Execution = {
@@ -233,7 +276,12 @@ export class LocalStepFunctions {
       status: 'RUNNING',
       startDate,
       input: inputText,
+      ...(target.stateMachineVersionArn !== undefined && {
+        stateMachineVersionArn: target.stateMachineVersionArn,
+      }),
+      ...(target.stateMachineAliasArn !== undefined && { stateMachineAliasArn: target.stateMachineAliasArn }),
       machine,
+      revision,
       history: new ExecutionHistory(),
       pendingTasks: new Map(),
     };
@@ -245,20 +293,31 @@ export class LocalStepFunctions {
       timestamp: startDate,
       details: {
         key: 'executionStartedEventDetails',
-        value: { input: inputText, inputDetails: { truncated: false }, roleArn: machine.roleArn },
+        value: {
+          input: inputText,
+          inputDetails: { truncated: false },
+          roleArn: revision.roleArn,
+          ...(target.stateMachineVersionArn !== undefined && {
+            stateMachineVersionArn: target.stateMachineVersionArn,
+          }),
+          ...(target.stateMachineAliasArn !== undefined && {
+            stateMachineAliasArn: target.stateMachineAliasArn,
+          }),
+        },
       },
     });
     const start: Extract<ToEngine, { type: 'start' }> = {
       type: 'start',
       executionArn,
-      definition: machine.engineDefinition,
+      definition: revision.engineDefinition,
       input,
-      tasks: machine.tasks,
+      tasks: revision.tasks,
+      heartbeatSeconds: revision.heartbeatSeconds,
       context: {
         Execution: {
           Id: executionArn,
           Name: name,
-          RoleArn: machine.roleArn,
+          RoleArn: revision.roleArn,
           RedriveCount: 0,
           StartTime: new Date(startDate).toISOString(),
         },
@@ -274,14 +333,23 @@ export class LocalStepFunctions {
     return publicView(this.execution(executionArn));
   }
 
-  /** Newest first, as Step Functions lists them. */
+  /**
+   * Newest first, as Step Functions lists them. A version ARN lists the executions that ran that
+   * version (through an alias or not), an alias ARN those started on the alias.
+   */
   listExecutions(request: {
     stateMachineArn: string;
     statusFilter?: ExecutionStatus;
   }): ExecutionDescription[] {
-    const machine = this.machine(request.stateMachineArn);
+    const reference = parseStateMachineArn(request.stateMachineArn);
+    const machine = this.machines.machine(request.stateMachineArn);
+    const associated = (execution: Execution) => {
+      if (reference.kind === 'version') return execution.stateMachineVersionArn === request.stateMachineArn;
+      if (reference.kind === 'alias') return execution.stateMachineAliasArn === request.stateMachineArn;
+      return true;
+    };
     return [...this.executions.values()]
-      .filter((execution) => execution.machine === machine)
+      .filter((execution) => execution.machine === machine && associated(execution))
       .filter((execution) => request.statusFilter === undefined || execution.status === request.statusFilter)
       .sort((a, b) => b.startDate - a.startDate)
       .map(publicView);
@@ -337,9 +405,10 @@ export class LocalStepFunctions {
     });
   }
 
-  /** Heartbeats are accepted for known tokens; HeartbeatSeconds is not enforced locally. */
+  /** Starts the task's `HeartbeatSeconds` again; the engine thread keeps the heartbeat timers. */
   sendTaskHeartbeat(taskToken: string): void {
-    this.waitingTask(taskToken);
+    const { task } = this.waitingTask(taskToken);
+    this.engine?.postMessage({ type: 'heartbeat', requestId: task.request.requestId } satisfies ToEngine);
   }
 
   /** Counters per state machine name, for cost estimates. */
@@ -347,10 +416,7 @@ export class LocalStepFunctions {
     const running = (machine: RegisteredStateMachine) =>
       [...this.executions.values()].filter((e) => e.machine === machine && e.status === 'RUNNING').length;
     return Object.fromEntries(
-      [...this.machines.values()].map((machine) => [
-        machine.name,
-        { ...machine.stats, running: running(machine) },
-      ]),
+      this.machines.list().map((machine) => [machine.name, { ...machine.stats, running: running(machine) }]),
     );
   }
 
@@ -361,9 +427,10 @@ export class LocalStepFunctions {
   }
 
   /**
-   * Whether every running execution is waiting on a timer (a Wait state or a retry interval) rather
-   * than working, and when the next timer comes due on manual time: what a simulation checks before
-   * it moves the clock.
+   * Whether every running execution is waiting, on a timer (a Wait state, a retry interval) or for a
+   * task token, rather than working, and when the next timer comes due on manual time (a callback
+   * task's TimeoutSeconds or HeartbeatSeconds included): what a simulation checks before it moves
+   * the clock.
    */
   async activity(): Promise<{ busy: boolean; nextDeadline: number | undefined }> {
     const requestId = this.nextStatusRequest++;
@@ -406,25 +473,6 @@ export class LocalStepFunctions {
     await engine?.terminate();
   }
 
-  private describe(machine: RegisteredStateMachine): StateMachineDescription {
-    return {
-      name: machine.name,
-      stateMachineArn: machine.arn,
-      definition: machine.definitionText,
-      roleArn: machine.roleArn,
-      type: 'STANDARD',
-      creationDate: machine.creationDate,
-    };
-  }
-
-  private machine(arn: string): RegisteredStateMachine {
-    const machine = this.machines.get(requireStateMachineArn(arn));
-    if (machine === undefined) {
-      throw new SfnError('StateMachineDoesNotExist', `State Machine Does Not Exist: '${arn}'`);
-    }
-    return machine;
-  }
-
   private execution(arn: string): Execution {
     const execution = this.executions.get(requireExecutionArn(arn));
     if (execution === undefined) {
@@ -433,11 +481,19 @@ export class LocalStepFunctions {
     return execution;
   }
 
+  /**
+   * The callback task a token belongs to. As in AWS, a token of a task that has closed (answered,
+   * timed out, or its execution stopped or ended) is `TaskTimedOut`; tokens name their execution,
+   * so that is known without keeping every closed token.
+   */
   private waitingTask(taskToken: string): { execution: Execution; task: PendingTask } {
     if (taskToken === '') throw new SfnError('InvalidToken', 'Invalid Token: the task token is empty.');
     const waiting = this.tokens.get(taskToken);
     if (waiting !== undefined) return waiting;
-    if (this.timedOutTokens.has(taskToken)) throw new SfnError('TaskTimedOut', 'Task Timed Out');
+    const executionArn = executionArnOfTaskToken(taskToken);
+    if (executionArn !== undefined && this.executions.has(executionArn)) {
+      throw new SfnError('TaskTimedOut', "Task Timed Out: 'Provided task does not exist anymore'");
+    }
     throw new SfnError('TaskDoesNotExist', 'Task Does Not Exist');
   }
 
@@ -532,8 +588,9 @@ export class LocalStepFunctions {
     // Events after a stop (the engine finishing its current state) are not part of the history.
     if (execution === undefined || execution.status !== 'RUNNING') return;
     if (event.type === 'StateEntered') execution.machine.stats.stateTransitions += 1;
-    if (event.type === 'StateFailed' && event.state?.type === 'Task' && event.Error === 'States.Timeout') {
-      this.onTaskTimedOut(execution, event.state.name, event.timestamp);
+    const timedOut = event.Error === 'States.Timeout' || event.Error === HEARTBEAT_TIMEOUT_ERROR;
+    if (event.type === 'StateFailed' && event.state?.type === 'Task' && timedOut) {
+      this.onTaskTimedOut(execution, event.state.name, event.Error ?? '', event.timestamp);
     }
     for (const entry of historyEntriesFor(event)) this.record(execution, entry);
     switch (event.type) {
@@ -565,7 +622,7 @@ export class LocalStepFunctions {
       });
       return;
     }
-    const task: PendingTask = { request, settled: false };
+    const task: PendingTask = { request, settled: false, calling: true };
     execution.pendingTasks.set(request.requestId, task);
     this.tasksInFlight += 1;
     execution.machine.stats.taskInvocations += 1;
@@ -674,7 +731,9 @@ export class LocalStepFunctions {
     const response = lambdaInvokeResult(result);
     const resource = taskResource(request);
     if (request.taskToken !== undefined) {
-      // The task now waits for SendTaskSuccess/SendTaskFailure with its token.
+      // The task now waits for SendTaskSuccess/SendTaskFailure with its token: no longer in flight.
+      task.calling = false;
+      this.tasksInFlight -= 1;
       this.record(execution, {
         type: 'TaskSubmitted',
         timestamp: now,
@@ -728,14 +787,17 @@ export class LocalStepFunctions {
     });
   }
 
-  /** The engine timed a task out; the oldest unsettled call of that state is the one that timed out. */
-  private onTaskTimedOut(execution: Execution, stateName: string, timestamp: number): void {
+  /**
+   * The engine timed a task out (its TimeoutSeconds, or for a callback task its HeartbeatSeconds);
+   * the oldest unsettled call of that state is the one that timed out.
+   */
+  private onTaskTimedOut(execution: Execution, stateName: string, error: string, timestamp: number): void {
     const task = [...execution.pendingTasks.values()].find(
       (pending) => pending.request.stateName === stateName,
     );
     if (task === undefined) return;
     const { request } = task;
-    const details = { error: 'States.Timeout', cause: '' };
+    const details = { error, cause: '' };
     if (request.integration.kind === 'lambda-function') {
       this.record(execution, {
         type: 'LambdaFunctionTimedOut',
@@ -749,7 +811,6 @@ export class LocalStepFunctions {
         details: { key: 'taskTimedOutEventDetails', value: { ...taskResource(request), ...details } },
       });
     }
-    if (request.taskToken !== undefined) this.timedOutTokens.add(request.taskToken);
     this.settle(execution, task, {
       type: 'task-result',
       requestId: request.requestId,
@@ -761,7 +822,8 @@ export class LocalStepFunctions {
 
   private settle(execution: Execution, task: PendingTask, reply: TaskReply): void {
     task.settled = true;
-    if (execution.pendingTasks.delete(task.request.requestId)) this.tasksInFlight -= 1;
+    if (execution.pendingTasks.delete(task.request.requestId) && task.calling) this.tasksInFlight -= 1;
+    task.calling = false;
     if (task.request.taskToken !== undefined) this.tokens.delete(task.request.taskToken);
     this.reply(reply);
   }
@@ -862,6 +924,7 @@ function parseExecutionInput(text: string): unknown {
 function publicView(execution: Execution): ExecutionDescription {
   const { executionArn, stateMachineArn, name, status, startDate, stopDate, input, output, error, cause } =
     execution;
+  const { stateMachineVersionArn, stateMachineAliasArn } = execution;
   return {
     executionArn,
     stateMachineArn,
@@ -873,6 +936,8 @@ function publicView(execution: Execution): ExecutionDescription {
     ...(output !== undefined && { output }),
     ...(error !== undefined && { error }),
     ...(cause !== undefined && { cause }),
+    ...(stateMachineVersionArn !== undefined && { stateMachineVersionArn }),
+    ...(stateMachineAliasArn !== undefined && { stateMachineAliasArn }),
   };
 }
 

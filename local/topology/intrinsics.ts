@@ -28,10 +28,18 @@ export interface LocalEnvironment {
 }
 
 const EXECUTE_API_URL = /^https:\/\/[^./]+\.execute-api\.[^./]+\.amazonaws\.com(\/|$)/;
+/** Resource types whose `Ref` is their ARN rather than their name. */
+const REF_IS_ARN = new Set([
+  'AWS::SNS::Topic',
+  'AWS::StepFunctions::StateMachine',
+  'AWS::StepFunctions::StateMachineVersion',
+  'AWS::StepFunctions::StateMachineAlias',
+]);
 
 export class TemplateResolver {
   private readonly resources = new Map<string, { stack: StackTemplate; resource: CfnResource }>();
   private readonly exports = new Map<string, { stack: StackTemplate; value: unknown }>();
+  private versionNumbers: Map<string, number> | undefined;
 
   constructor(
     readonly stacks: StackTemplate[],
@@ -86,6 +94,10 @@ export class TemplateResolver {
         return `arn:aws:lambda:${region}:${account}:function:${name}`;
       case 'AWS::StepFunctions::StateMachine':
         return `arn:aws:states:${region}:${account}:stateMachine:${name}`;
+      case 'AWS::StepFunctions::StateMachineVersion':
+        return `${this.versionedStateMachineArn(id)}:${this.versionNumber(id)}`;
+      case 'AWS::StepFunctions::StateMachineAlias':
+        return `${this.aliasedStateMachineArn(id)}:${name}`;
       case 'AWS::SNS::Topic':
         return `arn:aws:sns:${region}:${account}:${name}`;
       default:
@@ -100,8 +112,51 @@ export class TemplateResolver {
     const type = this.resource(id)?.Type;
     if (type === 'AWS::SQS::Queue')
       return `${this.env.sqsEndpoint}/${this.env.account}/${this.physicalName(id)}`;
-    if (type === 'AWS::SNS::Topic' || type === 'AWS::StepFunctions::StateMachine') return this.arn(id);
+    if (type !== undefined && REF_IS_ARN.has(type)) return this.arn(id);
     return this.physicalName(id);
+  }
+
+  /**
+   * A version's number. CloudFormation numbers the versions of a state machine in the order it
+   * publishes them; a fresh local deployment publishes the template's versions in declaration order,
+   * so the first one declared for a state machine is 1.
+   */
+  private versionNumber(id: string): number {
+    if (this.versionNumbers === undefined) {
+      const numbers = new Map<string, number>();
+      const published = new Map<string, number>();
+      for (const version of this.ofType('AWS::StepFunctions::StateMachineVersion')) {
+        const machineArn = this.versionedStateMachineArn(version.id);
+        const number = (published.get(machineArn) ?? 0) + 1;
+        published.set(machineArn, number);
+        numbers.set(version.id, number);
+      }
+      this.versionNumbers = numbers;
+    }
+    return this.versionNumbers.get(id) ?? 1;
+  }
+
+  private versionedStateMachineArn(id: string): string {
+    return String(this.resolvedProperty(id, 'StateMachineArn'));
+  }
+
+  /** The state machine of an alias: that of the version it routes to (or deploys). */
+  private aliasedStateMachineArn(id: string): string {
+    const routing = this.resolvedProperty(id, 'RoutingConfiguration') as
+      | Array<{ StateMachineVersionArn?: unknown }>
+      | undefined;
+    const deployment = this.resolvedProperty(id, 'DeploymentPreference') as
+      | { StateMachineVersionArn?: unknown }
+      | undefined;
+    const versionArn = String(
+      routing?.[0]?.StateMachineVersionArn ?? deployment?.StateMachineVersionArn ?? '',
+    );
+    return versionArn.replace(/:[0-9]+$/, '');
+  }
+
+  private resolvedProperty(id: string, property: string): unknown {
+    const entry = this.resources.get(id);
+    return entry === undefined ? undefined : this.resolve(entry.resource.Properties?.[property], entry.stack);
   }
 
   getAtt(id: string, attribute: string): unknown {

@@ -3,7 +3,11 @@ import type { CreateTableCommandInput, Projection } from '@aws-sdk/client-dynamo
 import type { RuleDefinition } from '../eventbridge/event-bus.ts';
 import type { LocalFunctionDefinition } from '../lambda/function-pool.ts';
 import { resolveDefinition } from '../stepfunctions/resolve-definition.ts';
-import type { LocalStateMachineDefinition } from '../stepfunctions/service.ts';
+import type {
+  LocalStateMachineAliasDefinition,
+  LocalStateMachineDefinition,
+  LocalStateMachineVersionDefinition,
+} from '../stepfunctions/service.ts';
 import { type LocalEnvironment, type StackTemplate, TemplateResolver } from './intrinsics.ts';
 
 /** Metadata key the ServiceFunction construct writes on every function (see infra/constructs). */
@@ -49,6 +53,10 @@ export interface LocalTopology {
   eventSourceMappings: EventSourceMappingDefinition[];
   routes: RouteDefinition[];
   stateMachines: LocalStateMachineDefinition[];
+  /** `AWS::StepFunctions::StateMachineVersion`: each has its state machine's definition. */
+  stateMachineVersions: LocalStateMachineVersionDefinition[];
+  /** `AWS::StepFunctions::StateMachineAlias`, routing to those versions. */
+  stateMachineAliases: LocalStateMachineAliasDefinition[];
   schedules: ScheduleDefinition[];
   resolver: TemplateResolver;
 }
@@ -200,6 +208,41 @@ export function readTopology(
       };
     });
 
+  const stateMachineVersions = resolver
+    .ofType('AWS::StepFunctions::StateMachineVersion')
+    .map((entry): LocalStateMachineVersionDefinition => {
+      const p = props(entry);
+      return {
+        arn: resolver.arn(entry.id),
+        ...(typeof p.Description === 'string' && { description: p.Description }),
+      };
+    });
+
+  const stateMachineAliases = resolver
+    .ofType('AWS::StepFunctions::StateMachineAlias')
+    .map((entry): LocalStateMachineAliasDefinition => {
+      const p = props(entry);
+      const routing = p.RoutingConfiguration as
+        | Array<{ StateMachineVersionArn: unknown; Weight: unknown }>
+        | undefined;
+      const deployment = p.DeploymentPreference as { StateMachineVersionArn: unknown } | undefined;
+      if (routing === undefined && deployment === undefined) {
+        throw new Error(
+          `state machine alias ${entry.id} has neither RoutingConfiguration nor DeploymentPreference`,
+        );
+      }
+      return {
+        arn: resolver.arn(entry.id),
+        ...(typeof p.Description === 'string' && { description: p.Description }),
+        // A deployment preference shifts traffic gradually from the version the alias pointed to
+        // before; a fresh local deployment has no such version, so the alias routes to its target.
+        routingConfiguration: routing?.map((route) => ({
+          stateMachineVersionArn: String(route.StateMachineVersionArn),
+          weight: Number(route.Weight),
+        })) ?? [{ stateMachineVersionArn: String(deployment?.StateMachineVersionArn), weight: 100 }],
+      };
+    });
+
   const schedules = resolver.ofType('AWS::Scheduler::Schedule').map((entry): ScheduleDefinition => {
     const p = props(entry);
     const target = p.Target as { Arn: string; Input?: string };
@@ -222,6 +265,8 @@ export function readTopology(
     eventSourceMappings,
     routes,
     stateMachines,
+    stateMachineVersions,
+    stateMachineAliases,
     schedules,
     resolver,
   };

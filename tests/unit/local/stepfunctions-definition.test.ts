@@ -3,6 +3,7 @@ import { resolveDefinition } from '#local/stepfunctions/resolve-definition.ts';
 import {
   AWS_DEFAULT_TASK_TIMEOUT_SECONDS,
   findTaskStates,
+  HEARTBEAT_TIMEOUT_ERROR,
   prepareEngineDefinition,
   taskIntegrationOf,
 } from '#local/stepfunctions/task-resources.ts';
@@ -161,6 +162,52 @@ describe('Function: findTaskStates', () => {
       ['InIterator', 'lambda-function'],
     ]);
   });
+
+  it('gives callback tasks their HeartbeatSeconds, and no other task', () => {
+    // Prepare
+    const definition = {
+      StartAt: 'Callback',
+      States: {
+        Callback: {
+          Type: 'Task',
+          Resource: 'arn:aws:states:::lambda:invoke.waitForTaskToken',
+          HeartbeatSeconds: 600,
+          Next: 'Call',
+        },
+        Call: { Type: 'Task', Resource: 'arn:aws:states:::lambda:invoke', HeartbeatSeconds: 600, End: true },
+      },
+    };
+
+    // Act
+    const tasks = findTaskStates(definition);
+
+    // Assess
+    expect(tasks.map((task) => [task.name, task.heartbeatSeconds])).toEqual([
+      ['Callback', 600],
+      ['Call', undefined],
+    ]);
+  });
+
+  it('refuses HeartbeatSecondsPath rather than never timing the task out', () => {
+    // Prepare
+    const definition = {
+      StartAt: 'Callback',
+      States: {
+        Callback: {
+          Type: 'Task',
+          Resource: 'arn:aws:states:::lambda:invoke.waitForTaskToken',
+          HeartbeatSecondsPath: '$.heartbeat',
+          End: true,
+        },
+      },
+    };
+
+    // Act
+    const find = () => findTaskStates(definition);
+
+    // Assess
+    expect(find).toThrow('HeartbeatSecondsPath');
+  });
 });
 
 describe('Function: prepareEngineDefinition', () => {
@@ -203,6 +250,40 @@ describe('Function: prepareEngineDefinition', () => {
     expect(prepared.States.Approve).toMatchObject({ TimeoutSeconds: 86_400 });
     expect(prepared.States.Dynamic).not.toHaveProperty('TimeoutSeconds');
     expect(prepared.States.Wait).toEqual(definition.States.Wait);
+  });
+
+  it('lets a callback task’s retriers and catchers for States.Timeout match its heartbeat timeout too', () => {
+    // Prepare
+    const withHeartbeat = {
+      StartAt: 'Callback',
+      States: {
+        Callback: {
+          Type: 'Task',
+          Resource: 'arn:aws:states:::lambda:invoke.waitForTaskToken',
+          HeartbeatSeconds: 600,
+          Retry: [
+            { ErrorEquals: ['States.TaskFailed'] },
+            { ErrorEquals: ['States.Timeout'], MaxAttempts: 1 },
+          ],
+          Catch: [{ ErrorEquals: ['States.Timeout'], Next: 'Done' }],
+          Next: 'Done',
+        },
+        Done: { Type: 'Succeed' },
+      },
+    };
+
+    // Act
+    const prepared = prepareEngineDefinition(withHeartbeat, 1);
+
+    // Assess
+    expect(prepared.States.Callback.Retry.map((retrier) => retrier.ErrorEquals)).toEqual([
+      ['States.TaskFailed'],
+      ['States.Timeout', HEARTBEAT_TIMEOUT_ERROR],
+    ]);
+    expect(prepared.States.Callback.Catch[0]?.ErrorEquals).toEqual([
+      'States.Timeout',
+      HEARTBEAT_TIMEOUT_ERROR,
+    ]);
   });
 
   it('leaves the definition it was given unchanged', () => {
