@@ -131,6 +131,9 @@ export class ServiceFunction extends Construct {
       environment: {
         POWERTOOLS_SERVICE_NAME: props.serviceName,
         POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
+        // X-Ray keeps what it captures for 30 days; responses carry personal data (an unsubscribe
+        // page names the address), so traces record timings and errors, never response bodies.
+        POWERTOOLS_TRACER_CAPTURE_RESPONSE: 'false',
         LOG_LEVEL: props.logLevel ?? 'INFO',
         NODE_OPTIONS: '--enable-source-maps',
         ...props.environment,

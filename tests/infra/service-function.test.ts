@@ -90,7 +90,14 @@ describe('Construct: ServiceFunction', () => {
       MemorySize: 512,
       Timeout: 10,
       TracingConfig: { Mode: 'Active' },
-      Environment: { Variables: { POWERTOOLS_SERVICE_NAME: 'test', LOG_LEVEL: 'INFO' } },
+      Environment: {
+        // Traces never keep response bodies: an unsubscribe page names the address.
+        Variables: {
+          POWERTOOLS_SERVICE_NAME: 'test',
+          LOG_LEVEL: 'INFO',
+          POWERTOOLS_TRACER_CAPTURE_RESPONSE: 'false',
+        },
+      },
     });
     expect(overridden).toMatchObject({
       MemorySize: 1024,

@@ -222,3 +222,25 @@ describe('Function: exitGoalReached, against the exit conditions the hand-writte
     ).toBe('unsubscribed');
   });
 });
+
+describe('Function: executionNameFor', () => {
+  it('names a scheduled run deterministically, without the e-mail its profile key holds', async () => {
+    // Prepare
+    const { executionNameFor } = await import('#journeys/domain/win-back-trigger.ts');
+    const trigger = canonical({
+      id: 'dormant:email:ann@example.com:2026-06-01',
+      type: 'customer.updated',
+      occurredAt: '2026-06-01T06:00:00Z',
+      identity: { email: 'ann@example.com' },
+      data: {},
+    });
+
+    // Act
+    const name = executionNameFor(trigger);
+
+    // Assess
+    expect(name).toMatch(/^[a-f0-9]{64}$/);
+    expect(name).toBe(executionNameFor(trigger));
+    expect(name).not.toContain('ann');
+  });
+});
