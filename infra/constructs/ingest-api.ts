@@ -1,6 +1,7 @@
 import { RemovalPolicy, Validations } from 'aws-cdk-lib';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
 import {
+  type CfnStage,
   HttpApi,
   HttpMethod,
   type HttpRoute,
@@ -40,6 +41,11 @@ export interface IngestApiProps {
    */
   readonly throttlingBurstLimit?: number;
   /**
+   * The Shopify webhook route's own ceiling, below the stage's.
+   * @default { rateLimit: 200, burstLimit: 400 }
+   */
+  readonly shopifyThrottle?: { rateLimit: number; burstLimit: number };
+  /**
    * How long access-log events are kept.
    * @default RetentionDays.ONE_MONTH
    */
@@ -62,6 +68,11 @@ export class IngestApi extends Construct {
   readonly routes: readonly HttpRoute[];
   /** Base URL of the `$default` stage, ending in `/`. */
   readonly url: string;
+  /** Per-route throttles below the stage's, by route key (`POST /unsubscribe`). */
+  private readonly routeThrottles: Record<
+    string,
+    { ThrottlingRateLimit: number; ThrottlingBurstLimit: number }
+  > = {};
 
   constructor(scope: Construct, id: string, props: IngestApiProps) {
     super(scope, id);
@@ -130,6 +141,21 @@ export class IngestApi extends Construct {
     for (const route of this.routes) {
       Validations.of(route).acknowledge({ id: 'AwsSolutions-APIG4', reason: INGEST_AUTHENTICATION });
     }
+    // Shopify retries what it could not deliver, so its route can take a lower ceiling than the
+    // storefront's: a flood of forged webhooks (each needs an HMAC check) cannot starve ingest.
+    this.throttleRoute(
+      `POST ${SHOPIFY_WEBHOOK_PATH}`,
+      props.shopifyThrottle ?? { rateLimit: 200, burstLimit: 400 },
+    );
+  }
+
+  /** Caps one route below the stage's throttle (API Gateway route settings). */
+  throttleRoute(routeKey: string, limits: { rateLimit: number; burstLimit: number }): void {
+    this.routeThrottles[routeKey] = {
+      ThrottlingRateLimit: limits.rateLimit,
+      ThrottlingBurstLimit: limits.burstLimit,
+    };
+    (this.stage.node.defaultChild as CfnStage).addPropertyOverride('RouteSettings', this.routeThrottles);
   }
 
   /**
@@ -141,10 +167,13 @@ export class IngestApi extends Construct {
     methods: HttpMethod[],
     fn: IFunction,
     reason: string,
+    throttle?: { rateLimit: number; burstLimit: number },
   ): HttpRoute[] {
     const integration = new HttpLambdaIntegration(`${fn.node.id}Integration`, fn);
     const routes = this.httpApi.addRoutes({ path, methods, integration });
     for (const route of routes) Validations.of(route).acknowledge({ id: 'AwsSolutions-APIG4', reason });
+    if (throttle !== undefined)
+      for (const method of methods) this.throttleRoute(`${method} ${path}`, throttle);
     return routes;
   }
 }

@@ -173,6 +173,8 @@ export class StatelessStack extends Stack {
       [HttpMethod.GET, HttpMethod.POST],
       this.unsubscribeFunction.function,
       "The request carries its own credential: an HMAC-signed, expiring token naming the store and address, verified in the handler with the store's signing key. Mailbox providers send RFC 8058 one-click POSTs without any other credential.",
+      // People click these one at a time; a ceiling far below ingest's keeps link scanners and floods off it.
+      { rateLimit: 20, burstLimit: 50 },
     );
 
     this.emailSending = new EmailSending(this, 'EmailSending');

@@ -187,6 +187,12 @@ describe('Stack: Stateless', () => {
         StageName: '$default',
         AutoDeploy: true,
         DefaultRouteSettings: { ThrottlingRateLimit: 1000, ThrottlingBurstLimit: 2000 },
+        // The webhook and unsubscribe routes get ceilings of their own, below ingest's.
+        RouteSettings: {
+          'POST /webhooks/shopify/{storeId}': { ThrottlingRateLimit: 200, ThrottlingBurstLimit: 400 },
+          'GET /unsubscribe': { ThrottlingRateLimit: 20, ThrottlingBurstLimit: 50 },
+          'POST /unsubscribe': { ThrottlingRateLimit: 20, ThrottlingBurstLimit: 50 },
+        },
         AccessLogSettings: { Format: expect.stringContaining('$context.requestId') },
       });
       expect(json.Resources[destination]).toMatchObject({
