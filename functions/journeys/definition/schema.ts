@@ -49,7 +49,9 @@ export const sendSchema = z.strictObject({
    * Product lists the template shows besides the store, customer, cart and order: `recentViews`,
    * `related` (a view of the same category), `orderProducts`, `replenishable`, `favouritePicks`.
    */
-  data: z.array(z.enum(['recentViews', 'related', 'orderProducts', 'replenishable', 'favouritePicks'])).optional(),
+  data: z
+    .array(z.enum(['recentViews', 'related', 'orderProducts', 'replenishable', 'favouritePicks']))
+    .optional(),
 });
 export type SendSpec = z.infer<typeof sendSchema>;
 
