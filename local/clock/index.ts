@@ -1,5 +1,10 @@
 export { installVirtualTime } from './install-virtual-time.ts';
-export { createScaledTimers, MAX_TIMER_DELAY_MS, type TimerFunctions } from './scaled-timers.ts';
+export {
+  createScaledTimers,
+  MAX_TIMER_DELAY_MS,
+  type ScaledTime,
+  type TimerFunctions,
+} from './scaled-timers.ts';
 export {
   createVirtualClock,
   type VirtualClock,

@@ -33,7 +33,7 @@ export function installVirtualTime(
   };
   const manualTimers =
     clock.manual === undefined ? undefined : createManualTimers(clock.manual, real, options.timerOwner);
-  const timers = manualTimers ?? createScaledTimers(clock.speed, real);
+  const timers = manualTimers ?? createScaledTimers(clock, real);
   globalThis.setTimeout = timers.setTimeout as typeof globalThis.setTimeout;
   globalThis.clearTimeout = timers.clearTimeout as typeof globalThis.clearTimeout;
   globalThis.setInterval = timers.setInterval as typeof globalThis.setInterval;

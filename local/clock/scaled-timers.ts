@@ -1,8 +1,12 @@
 /**
  * `setTimeout`/`setInterval` whose delays are virtual milliseconds: a 3600 s wait at speed 3600 fires
- * after one real second. Delays beyond Node's 32-bit timer limit are chained instead of firing at
- * once (Node would clamp them to 1 ms with a TimeoutOverflowWarning), so a 30-day Wait at real
- * speed still waits 30 days.
+ * after one real second. A timeout fires only once the virtual clock has reached its deadline (the
+ * clock's reading when it was set, plus its delay): Node's timers count whole milliseconds on their
+ * own monotonic clock, so a real timer may fire up to a millisecond before that many milliseconds
+ * have passed on the wall clock the virtual clock follows, and at speed 36,000 one real millisecond
+ * is 36 virtual seconds. A timer that fires early is re-armed for what is left. Delays beyond Node's
+ * 32-bit timer limit are chained the same way instead of firing at once (Node would clamp them to
+ * 1 ms with a TimeoutOverflowWarning), so a 30-day Wait at real speed still waits 30 days.
  */
 
 /** The subset of Node's timer functions the shim replaces. */
@@ -11,6 +15,14 @@ export interface TimerFunctions {
   clearTimeout(handle: unknown): void;
   setInterval(callback: (...args: unknown[]) => void, delay?: number, ...args: unknown[]): unknown;
   clearInterval(handle: unknown): void;
+}
+
+/** The time the scaled timers measure their deadlines on (a `VirtualClock` is one). */
+export interface ScaledTime {
+  /** Virtual milliseconds per real millisecond. */
+  readonly speed: number;
+  /** Virtual epoch milliseconds. */
+  now(): number;
 }
 
 /** Largest delay Node's timers accept (2^31 − 1 ms, about 24.8 days). */
@@ -22,23 +34,35 @@ interface RealTimer {
   hasRef?(): boolean;
 }
 
-/** A timeout longer than one Node timer can hold, re-armed in steps until its full delay has passed. */
-class ChainedTimeout {
+/**
+ * A timeout due at a virtual deadline: it arms real timers for the real time left until the virtual
+ * clock reads the deadline, and fires only when it does. Its handle looks like Node's enough for code
+ * that refs, unrefs or refreshes it.
+ */
+class VirtualTimeout {
   #timer: unknown;
-  #remaining: number;
+  #deadline = 0;
   #referenced = true;
 
   constructor(
+    private readonly time: ScaledTime,
     private readonly real: TimerFunctions,
     private readonly fire: () => void,
-    realDelay: number,
+    private readonly delay: number,
   ) {
-    this.#remaining = realDelay;
-    this.#arm();
+    this.refresh();
   }
 
   cancel(): void {
-    this.real.clearTimeout(this.#timer);
+    if (this.#timer !== undefined) this.real.clearTimeout(this.#timer);
+  }
+
+  /** Starts the delay again from now, as Node's `timeout.refresh()` does. */
+  refresh(): this {
+    this.cancel();
+    this.#deadline = this.time.now() + this.delay;
+    this.#arm();
+    return this;
   }
 
   ref(): this {
@@ -58,17 +82,18 @@ class ChainedTimeout {
   }
 
   #arm(): void {
-    const step = Math.min(this.#remaining, MAX_TIMER_DELAY_MS);
+    const left = this.#deadline - this.time.now();
+    const step = Math.min(Math.max(0, left) / this.time.speed, MAX_TIMER_DELAY_MS);
     this.#timer = this.real.setTimeout(() => {
-      this.#remaining -= step;
-      if (this.#remaining > 0) this.#arm();
-      else this.fire();
+      if (this.time.now() >= this.#deadline) this.fire();
+      else this.#arm();
     }, step);
     if (!this.#referenced) (this.#timer as RealTimer).unref?.();
   }
 }
 
-export function createScaledTimers(speed: number, real: TimerFunctions): TimerFunctions {
+export function createScaledTimers(time: ScaledTime, real: TimerFunctions): TimerFunctions {
+  const { speed } = time;
   if (!(speed > 0) || !Number.isFinite(speed)) {
     throw new RangeError(`timer speed must be a positive number, got ${speed}`);
   }
@@ -78,12 +103,11 @@ export function createScaledTimers(speed: number, real: TimerFunctions): TimerFu
   };
   return {
     setTimeout(callback, delay, ...args) {
-      const scaled = realDelay(delay);
-      if (scaled <= MAX_TIMER_DELAY_MS) return real.setTimeout(callback, scaled, ...args);
-      return new ChainedTimeout(real, () => callback(...args), scaled);
+      const virtual = Number(delay);
+      return new VirtualTimeout(time, real, () => callback(...args), virtual > 0 ? virtual : 0);
     },
     clearTimeout(handle) {
-      if (handle instanceof ChainedTimeout) handle.cancel();
+      if (handle instanceof VirtualTimeout) handle.cancel();
       else real.clearTimeout(handle);
     },
     // Intervals are only used for polling, never for waits measured in weeks; clamping is enough.

@@ -198,10 +198,16 @@ describe('Function: createVirtualDate', () => {
 });
 
 describe('Function: createScaledTimers', () => {
+  /** A virtual clock at `speed` on a real time the test moves by hand. */
+  function clockAt(speed: number) {
+    const real = manualRealTime();
+    return { real, clock: createVirtualClock({ speed, start: VIRTUAL_START, realNow: real.now }) };
+  }
+
   it('divides timeout delays by the speed', () => {
     // Prepare
     const { timers, scheduled } = recordingTimers();
-    const scaled = createScaledTimers(3600, timers);
+    const scaled = createScaledTimers(clockAt(3600).clock, timers);
 
     // Act
     scaled.setTimeout(() => undefined, 3_600_000);
@@ -213,12 +219,14 @@ describe('Function: createScaledTimers', () => {
 
   it('passes extra arguments to the callback', () => {
     // Prepare
+    const { real, clock } = clockAt(10);
     const { timers, fire } = recordingTimers();
-    const scaled = createScaledTimers(10, timers);
+    const scaled = createScaledTimers(clock, timers);
     const received: unknown[] = [];
 
     // Act
     scaled.setTimeout((...args) => received.push(...args), 100, 'a', 2);
+    real.advance(10);
     fire();
 
     // Assess
@@ -228,7 +236,7 @@ describe('Function: createScaledTimers', () => {
   it('treats negative and missing delays as zero', () => {
     // Prepare
     const { timers, scheduled } = recordingTimers();
-    const scaled = createScaledTimers(2, timers);
+    const scaled = createScaledTimers(clockAt(2).clock, timers);
 
     // Act
     scaled.setTimeout(() => undefined, -500);
@@ -238,10 +246,61 @@ describe('Function: createScaledTimers', () => {
     expect(scheduled.map((timer) => timer.delay)).toEqual([0, 0]);
   });
 
+  it('does not fire before the virtual clock reaches its deadline when the real timer fires early', () => {
+    // Prepare: Node's timers count whole milliseconds on their own clock, so a 200 ms timer may run
+    // when the wall clock the virtual clock follows has moved only 199 ms: 36 virtual seconds here.
+    const { real, clock } = clockAt(36_000);
+    const { timers, scheduled, fire } = recordingTimers();
+    const scaled = createScaledTimers(clock, timers);
+    const deadline = clock.now() + 2 * 3_600_000;
+    const firedAt: number[] = [];
+    scaled.setTimeout(() => firedAt.push(clock.now()), 2 * 3_600_000);
+
+    // Act
+    real.advance(199);
+    fire();
+    const firedEarly = firedAt.length;
+    real.advance(1);
+    fire();
+
+    // Assess
+    expect(firedEarly).toBe(0);
+    expect(firedAt).toEqual([deadline]);
+    expect(scheduled.map((timer) => timer.delay)).toEqual([200, 1]);
+  });
+
+  it('ends a wait until a virtual timestamp no earlier than the timestamp', () => {
+    // Prepare: as a TimestampPath Wait does, the delay is the timestamp minus a virtual Date.now()
+    // read a little before the timer is set.
+    const { real, clock } = clockAt(36_000);
+    const VirtualDate = createVirtualDate(clock.now);
+    const { timers, scheduled, fire } = recordingTimers();
+    const scaled = createScaledTimers(clock, timers);
+    const until = VirtualDate.now() + 2 * 3_600_000 + 500;
+    let exitedAt: number | undefined;
+
+    // Act
+    const delay = until - VirtualDate.now();
+    real.advance(0.4);
+    scaled.setTimeout(() => {
+      exitedAt = VirtualDate.now();
+    }, delay);
+    while (exitedAt === undefined) {
+      // Each real timer runs after the least real time Node allows: its delay less one millisecond.
+      const next = scheduled.find((timer) => !timer.cleared)!;
+      real.advance(Math.max(next.delay - 1, 0.25));
+      fire();
+    }
+
+    // Assess
+    expect(exitedAt).toBeGreaterThanOrEqual(until);
+  });
+
   it('chains a delay longer than a Node timer holds instead of firing early', () => {
     // Prepare
+    const { real, clock } = clockAt(1);
     const { timers, scheduled, fire } = recordingTimers();
-    const scaled = createScaledTimers(1, timers);
+    const scaled = createScaledTimers(clock, timers);
     const thirtyDays = 30 * 24 * 3_600_000;
     let fired = 0;
 
@@ -249,8 +308,10 @@ describe('Function: createScaledTimers', () => {
     scaled.setTimeout(() => {
       fired += 1;
     }, thirtyDays);
+    real.advance(MAX_TIMER_DELAY_MS);
     fire();
     const firedAfterFirstStep = fired;
+    real.advance(thirtyDays - MAX_TIMER_DELAY_MS);
     fire();
 
     // Assess
@@ -262,17 +323,25 @@ describe('Function: createScaledTimers', () => {
     ]);
   });
 
-  it('cancels a chained timeout with clearTimeout', () => {
+  it('cancels a timeout with clearTimeout, also after it was re-armed', () => {
     // Prepare
-    const { timers, scheduled } = recordingTimers();
-    const scaled = createScaledTimers(1, timers);
-    const handle = scaled.setTimeout(() => undefined, MAX_TIMER_DELAY_MS * 2);
+    const { real, clock } = clockAt(1);
+    const { timers, scheduled, fire } = recordingTimers();
+    const scaled = createScaledTimers(clock, timers);
+    let fired = 0;
+    const handle = scaled.setTimeout(() => {
+      fired += 1;
+    }, MAX_TIMER_DELAY_MS * 2);
+    real.advance(MAX_TIMER_DELAY_MS);
+    fire();
 
     // Act
     scaled.clearTimeout(handle);
 
     // Assess
+    expect(scheduled).toHaveLength(2);
     expect(scheduled.every((timer) => timer.cleared)).toBe(true);
+    expect(fired).toBe(0);
   });
 
   it('fails for a speed that is not positive', () => {
@@ -280,7 +349,7 @@ describe('Function: createScaledTimers', () => {
     const { timers } = recordingTimers();
 
     // Act
-    const create = () => createScaledTimers(0, timers);
+    const create = () => createScaledTimers({ speed: 0, now: () => VIRTUAL_START }, timers);
 
     // Assess
     expect(create).toThrow(RangeError);
