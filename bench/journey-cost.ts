@@ -1,6 +1,5 @@
-import { JOURNEY_IDS, type JourneyId } from '#journeys/config/journey-schema.ts';
+import { runScenario } from '#tests/journeys/compiled-journeys.ts';
 import { JOURNEY_SCENARIOS } from '#tests/journeys/journey-scenarios.ts';
-import { runScenario } from '#tests/journeys/scenario.ts';
 import { formatUsd } from './format.ts';
 import type { BenchSection } from './section.ts';
 
@@ -21,29 +20,28 @@ export function costPerThousandRuns(transitions: number): number {
 }
 
 /**
- * State transitions per execution for every named journey scenario, run by the same machinery as
- * tests/journeys (aws-local-stepfunctions, scripted journey-step answers), and what 1,000 such runs cost.
+ * State transitions per execution for every named journey scenario of the compiled journeys, run by
+ * the same machinery as tests/journeys (aws-local-stepfunctions, scripted node answers), and what
+ * 1,000 such runs cost.
  */
 export const journeyCostSection: BenchSection = {
   name: 'journey-cost',
   title: 'journey cost',
   run: async () => {
     const scenarios: {
-      journey: JourneyId;
+      journey: string;
       scenario: string;
       transitions: number;
       costPer1000RunsUsd: number;
     }[] = [];
-    for (const journey of JOURNEY_IDS) {
-      for (const [scenario, definition] of Object.entries(JOURNEY_SCENARIOS[journey])) {
-        const run = await runScenario(definition);
-        scenarios.push({
-          journey,
-          scenario,
-          transitions: run.transitions,
-          costPer1000RunsUsd: Number(costPerThousandRuns(run.transitions).toFixed(4)),
-        });
-      }
+    for (const [scenario, definition] of Object.entries(JOURNEY_SCENARIOS)) {
+      const run = await runScenario(definition);
+      scenarios.push({
+        journey: definition.journey,
+        scenario: scenario.replace(/^[^:]+: /, ''),
+        transitions: run.transitions,
+        costPer1000RunsUsd: Number(costPerThousandRuns(run.transitions).toFixed(4)),
+      });
     }
     return {
       figures: { price: STANDARD_TRANSITION_PRICE, scenarios },

@@ -89,6 +89,7 @@ export function createApp(options: CreateAppOptions = {}): StorefrontJourneysApp
     journeyStartsDlq: stateful.journeyStartsDlq,
     sesEvents: stateful.sesEvents,
     attributionOrders: stateful.attributionOrders,
+    journeyEvents: stateful.journeyEvents,
     eventBus: stateful.eventBus,
     profileEventsQueue: stateful.profileEventsQueue,
     profileEventsDlq: stateful.profileEventsDlq,

@@ -1,30 +1,43 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { type CfnResource, Duration, RemovalPolicy, Stack, TimeZone, Validations } from 'aws-cdk-lib';
+import {
+  ArnFormat,
+  type CfnResource,
+  Duration,
+  RemovalPolicy,
+  Stack,
+  TimeZone,
+  Token,
+  Validations,
+} from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { type CfnRule, EventField, type IEventBus, Rule, RuleTargetInput } from 'aws-cdk-lib/aws-events';
 import { SfnStateMachine } from 'aws-cdk-lib/aws-events-targets';
-import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Schedule, ScheduleExpression, ScheduleTargetInput } from 'aws-cdk-lib/aws-scheduler';
 import { LambdaInvoke } from 'aws-cdk-lib/aws-scheduler-targets';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { DefinitionBody, LogLevel, StateMachine, StateMachineType } from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
-import { JOURNEY_IDS, type JourneyId } from '#journeys/config/journey-schema.ts';
-import { eventStartedJourneys, journeyRunConfig } from '#journeys/config/journeys-config.ts';
-import { WithPrePermittedDeadLetterQueue } from './pre-permitted-sqs-target.ts';
-import { type LogLevel as FunctionLogLevel, PROJECT_ROOT, ServiceFunction } from './service-function.ts';
+import type { ResolvedJourney } from '#journeys/definition/load.ts';
+import { compileJourney } from '../journeys/compile.ts';
+import { loadJourneys } from '../journeys/definitions.ts';
+import { eventPatternOf } from '../journeys/event-pattern.ts';
+import { PrePermittedSqsTarget, WithPrePermittedDeadLetterQueue } from './pre-permitted-sqs-target.ts';
+import { type LogLevel as FunctionLogLevel, ServiceFunction } from './service-function.ts';
 
 export interface JourneysProps {
   readonly eventBus: IEventBus;
   readonly profilesTable: ITable;
-  /** Sparse index of profiles by the day they fall dormant (win-back scan). */
+  /** Sparse index of profiles by the day they fall dormant (dormancy scans). */
   readonly dormantOnIndex: string;
   readonly messagesTable: ITable;
   readonly storesTable: ITable;
   /** Where journey starts go when EventBridge or the scheduler cannot deliver them. */
   readonly journeyStartsDlq: IQueue;
+  /** Events runs wait for: the queue the resuming function reads, and the rule target's DLQ. */
+  readonly journeyEventsQueue: IQueue;
+  readonly journeyEventsRuleDlq: IQueue;
   /** Base URL of the public HTTP API (one-click unsubscribe links in mails). */
   readonly publicApiUrl: string;
   /** Lets the journey-step function send mail (SES identity, configuration set). */
@@ -32,33 +45,57 @@ export interface JourneysProps {
   /** SES configuration set every mail is sent with. */
   readonly configurationSetName: string;
   /**
+   * The journeys to deploy.
+   * @default - every definition in `journeys/`
+   */
+  readonly definitions?: readonly ResolvedJourney[];
+  /**
    * Powertools log level of the functions.
    * @default 'INFO'
    */
   readonly logLevel?: FunctionLogLevel;
 }
 
+/** How cdk-nag writes a part of an ARN: its value when the stack knows it, else the pseudo parameter. */
+const nagName = (value: string, pseudo: string) => (Token.isUnresolved(value) ? `<${pseudo}>` : value);
+
 const PASCAL = (id: string) => id.replace(/(^|-)(\w)/g, (_, __, letter: string) => letter.toUpperCase());
 
 /**
- * The six journeys: one Standard state machine per ASL file in `stepfunctions/`, all calling the one
- * journey-step function; a rule per event-started journey whose input carries the typed journey config
- * (so a delay changes in config, never in ASL); and the daily win-back scan on EventBridge Scheduler.
+ * Every journey definition in `journeys/`, compiled to a Standard state machine (the compiler writes
+ * each node into its Task, so the one journey-step function interprets them all); a rule per
+ * event-triggered journey whose pattern holds what EventBridge can say of the trigger; a daily scan
+ * per dormancy-triggered journey; and the function that resumes runs waiting for an event.
  */
 export class Journeys extends Construct {
   readonly stepFunction: ServiceFunction;
-  readonly winBackScanFunction: ServiceFunction;
-  readonly stateMachines: Record<JourneyId, StateMachine>;
+  readonly eventsFunction: ServiceFunction;
+  readonly scanFunctions: ServiceFunction[] = [];
+  readonly stateMachines: Record<string, StateMachine>;
 
   constructor(scope: Construct, id: string, props: JourneysProps) {
     super(scope, id);
     const logLevel = props.logLevel ?? 'INFO';
+    const definitions = props.definitions ?? loadJourneys();
+    // Runs are resumed by their task token; the functions cannot name the machines that invoke them
+    // (a dependency cycle), so they may answer tasks of any state machine of this account and region.
+    const stack = Stack.of(this);
+    const answerTasks = new PolicyStatement({
+      actions: ['states:SendTaskSuccess'],
+      resources: [
+        stack.formatArn({
+          service: 'states',
+          resource: 'stateMachine',
+          resourceName: '*',
+          arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+        }),
+      ],
+    });
 
     this.stepFunction = new ServiceFunction(this, 'JourneyStepFunction', {
       entry: 'functions/journeys/handlers/journey-step.ts',
       serviceName: 'journeys',
-      description:
-        'Every journey step: re-checks the exit condition, then sends through the guarded send path',
+      description: 'Every journey node: checks goals and re-entry, then sends through the guarded send path',
       timeout: Duration.seconds(30),
       logLevel,
       environment: { SES_CONFIGURATION_SET: props.configurationSetName, PUBLIC_API_URL: props.publicApiUrl },
@@ -67,57 +104,114 @@ export class Journeys extends Construct {
       .bindMessagesTable(props.messagesTable)
       .bindStoresTable(props.storesTable);
     props.allowSending(this.stepFunction);
+    this.stepFunction.function.addToRolePolicy(answerTasks);
+
+    this.eventsFunction = new ServiceFunction(this, 'JourneyEventsFunction', {
+      entry: 'functions/journeys/handlers/journey-events.ts',
+      serviceName: 'journeys',
+      description:
+        'SQS consumer: resumes the journey runs waiting for an event (waitFor) with their task tokens',
+      timeout: Duration.seconds(30),
+      logLevel,
+    })
+      .bindProfilesTable(props.profilesTable, 'read')
+      .bindMessagesTable(props.messagesTable);
+    this.eventsFunction.function.addToRolePolicy(answerTasks);
+    this.eventsFunction.function.addEventSource(
+      new SqsEventSource(props.journeyEventsQueue, { batchSize: 10, reportBatchItemFailures: true }),
+    );
+    for (const fn of [this.stepFunction, this.eventsFunction]) {
+      const policy = fn.function.role?.node.tryFindChild('DefaultPolicy');
+      if (policy !== undefined) {
+        Validations.of(policy).acknowledge({
+          id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:states:${nagName(stack.region, 'AWS::Region')}:${nagName(stack.account, 'AWS::AccountId')}:stateMachine:*]`,
+          reason:
+            'states:SendTaskSuccess resumes a journey run waiting for an event; the state machines invoke this function, so naming them here would be a dependency cycle. The task token itself names the one execution.',
+        });
+      }
+    }
+    const awaited = [
+      ...new Set(
+        definitions.flatMap((journey) =>
+          journey.steps.flatMap((node) => ('waitFor' in node ? [node.waitFor.event] : [])),
+        ),
+      ),
+    ];
+    if (awaited.length > 0) {
+      new Rule(this, 'AwaitedEvents', {
+        description: 'Events journey runs wait for, to the function that resumes them',
+        eventBus: props.eventBus,
+        eventPattern: { source: ['storefront-journeys.ingest'], detailType: awaited },
+        targets: [
+          new PrePermittedSqsTarget(props.journeyEventsQueue, {
+            deadLetterQueue: props.journeyEventsRuleDlq,
+            retryAttempts: 20,
+            maxEventAge: Duration.hours(2),
+          }),
+        ],
+      });
+    }
 
     const logs = new LogGroup(this, 'ExecutionLogs', {
       retention: RetentionDays.ONE_MONTH,
       removalPolicy: RemovalPolicy.DESTROY,
     });
     this.stateMachines = Object.fromEntries(
-      JOURNEY_IDS.map((journey) => [journey, this.stateMachine(journey, logs)]),
-    ) as Record<JourneyId, StateMachine>;
+      definitions.map((journey) => [journey.id, this.stateMachine(journey, logs)]),
+    );
 
-    for (const { id: journey, eventPattern } of eventStartedJourneys()) {
-      const rule = new Rule(this, `${PASCAL(journey)}Trigger`, {
-        description: `Starts the ${journey} journey`,
-        eventBus: props.eventBus,
-        eventPattern: { source: ['placeholder'] },
-        targets: [
-          new WithPrePermittedDeadLetterQueue(
-            new SfnStateMachine(this.stateMachines[journey], {
-              input: RuleTargetInput.fromObject({
-                journey,
-                config: journeyRunConfig(journey),
-                trigger: EventField.fromPath('$.detail'),
+    for (const journey of definitions) {
+      const stateMachine = this.stateMachines[journey.id] as StateMachine;
+      const { trigger } = journey;
+      if ('event' in trigger) {
+        const rule = new Rule(this, `${PASCAL(journey.id)}Trigger`, {
+          description: `Starts the ${journey.id} journey`,
+          eventBus: props.eventBus,
+          eventPattern: { source: ['placeholder'] },
+          targets: [
+            new WithPrePermittedDeadLetterQueue(
+              new SfnStateMachine(stateMachine, {
+                input: RuleTargetInput.fromObject({ trigger: EventField.fromPath('$.detail') }),
               }),
-            }),
-            { deadLetterQueue: props.journeyStartsDlq, retryAttempts: 20, maxEventAge: Duration.hours(2) },
-          ),
-        ],
-      });
-      // The config's patterns use `$or` and other operators the typed EventPattern cannot express.
-      (rule.node.defaultChild as CfnRule).addPropertyOverride('EventPattern', eventPattern);
+              { deadLetterQueue: props.journeyStartsDlq, retryAttempts: 20, maxEventAge: Duration.hours(2) },
+            ),
+          ],
+        });
+        // The compiled patterns use `$or` and other operators the typed EventPattern cannot express.
+        (rule.node.defaultChild as CfnRule).addPropertyOverride('EventPattern', eventPatternOf(trigger));
+      } else if ('schedule' in trigger) {
+        this.scanFunctions.push(this.dormancyScan(journey, stateMachine, props, logLevel));
+      }
     }
+  }
 
-    this.winBackScanFunction = new ServiceFunction(this, 'WinBackScanFunction', {
-      entry: 'functions/journeys/handlers/win-back-scan.ts',
+  private dormancyScan(
+    journey: ResolvedJourney,
+    stateMachine: StateMachine,
+    props: JourneysProps,
+    logLevel: FunctionLogLevel,
+  ): ServiceFunction {
+    const name = PASCAL(journey.id);
+    const scan = new ServiceFunction(this, `${name}ScanFunction`, {
+      entry: 'functions/journeys/handlers/dormancy-scan.ts',
       serviceName: 'journeys',
-      description: 'Daily: starts win-back for customers who fall dormant today',
+      description: `Daily: starts ${journey.id} for customers who fall dormant today`,
       timeout: Duration.minutes(5),
       logLevel,
-      environment: { WIN_BACK_STATE_MACHINE_ARN: this.stateMachines['win-back'].stateMachineArn },
+      environment: { STATE_MACHINE_ARN: stateMachine.stateMachineArn },
     })
       .bindProfilesTable(props.profilesTable, 'read')
       .bindProfilesIndex(props.profilesTable, props.dormantOnIndex);
-    this.stateMachines['win-back'].grantStartExecution(this.winBackScanFunction.function);
+    stateMachine.grantStartExecution(scan.function);
 
-    const scheduleRole = new Role(this, 'WinBackScheduleRole', {
+    const scheduleRole = new Role(this, `${name}ScheduleRole`, {
       assumedBy: new ServicePrincipal('scheduler.amazonaws.com'),
-      description: 'Lets EventBridge Scheduler invoke the win-back scan and dead-letter failed invocations',
+      description: `Lets EventBridge Scheduler invoke the ${journey.id} scan and dead-letter failed invocations`,
     });
-    new Schedule(this, 'WinBackDailyScan', {
-      description: 'Starts the win-back journey for customers who fell dormant today',
+    new Schedule(this, `${name}DailyScan`, {
+      description: `Starts the ${journey.id} journey for customers who fell dormant today`,
       schedule: ScheduleExpression.cron({ minute: '0', hour: '6', timeZone: TimeZone.ETC_UTC }),
-      target: new LambdaInvoke(this.winBackScanFunction.function, {
+      target: new LambdaInvoke(scan.function, {
         role: scheduleRole,
         input: ScheduleTargetInput.fromObject({}),
         deadLetterQueue: props.journeyStartsDlq,
@@ -128,25 +222,23 @@ export class Journeys extends Construct {
     const schedulePolicy = scheduleRole.node.tryFindChild('DefaultPolicy');
     if (schedulePolicy !== undefined) {
       Validations.of(schedulePolicy).acknowledge({
-        id: `AwsSolutions-IAM5[Resource::<${this.logicalIdOf(this.winBackScanFunction)}.Arn>:*]`,
-        reason:
-          'Invoking the win-back scan function by any version or alias of that one function (lambda:InvokeFunction on <arn>:*).',
+        id: `AwsSolutions-IAM5[Resource::<${this.logicalIdOf(scan)}.Arn>:*]`,
+        reason: `Invoking the ${journey.id} scan function by any version or alias of that one function (lambda:InvokeFunction on <arn>:*).`,
       });
     }
+    return scan;
   }
 
   private logicalIdOf(fn: ServiceFunction): string {
     return Stack.of(this).getLogicalId(fn.function.node.defaultChild as CfnResource);
   }
 
-  private stateMachine(journey: JourneyId, logs: LogGroup): StateMachine {
-    const stateMachine = new StateMachine(this, `${PASCAL(journey)}Journey`, {
-      comment: `The ${journey} journey`,
+  private stateMachine(journey: ResolvedJourney, logs: LogGroup): StateMachine {
+    const stateMachine = new StateMachine(this, `${PASCAL(journey.id)}Journey`, {
+      comment: journey.name,
       stateMachineType: StateMachineType.STANDARD,
       // Inline, not an S3 asset: the definitions are small, and the local runtime reads them from the template.
-      definitionBody: DefinitionBody.fromString(
-        readFileSync(join(PROJECT_ROOT, 'stepfunctions', `${journey}.asl.json`), 'utf8'),
-      ),
+      definitionBody: DefinitionBody.fromString(JSON.stringify(compileJourney(journey))),
       definitionSubstitutions: { JourneyStepFunctionArn: this.stepFunction.function.functionArn },
       tracingEnabled: true,
       // Execution data holds customer e-mail addresses: log the flow, not the payloads.

@@ -10,11 +10,17 @@
  * parentheses, reference only non-expression metrics, and come after every other metric of their widget, so
  * `mN` is both the N-th metric of the widget and the N-th non-expression metric.
  */
-import { JOURNEY_IDS, JOURNEY_STEP_IDS, type JourneyId, stepKey } from '#journeys/config/journey-schema.ts';
-import { JOURNEYS } from '#journeys/config/journeys-config.ts';
-import { exitReasonsOf, STEP_SKIP_REASONS } from '#journeys/domain/step-contract.ts';
+
 import { DEFER_REASONS } from '#messaging/domain/send-decision.ts';
 import { assertUnreachable } from '#shared/errors.ts';
+import {
+  exitReasonsOf,
+  journeyOf,
+  type SendingStep,
+  STEP_SKIP_REASONS,
+  sendingStepsOf,
+  stepIdsOf,
+} from '../journeys/catalog.ts';
 import type {
   AppMetric,
   ExpressionMetric,
@@ -62,6 +68,9 @@ export type AppMetricName = keyof typeof APP_METRICS;
 export function isAppMetricName(name: string): name is AppMetricName {
   return Object.hasOwn(APP_METRICS, name);
 }
+
+/** A journey's id, as its definition file names it. */
+type JourneyId = string;
 
 /** The app metrics counted per reason. */
 export type ReasonMetricName = 'journeyExited' | 'emailSkipped' | 'emailDeferred';
@@ -125,12 +134,6 @@ type DimensionsOf<Name extends AppMetricName> = {
   readonly [Dimension in (typeof APP_METRICS)[Name]['dimensions'][number]]: string;
 };
 
-interface SendingStep {
-  step: string;
-  /** Values of the `variant` dimension: the step's content variants (today its one template). */
-  variants: string[];
-}
-
 /** The rows of the marketer's dashboard, journeys in the order given. */
 export function dashboardRows(journeys: readonly string[], options: DashboardOptions = {}): WidgetRow[] {
   const ids = journeys.map(journeyIdOf);
@@ -143,19 +146,12 @@ export function dashboardRows(journeys: readonly string[], options: DashboardOpt
 }
 
 function journeyIdOf(journey: string): JourneyId {
-  const id = JOURNEY_IDS.find((known) => known === journey);
-  if (id === undefined)
-    throw new Error(`Unknown journey "${journey}"; expected one of ${JOURNEY_IDS.join(', ')}`);
-  return id;
+  return journeyOf(journey).id;
 }
 
-/** The steps of a journey that send a mail, i.e. those with a template in the journeys config. */
+/** The steps of a journey that send a mail, with their content variants. */
 export function sendingSteps(journey: JourneyId): SendingStep[] {
-  const steps: Readonly<Record<string, { template: string }>> = JOURNEYS[journey].steps;
-  return JOURNEY_STEP_IDS[journey].flatMap((step) => {
-    const config = steps[stepKey(step)];
-    return config === undefined ? [] : [{ step, variants: [config.template] }];
-  });
+  return sendingStepsOf(journey);
 }
 
 function app<Name extends AppMetricName>(
@@ -389,7 +385,7 @@ function stepOutcomesWidget(journey: JourneyId, steps: readonly SendingStep[]): 
     metrics.expression(sum(perReason(metrics, 'emailSkipped', journey, step)), `${step} skipped`);
     metrics.expression(sum(perReason(metrics, 'emailDeferred', journey, step)), `${step} deferred`);
   }
-  for (const step of JOURNEY_STEP_IDS[journey]) {
+  for (const step of stepIdsOf(journey)) {
     metrics.expression(sum(perReason(metrics, 'journeyExited', journey, step)), `exited at ${step}`);
   }
   return {
@@ -405,7 +401,7 @@ function stepOutcomesWidget(journey: JourneyId, steps: readonly SendingStep[]): 
 function reasonsWidget(journey: JourneyId, steps: readonly SendingStep[]): Widget {
   const metrics = new WidgetMetrics();
   const groups: ReadonlyArray<[ReasonMetricName, readonly string[], string]> = [
-    ['journeyExited', JOURNEY_STEP_IDS[journey], 'Exited'],
+    ['journeyExited', stepIdsOf(journey), 'Exited'],
     ['emailSkipped', steps.map(({ step }) => step), 'Skipped'],
     ['emailDeferred', steps.map(({ step }) => step), 'Deferred'],
   ];

@@ -131,14 +131,34 @@ export function compileJourney(journey: ResolvedJourney, options: CompileOptions
   });
 
   const first = target(journey.steps[0]?.id);
+  // A journey that starts by waiting for a date or a local time has Enter work the time out: its
+  // answer goes straight into the Wait, two transitions fewer than a Task and Choice of its own.
+  const [firstNode] = journey.steps;
+  const foldedWait =
+    enter && firstNode !== undefined && 'wait' in firstNode && !('for' in firstNode.wait)
+      ? firstNode
+      : undefined;
   if (enter) {
-    states.Enter = task('enter', { kind: 'enter' }, 'EnterOutcome');
+    const firstWait = foldedWait === undefined ? {} : { wait: (foldedWait as { wait: unknown }).wait };
+    states.Enter = task('enter', { kind: 'enter', ...firstWait }, 'EnterOutcome');
     states.EnterOutcome = outcomeChoice([
-      { Variable: '$.last.outcome', StringEquals: 'continue', Next: first },
+      foldedWait === undefined
+        ? { Variable: '$.last.outcome', StringEquals: 'continue', Next: first }
+        : {
+            And: [
+              { Variable: '$.last.outcome', StringEquals: 'continue' },
+              { Variable: '$.last.sendAfter', IsTimestamp: true },
+            ],
+            Next: `${first}Until`,
+          },
     ]);
+    if (foldedWait !== undefined) {
+      states[`${first}Until`] = { Type: 'Wait', TimestampPath: '$.last.sendAfter', Next: nextOf(0) };
+    }
   }
 
   journey.steps.forEach((node, index) => {
+    if (node === foldedWait) return;
     const name = names.get(node.id) as string;
     const next = nextOf(index);
     const outcome = `${name}Outcome`;

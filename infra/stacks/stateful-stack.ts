@@ -69,6 +69,8 @@ export class StatefulStack extends Stack {
   readonly sesEvents: ConsumerQueues;
   /** `order.placed` events for attribution and lift, with its DLQs. */
   readonly attributionOrders: ConsumerQueues;
+  /** Events journey runs wait for (`waitFor`), for the function that resumes them, with its DLQs. */
+  readonly journeyEvents: ConsumerQueues;
 
   constructor(scope: Construct, id: string, props: StatefulStackProps = {}) {
     super(scope, id, props);
@@ -154,6 +156,7 @@ export class StatefulStack extends Stack {
 
     this.sesEvents = this.consumerQueues('SesEvents', deadLetterRetention);
     this.attributionOrders = this.consumerQueues('AttributionOrders', deadLetterRetention);
+    this.journeyEvents = this.consumerQueues('JourneyEvents', deadLetterRetention);
     // SES publishes to the account's default bus, so only rules there may send SES events.
     for (const queue of [this.sesEvents.queue, this.sesEvents.ruleDlq]) {
       queue.addToResourcePolicy(this.allowRulesOn(queue, 'AllowRulesOnTheDefaultBus', '*'));
@@ -168,6 +171,8 @@ export class StatefulStack extends Stack {
       this.journeyStartsDlq,
       this.attributionOrders.queue,
       this.attributionOrders.ruleDlq,
+      this.journeyEvents.queue,
+      this.journeyEvents.ruleDlq,
     ]) {
       queue.addToResourcePolicy(
         this.allowRulesOn(queue, 'AllowRulesOnTheEventBus', `${this.eventBus.eventBusName}/*`),
@@ -177,6 +182,7 @@ export class StatefulStack extends Stack {
     for (const [name, queues] of [
       ['SesEvents', this.sesEvents],
       ['AttributionOrders', this.attributionOrders],
+      ['JourneyEvents', this.journeyEvents],
     ] as const) {
       new CfnOutput(this, `${name}DlqUrl`, {
         description: `Dead-letter queue of ${name} messages the consumer failed to process`,

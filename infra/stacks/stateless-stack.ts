@@ -6,7 +6,6 @@ import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { EVENT_SOURCE } from '#events/schemas.ts';
-import { JOURNEYS } from '#journeys/config/journeys-config.ts';
 import { EmailSending } from '../constructs/email-sending.ts';
 import { Engagement } from '../constructs/engagement.ts';
 import { IngestApi } from '../constructs/ingest-api.ts';
@@ -15,6 +14,7 @@ import { MarketerDashboard } from '../constructs/marketer-dashboard.ts';
 import { OperationsAlarms } from '../constructs/operations-alarms.ts';
 import { PrePermittedSqsTarget } from '../constructs/pre-permitted-sqs-target.ts';
 import { type LogLevel, ServiceFunction } from '../constructs/service-function.ts';
+import { deployedJourneys } from '../journeys/catalog.ts';
 import type { ConsumerQueues } from './stateful-stack.ts';
 
 export interface StatelessStackProps extends StackProps {
@@ -32,6 +32,8 @@ export interface StatelessStackProps extends StackProps {
   readonly sesEvents: ConsumerQueues;
   /** `order.placed` events for attribution and lift, with its DLQs. */
   readonly attributionOrders: ConsumerQueues;
+  /** Events journey runs wait for, for the function that resumes them, with its DLQs. */
+  readonly journeyEvents: ConsumerQueues;
   /** Bus the ingest functions put canonical events on. */
   readonly eventBus: IEventBus;
   /** Queue the profile rule delivers to and the profile function consumes. */
@@ -129,7 +131,7 @@ export class StatelessStack extends Stack {
       timeout: props.profileFunctionTimeout ?? Duration.seconds(10),
       logLevel,
       // The win-back journey's dormancy threshold decides which day a profile is indexed under.
-      environment: { DORMANCY_DAYS: String(JOURNEYS['win-back'].winBack.dormancyDays) },
+      environment: { DORMANCY_DAYS: String(dormancyDays()) },
     })
       .bindProfilesTable(props.profilesTable, 'readWrite')
       .bindSourceQueue(props.profileEventsQueue);
@@ -185,6 +187,8 @@ export class StatelessStack extends Stack {
       messagesTable: props.messagesTable,
       storesTable: props.storesTable,
       journeyStartsDlq: props.journeyStartsDlq,
+      journeyEventsQueue: props.journeyEvents.queue,
+      journeyEventsRuleDlq: props.journeyEvents.ruleDlq,
       publicApiUrl: this.ingestApi.url,
       configurationSetName: this.emailSending.configurationSet.configurationSetName,
       allowSending: (fn) => this.emailSending.allowSending(fn),
@@ -204,6 +208,16 @@ export class StatelessStack extends Stack {
         `Executions of the ${journey} journey failed, timed out or were aborted.`,
       );
     }
+    this.alarms.addQueueDepthAlarm(
+      'JourneyEventsDlqDepthAlarm',
+      props.journeyEvents.dlq,
+      'Events that journey runs wait for failed processing 5 times; the runs go on waiting until their timeout (inspect, fix, redrive).',
+    );
+    this.alarms.addQueueDepthAlarm(
+      'JourneyEventsRuleDlqDepthAlarm',
+      props.journeyEvents.ruleDlq,
+      'EventBridge could not deliver events that journey runs wait for to their queue; they are waiting in the rule dead-letter queue.',
+    );
     this.alarms.addQueueDepthAlarm(
       'ProfileEventsDlqDepthAlarm',
       props.profileEventsDlq,
@@ -225,7 +239,8 @@ export class StatelessStack extends Stack {
       ['ShopifyWebhookFunctionErrorsAlarm', this.shopifyWebhookFunction],
       ['ApplyProfileEventsFunctionErrorsAlarm', this.applyProfileEventsFunction],
       ['JourneyStepFunctionErrorsAlarm', this.journeys.stepFunction],
-      ['WinBackScanFunctionErrorsAlarm', this.journeys.winBackScanFunction],
+      ['JourneyEventsFunctionErrorsAlarm', this.journeys.eventsFunction],
+      ...this.journeys.scanFunctions.map((fn) => [`${fn.node.id}ErrorsAlarm`, fn] as const),
       ['UnsubscribeFunctionErrorsAlarm', this.unsubscribeFunction],
     ] as const) {
       this.alarms.addFunctionErrorsAlarm(alarmId, fn.function, `Errors in ${fn.entry}.`);
@@ -269,7 +284,8 @@ export class StatelessStack extends Stack {
       this.applyProfileEventsFunction,
       this.unsubscribeFunction,
       this.journeys.stepFunction,
-      this.journeys.winBackScanFunction,
+      this.journeys.eventsFunction,
+      ...this.journeys.scanFunctions,
       this.engagement.sesEventsFunction,
       this.engagement.attributeOrdersFunction,
     ];
@@ -285,6 +301,8 @@ export class StatelessStack extends Stack {
           props.sesEvents.ruleDlq,
           props.attributionOrders.dlq,
           props.attributionOrders.ruleDlq,
+          props.journeyEvents.dlq,
+          props.journeyEvents.ruleDlq,
         ].map((queue) => [queue.node.id, queue]),
       ),
       stateMachines: this.journeys.stateMachines,
@@ -300,4 +318,17 @@ export class StatelessStack extends Stack {
       value: this.alarms.topic.topicArn,
     });
   }
+}
+
+/**
+ * The days without an order after which a customer is dormant, from the journeys a dormancy scan
+ * starts (the profile function keeps the index those scans read). 90 when no journey asks.
+ */
+function dormancyDays(): number {
+  const days = deployedJourneys().flatMap((journey) =>
+    'schedule' in journey.trigger ? [journey.trigger.schedule.days] : [],
+  );
+  if (new Set(days).size > 1)
+    throw new Error(`dormancy scans disagree on the dormancy period: ${days.join(', ')} days`);
+  return days[0] ?? 90;
 }

@@ -7,7 +7,6 @@
 
 import { type DynamoDBDocumentClient, QueryCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import type { Money } from '#events/schemas.ts';
-import type { ExitReason } from '#journeys/domain/step-contract.ts';
 import { DynamoDbMessagingStore } from '#messaging/adapters/dynamodb-messaging-store.ts';
 import type { DecisionRecord } from '#messaging/domain/decision-record.ts';
 import type { SuppressionReason } from '#messaging/domain/send-decision.ts';
@@ -350,8 +349,11 @@ export function exitText(exit: JourneyExitView, timeZone: string): string {
   return `at ${exit.step} at ${when(exit.at, timeZone)}: ${describeExitReason(exit.reason)}`;
 }
 
-const EXIT_WORDS: Record<ExitReason, string> = {
+/** Words for the exit reasons the interpreter and the shipped journeys give; a store's own show as they are. */
+const EXIT_WORDS: Record<string, string> = {
   'duplicate-trigger': 'the same event had started this journey already',
+  'already-entered': 'the customer had entered this journey for the same subject already',
+  'not-eligible': "the trigger or the profile did not match the journey's filter",
   'browse-run-already-started': 'a browse run had started that day already',
   'nothing-to-replenish': 'nothing in the order runs out',
   unsubscribed: 'marketing consent was withdrawn',
@@ -368,7 +370,7 @@ const EXIT_WORDS: Record<ExitReason, string> = {
 
 /** `ordered (the customer ordered)`; a reason this version does not know is shown as it is. */
 export function describeExitReason(reason: string): string {
-  return Object.hasOwn(EXIT_WORDS, reason) ? `${reason} (${EXIT_WORDS[reason as ExitReason]})` : reason;
+  return Object.hasOwn(EXIT_WORDS, reason) ? `${reason} (${EXIT_WORDS[reason]})` : reason;
 }
 
 const ENGAGEMENT_WORDS: Record<string, string> = {

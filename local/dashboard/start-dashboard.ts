@@ -6,7 +6,7 @@
 import { relative } from 'node:path';
 import type { WidgetRow } from '#infra/dashboard/widget-model.ts';
 import { dashboardRows } from '#infra/dashboard/widgets.ts';
-import { JOURNEY_IDS } from '#journeys/config/journey-schema.ts';
+import { journeyIds } from '#infra/journeys/catalog.ts';
 import { deadLetterQueuesOf } from '../dead-letter-queues.ts';
 import { documentClientFor } from '../demo-store.ts';
 import type { HttpApiStats } from '../http-api/http-api-server.ts';
@@ -57,7 +57,7 @@ export async function startDashboardFor(
   );
   const rows =
     options.rows ??
-    dashboardRows(JOURNEY_IDS, {
+    dashboardRows(journeyIds(), {
       functions: functions.map((fn) => relative(PROJECT_ROOT, fn.definition.entry).replaceAll('\\', '/')),
       // Shown by construct id, without CDK's hash: `ProfileEventsDlq`.
       deadLetterQueues: deadLetterQueues.map((name) => name.replace(/[0-9A-F]{8}$/, '')),

@@ -1,6 +1,5 @@
 import { fromMinorUnits } from '#events/money.ts';
-import { JOURNEY_IDS } from '#journeys/config/journey-schema.ts';
-import { JOURNEYS } from '#journeys/config/journeys-config.ts';
+import { journeyIds, journeyOf } from '#infra/journeys/catalog.ts';
 import { estimateMonthlyCost } from './cost-estimate.ts';
 import type { LogFigures } from './log-figures.ts';
 import type { PriceTable } from './price-table.ts';
@@ -35,7 +34,7 @@ export function buildReport(run: SimulationRun, prices: PriceTable): SimulationR
       orders: truth.orders.counted,
       revenue: { amount: truth.revenue.counted, currency: truth.revenue.currency },
     },
-    journeys: JOURNEY_IDS.map((journey) => journeyRow(figures, journey)),
+    journeys: journeyIds().map((journey) => journeyRow(figures, journey)),
     deliverability: {
       ...deliverability,
       bounceRate: rate(deliverability.bounced, deliverability.sent),
@@ -52,7 +51,7 @@ export function buildReport(run: SimulationRun, prices: PriceTable): SimulationR
   };
 }
 
-function journeyRow(figures: LogFigures, journey: (typeof JOURNEY_IDS)[number]): JourneyRow {
+function journeyRow(figures: LogFigures, journey: string): JourneyRow {
   const money = (cents: number) => ({ amount: fromMinorUnits(BigInt(cents), CURRENCY), currency: CURRENCY });
   const group = (name: 'treated' | 'heldout') => ({
     entrants: figures.total('journeyEntered', journey, name),
@@ -70,6 +69,6 @@ function journeyRow(figures: LogFigures, journey: (typeof JOURNEY_IDS)[number]):
     exited: figures.total('journeyExited', journey),
     converted: figures.total('journeyConverted', journey),
     attributedRevenue: money(figures.total('attributedRevenue', journey)),
-    lift: JOURNEYS[journey].holdoutPercent > 0 ? journeyLift(group('treated'), heldOut) : null,
+    lift: journeyOf(journey).holdoutPercent > 0 ? journeyLift(group('treated'), heldOut) : null,
   };
 }

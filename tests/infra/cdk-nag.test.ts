@@ -13,6 +13,10 @@ import { buildTestApp, type TestApp } from './test-app.ts';
  * `validateScope(app)` (what the plugin runs during synthesis) and land in the cloud assembly's
  * validation report. Acknowledgments are `Validations.of(construct).acknowledge({ id, reason })`.
  */
+/** The journey functions answer task tokens of any of the account's state machines. */
+const TASK_ANSWERS =
+  'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:states:<AWS::Region>:<AWS::AccountId>:stateMachine:*]';
+
 describe('cdk-nag: AwsSolutions', () => {
   let built: TestApp;
   let app: App;
@@ -53,7 +57,13 @@ describe('cdk-nag: AwsSolutions', () => {
     const expected: Record<string, RegExp> = {
       'AwsSolutions-IAM5[Resource::*]': /X-Ray/,
       [anyVersionFinding(built.stateless.journeys.stepFunction)]: /journey-step function/,
-      [anyVersionFinding(built.stateless.journeys.winBackScanFunction)]: /win-back scan function/,
+      ...Object.fromEntries(
+        built.stateless.journeys.scanFunctions.map((fn) => [
+          anyVersionFinding(fn),
+          /scan function by any version/,
+        ]),
+      ),
+      [TASK_ANSWERS]: /SendTaskSuccess/,
       'AwsSolutions-L1': /Node\.js 22/,
       'AwsSolutions-APIG4': /handler/,
       'AwsSolutions-SQS3': /itself a dead-letter queue/,
@@ -87,14 +97,15 @@ describe('cdk-nag: AwsSolutions', () => {
     const acknowledged = {
       anyResource: pathsOf('AwsSolutions-IAM5[Resource::*]'),
       stepVersions: pathsOf(anyVersionFinding(stateless.journeys.stepFunction)),
-      scanVersions: pathsOf(anyVersionFinding(stateless.journeys.winBackScanFunction)),
+      scanVersions: stateless.journeys.scanFunctions.flatMap((fn) => pathsOf(anyVersionFinding(fn))),
+      taskAnswers: pathsOf(TASK_ANSWERS),
       runtime: pathsOf('AwsSolutions-L1'),
       noAuthorizer: pathsOf('AwsSolutions-APIG4'),
       deadLetterQueues: pathsOf('AwsSolutions-SQS3'),
     };
 
     // Assess
-    expect(functions).toHaveLength(9);
+    expect(functions).toHaveLength(10);
     expect(acknowledged).toEqual({
       anyResource: [
         ...functions.map((fn) => `${fn.role.node.path}/DefaultPolicy`),
@@ -102,6 +113,9 @@ describe('cdk-nag: AwsSolutions', () => {
       ].sort(),
       stepVersions: [...stateMachinePolicies].sort(),
       scanVersions: [`${stateless.node.path}/Journeys/WinBackScheduleRole/DefaultPolicy`],
+      taskAnswers: [stateless.journeys.stepFunction, stateless.journeys.eventsFunction]
+        .map((fn) => `${fn.role.node.path}/DefaultPolicy`)
+        .sort(),
       runtime: functions.map((fn) => fn.function.node.path).sort(),
       noAuthorizer: expect.any(Array),
       // Rule-target dead-letter queues only: cdk-nag sees the redrive targets' use in their own stack.
@@ -110,6 +124,7 @@ describe('cdk-nag: AwsSolutions', () => {
         stateful.journeyStartsDlq,
         stateful.sesEvents.ruleDlq,
         stateful.attributionOrders.ruleDlq,
+        stateful.journeyEvents.ruleDlq,
       ]
         .map((queue) => queue.node.path)
         .sort(),

@@ -8,7 +8,10 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { MarketerDashboard } from '#infra/constructs/marketer-dashboard.ts';
 import { OperationsAlarms } from '#infra/constructs/operations-alarms.ts';
 import { reasonsOf, sendingSteps } from '#infra/dashboard/widgets.ts';
-import { JOURNEY_IDS } from '#journeys/config/journey-schema.ts';
+import { journeyIds } from '#infra/journeys/catalog.ts';
+
+const JOURNEY_IDS = journeyIds();
+
 import { type CfnTemplate, raw, resourcesOfType } from './template-helpers.ts';
 
 const ENTRIES = ['functions/ingest/handlers/own-events.ts', 'functions/journeys/handlers/journey-step.ts'];

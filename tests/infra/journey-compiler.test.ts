@@ -3,6 +3,7 @@ import { StateMachine, type StateMachineDefinition } from 'aws-local-stepfunctio
 import { describe, expect, it } from 'vitest';
 import { compileJourney, JOURNEY_STEP_ARN_SUBSTITUTION, stateNameOf } from '#infra/journeys/compile.ts';
 import { loadJourneys } from '#infra/journeys/definitions.ts';
+import { formatProblem, loadJourney } from '#journeys/definition/load.ts';
 
 /** asl-validator v4 is CommonJS without type declarations; this is the part of its API we use. */
 type AslValidator = (
@@ -18,6 +19,25 @@ const journey = (id: string) => {
   if (found === undefined) throw new Error(`no journey ${id}`);
   return found;
 };
+const SPLIT_REPLENISHMENT = `
+id: split-replenishment
+name: Time to reorder, split
+description: Replenishment that asks the step whether anything runs out.
+priority: 50
+trigger: { event: order.placed }
+subject: data.orderId
+steps:
+  - split:
+      - when: { facts.reorderDueAt: { exists: false } }
+        to: nothing-to-replenish
+      - else: until-due
+  - id: nothing-to-replenish
+    exit: { as: nothing-to-replenish }
+  - id: until-due
+    wait: { until: { date: facts.reorderDueAt, offset: -3d } }
+  - id: reorder-reminder
+    send: { template: replenishment.reorder-reminder, data: [replenishable] }
+`;
 const withArn = (definition: unknown) =>
   JSON.parse(JSON.stringify(definition).replaceAll(JOURNEY_STEP_ARN_SUBSTITUTION, STEP_ARN));
 
@@ -132,8 +152,14 @@ describe('Compiler: journey definitions to ASL', () => {
   });
 
   it('branches on the answer of a split and waits a timestamp the step computes', async () => {
-    // Act: replenishment asks whether anything runs out, then waits until three days before.
-    const path = await run(compileJourney(journey('replenishment')), (node) => {
+    // Prepare: a store's replenishment that splits before it waits (the shipped one filters in its trigger).
+    const loaded = loadJourney('split-replenishment.journey.yaml', SPLIT_REPLENISHMENT, {
+      templates: ['replenishment.reorder-reminder'],
+    });
+    if (!loaded.ok) throw new Error(loaded.problems.map(formatProblem).join('\n'));
+
+    // Act
+    const path = await run(compileJourney(loaded.definition), (node) => {
       if (node.kind === 'split') return answer('continue', { branch: 'until-due' });
       if (node.kind === 'wait') return answer('continue', { sendAfter: '2026-06-20T10:00:00.000Z' });
       return node.kind === 'enter' ? answer('continue') : answer('sent');
@@ -147,6 +173,23 @@ describe('Compiler: journey definitions to ASL', () => {
       'Split1Outcome',
       'UntilDue',
       'UntilDueOutcome',
+      'UntilDueUntil',
+      'ReorderReminder',
+      'ReorderReminderOutcome',
+      'Completed',
+    ]);
+  });
+
+  it('folds a leading wait for a date into Enter, so the shipped replenishment costs one state less per step', async () => {
+    // Act
+    const path = await run(compileJourney(journey('replenishment')), (node) =>
+      node.kind === 'enter' ? answer('continue', { sendAfter: '2026-06-20T10:00:00.000Z' }) : answer('sent'),
+    );
+
+    // Assess
+    expect(path).toEqual([
+      'Enter',
+      'EnterOutcome',
       'UntilDueUntil',
       'ReorderReminder',
       'ReorderReminderOutcome',

@@ -2,15 +2,26 @@ import { describe, expect, it } from 'vitest';
 import { EVENT_SOURCE } from '#events/schemas.ts';
 import { loadJourneys } from '#infra/journeys/definitions.ts';
 import { eventPatternOf } from '#infra/journeys/event-pattern.ts';
-import {
-  BROWSE_ABANDONMENT_EVENT_PATTERN,
-  POST_PURCHASE_EVENT_PATTERN,
-  WELCOME_EVENT_PATTERN,
-} from '#journeys/config/journey-triggers.ts';
 import { type Condition, conditionSchema, evaluate } from '#journeys/definition/conditions.ts';
 import { compileEventPattern, matchesEventPattern } from '#local/eventbridge/pattern/index.ts';
 
 const journeys = loadJourneys();
+/** The patterns the hand-written journeys' rules had before journeys were data. */
+const WELCOME_EVENT_PATTERN = {
+  source: [EVENT_SOURCE],
+  'detail-type': ['customer.registered'],
+  detail: { data: { consent: { channel: ['email'], status: ['granted'] } } },
+};
+const BROWSE_ABANDONMENT_EVENT_PATTERN = {
+  source: [EVENT_SOURCE],
+  'detail-type': ['product.viewed'],
+  detail: { identity: { $or: [{ customerId: [{ exists: true }] }, { email: [{ exists: true }] }] } },
+};
+const POST_PURCHASE_EVENT_PATTERN = {
+  source: [EVENT_SOURCE],
+  'detail-type': ['order.placed'],
+  detail: { data: { cancelledAt: [{ exists: false }] } },
+};
 const triggerOf = (id: string) => {
   const trigger = journeys.find((journey) => journey.id === id)?.trigger;
   if (trigger === undefined || !('event' in trigger)) throw new Error(`${id} has no event trigger`);

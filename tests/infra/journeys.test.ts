@@ -1,13 +1,20 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { Template } from 'aws-cdk-lib/assertions';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SENDER_IDENTITY_PARAMETER } from '#infra/constructs/email-sending.ts';
-import { PROJECT_ROOT } from '#infra/constructs/service-function.ts';
+import { compileJourney, JOURNEY_STEP_ARN_SUBSTITUTION } from '#infra/journeys/compile.ts';
+import { loadJourneys } from '#infra/journeys/definitions.ts';
+import { eventPatternOf } from '#infra/journeys/event-pattern.ts';
 import { DORMANT_ON_INDEX } from '#infra/stacks/stateful-stack.ts';
-import { JOURNEY_IDS, type JourneyId } from '#journeys/config/journey-schema.ts';
-import { eventStartedJourneys, journeyRunConfig } from '#journeys/config/journeys-config.ts';
-import { JOURNEY_STEP_SUBSTITUTION } from '#tests/journeys/run-journey.ts';
+
+const DEFINITIONS = loadJourneys();
+const JOURNEY_IDS = DEFINITIONS.map((journey) => journey.id);
+type JourneyId = string;
+const definitionOf = (id: string) => DEFINITIONS.find((journey) => journey.id === id)!;
+const eventStartedJourneys = () =>
+  DEFINITIONS.flatMap((journey) =>
+    'event' in journey.trigger ? [{ id: journey.id, eventPattern: eventPatternOf(journey.trigger) }] : [],
+  );
+
 import {
   type CfnResource,
   type CfnTemplate,
@@ -29,7 +36,7 @@ import {
 import { buildTestApp, type TestApp } from './test-app.ts';
 
 const JOURNEY_STEP = 'functions/journeys/handlers/journey-step.ts';
-const WIN_BACK_SCAN = 'functions/journeys/handlers/win-back-scan.ts';
+const WIN_BACK_SCAN = 'functions/journeys/handlers/dormancy-scan.ts';
 const UNSUBSCRIBE = 'functions/messaging/handlers/unsubscribe.ts';
 
 const LOG_WRITE_ACTIONS = ['logs:CreateLogStream', 'logs:PutLogEvents'];
@@ -164,18 +171,18 @@ describe('Construct: Journeys', () => {
     );
 
     it.each(JOURNEY_IDS)(
-      'defines %s by its ASL file, with the journey-step function substituted in',
+      'defines %s by its compiled definition, with the journey-step function substituted in',
       (journey) => {
         // Prepare
-        const file = readFileSync(join(PROJECT_ROOT, 'stepfunctions', `${journey}.asl.json`), 'utf8');
+        const compiled = compileJourney(definitionOf(journey));
 
         // Act
         const { DefinitionString, DefinitionSubstitutions } = stateMachine(journey).Properties!;
 
         // Assess
         expect(typeof DefinitionString).toBe('string');
-        expect(JSON.parse(DefinitionString as string)).toEqual(JSON.parse(file));
-        expect(DefinitionString as string).toContain(JOURNEY_STEP_SUBSTITUTION);
+        expect(JSON.parse(DefinitionString as string)).toEqual(JSON.parse(JSON.stringify(compiled)));
+        expect(DefinitionString as string).toContain(JOURNEY_STEP_ARN_SUBSTITUTION);
         expect(DefinitionSubstitutions).toEqual({
           JourneyStepFunctionArn: { 'Fn::GetAtt': [functionIdByEntry(json, JOURNEY_STEP), 'Arn'] },
         });
@@ -206,9 +213,12 @@ describe('Construct: Journeys', () => {
   describe('journey rules', () => {
     it('puts one trigger rule per event-started journey on the bus, and none for win-back', () => {
       // Prepare: the other rules feed the profile and engagement queues
-      const queueRules = ['ProfileEventsRule', 'EngagementSesEventsRule', 'EngagementOrdersRule'].map((id) =>
-        logicalIdNamed(json, 'AWS::Events::Rule', id),
-      );
+      const queueRules = [
+        'ProfileEventsRule',
+        'EngagementSesEventsRule',
+        'EngagementOrdersRule',
+        'JourneysAwaitedEvents',
+      ].map((id) => logicalIdNamed(json, 'AWS::Events::Rule', id));
 
       // Act
       const triggers = resourcesOfType(json, 'AWS::Events::Rule')
@@ -216,12 +226,12 @@ describe('Construct: Journeys', () => {
         .filter((id) => !queueRules.includes(id));
 
       // Assess
-      expect(eventJourneys.map(([id]) => id)).toEqual([
-        'welcome',
+      expect(eventJourneys.map(([id]) => id).sort()).toEqual([
         'browse-abandonment',
         'cart-abandonment',
         'post-purchase',
         'replenishment',
+        'welcome',
       ]);
       expect(triggers.sort()).toEqual(
         eventJourneys
@@ -256,7 +266,7 @@ describe('Construct: Journeys', () => {
       });
     });
 
-    it.each(eventJourneys)('starts %s with its run config and the event detail as the trigger', (id) => {
+    it.each(eventJourneys)('starts %s with the event detail as the trigger', (id) => {
       // Prepare
       const detail = { placeholder: 'the event detail' };
 
@@ -267,11 +277,7 @@ describe('Construct: Journeys', () => {
       // Assess
       expect(transformer.InputPathsMap).toEqual({ detail: '$.detail' });
       expect(template.split('<detail>')).toHaveLength(2);
-      expect(JSON.parse(template.replace('<detail>', JSON.stringify(detail)))).toEqual({
-        journey: id,
-        config: JSON.parse(JSON.stringify(journeyRunConfig(id))),
-        trigger: detail,
-      });
+      expect(JSON.parse(template.replace('<detail>', JSON.stringify(detail)))).toEqual({ trigger: detail });
       expect(template.length).toBeLessThanOrEqual(MAX_INPUT_TEMPLATE_LENGTH);
     });
 
@@ -339,14 +345,14 @@ describe('Construct: Journeys', () => {
       });
     });
 
-    it('points the scan function at the profiles table, the DormantOn index and the win-back state machine', () => {
+    it('points the dormancy scan at the profiles table, the DormantOn index and the win-back state machine', () => {
       // Act
       const variables = variablesOf(WIN_BACK_SCAN);
 
       // Assess
       expect(imported(variables.PROFILES_TABLE_NAME)).toEqual({ Ref: tableId('ProfilesTable') });
       expect(variables.DORMANT_ON_INDEX).toBe(DORMANT_ON_INDEX);
-      expect(variables.WIN_BACK_STATE_MACHINE_ARN).toEqual({ Ref: stateMachineId('win-back') });
+      expect(variables.STATE_MACHINE_ARN).toEqual({ Ref: stateMachineId('win-back') });
     });
 
     it('lets the scan function query only the DormantOn index, read profiles and start only win-back', () => {
@@ -401,6 +407,10 @@ describe('Construct: Journeys', () => {
         [`<${tableId('StoresTable')}.Arn>`]: STORES_READ_ACTIONS,
         [sesArn(`identity/<${SENDER_IDENTITY_PARAMETER}>`)]: ['ses:SendEmail'],
         [sesArn(`configuration-set/<${configurationSet}>`)]: ['ses:SendEmail'],
+        // Resuming a run waiting for an event it already found (see the journey-events function).
+        'arn:<AWS::Partition>:states:<AWS::Region>:<AWS::AccountId>:stateMachine:*': [
+          'states:SendTaskSuccess',
+        ],
       });
     });
   });

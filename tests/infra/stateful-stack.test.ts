@@ -16,13 +16,20 @@ import {
 import { buildTestApp, type TestApp } from './test-app.ts';
 
 /** Queues an EventBridge rule feeds and a function consumes. */
-const CONSUMER_QUEUES = ['ProfileEventsQueue', 'SesEventsQueue', 'AttributionOrdersQueue'];
+const CONSUMER_QUEUES = [
+  'ProfileEventsQueue',
+  'SesEventsQueue',
+  'AttributionOrdersQueue',
+  'JourneyEventsQueue',
+];
 /** Queues rules on the storefront bus deliver to: targets and their dead-letter queues, journey starts. */
 const STOREFRONT_BUS_QUEUES = [
   'ProfileEventsQueue',
   'ProfileEventsRuleDlq',
   'JourneyStartsDlq',
   'AttributionOrdersQueue',
+  'JourneyEventsQueue',
+  'JourneyEventsRuleDlq',
   'AttributionOrdersRuleDlq',
 ];
 /** SES publishes to the account's default bus only, so the SES-events rule lives there. */
@@ -170,7 +177,7 @@ describe('Stack: Stateful', () => {
     expect(build).toThrow(/archiveRetentionDays must be a positive whole number/);
   });
 
-  it('holds the three consumer queues, each with a redrive and a rule dead-letter queue, and the journey-starts dead-letter queue', () => {
+  it('holds the four consumer queues, each with a redrive and a rule dead-letter queue, and the journey-starts dead-letter queue', () => {
     // Prepare
     const consumers = CONSUMER_QUEUES.map((queue) => logicalIdNamed(json, 'AWS::SQS::Queue', queue));
     const deadLetterQueues = [
@@ -184,7 +191,7 @@ describe('Stack: Stateful', () => {
 
     // Assess
     expect(queues.map(([id]) => id).sort()).toEqual([...consumers, ...deadLetterQueues].sort());
-    expect(queues).toHaveLength(10);
+    expect(queues).toHaveLength(13);
     expect(redriving.sort()).toEqual([...consumers].sort());
   });
 
@@ -333,6 +340,8 @@ describe('Stack: Stateful', () => {
         'SesEventsRuleDlqUrl',
         'AttributionOrdersDlqUrl',
         'AttributionOrdersRuleDlqUrl',
+        'JourneyEventsDlqUrl',
+        'JourneyEventsRuleDlqUrl',
         'MessagesTableName',
         'ProfileEventsDlqUrl',
         'ProfileEventsQueueUrl',

@@ -3,9 +3,16 @@ import { join } from 'node:path';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PROJECT_ROOT } from '#infra/constructs/service-function.ts';
+import { deployedJourneys, journeyIds } from '#infra/journeys/catalog.ts';
 import type { StatelessStack } from '#infra/stacks/stateless-stack.ts';
-import { JOURNEY_IDS } from '#journeys/config/journey-schema.ts';
-import { eventStartedJourneys, JOURNEYS } from '#journeys/config/journeys-config.ts';
+
+const JOURNEY_IDS = journeyIds();
+const eventStartedJourneys = () => deployedJourneys().filter((journey) => 'event' in journey.trigger);
+const dormancyScanDays = () =>
+  deployedJourneys().flatMap((journey) =>
+    'schedule' in journey.trigger ? [journey.trigger.schedule.days] : [],
+  )[0];
+
 import {
   actionsOf,
   anyVersionOf,
@@ -34,7 +41,8 @@ const SHOPIFY = 'functions/ingest/handlers/shopify-webhook.ts';
 const APPLY_EVENTS = 'functions/profiles/handlers/apply-events.ts';
 const UNSUBSCRIBE = 'functions/messaging/handlers/unsubscribe.ts';
 const JOURNEY_STEP = 'functions/journeys/handlers/journey-step.ts';
-const WIN_BACK_SCAN = 'functions/journeys/handlers/win-back-scan.ts';
+const WIN_BACK_SCAN = 'functions/journeys/handlers/dormancy-scan.ts';
+const JOURNEY_EVENTS = 'functions/journeys/handlers/journey-events.ts';
 const SES_EVENTS = 'functions/engagement/handlers/ses-events.ts';
 const ATTRIBUTE_ORDERS = 'functions/engagement/handlers/attribute-orders.ts';
 const INGEST_ENTRIES = [OWN_EVENTS, SEGMENT, SHOPIFY];
@@ -46,6 +54,7 @@ const FUNCTIONS = [
   [APPLY_EVENTS, 'profiles', 10],
   [UNSUBSCRIBE, 'messaging', 10],
   [JOURNEY_STEP, 'journeys', 30],
+  [JOURNEY_EVENTS, 'journeys', 30],
   [WIN_BACK_SCAN, 'journeys', 300],
   [SES_EVENTS, 'engagement', 15],
   [ATTRIBUTE_ORDERS, 'engagement', 15],
@@ -61,6 +70,8 @@ const DEAD_LETTER_QUEUES = [
   'SesEventsRuleDlq',
   'AttributionOrdersDlq',
   'AttributionOrdersRuleDlq',
+  'JourneyEventsDlq',
+  'JourneyEventsRuleDlq',
 ];
 
 /** Actions without resource-level permissions: X-Ray tracing, and Step Functions' log delivery setup. */
@@ -302,7 +313,7 @@ describe('Stack: Stateless', () => {
 
     it('points PROFILES_TABLE_NAME of the profile function at the profiles table and SOURCE_QUEUE_URL at its queue, and nothing else', () => {
       // Prepare
-      const dormancyDays = String(JOURNEYS['win-back'].winBack.dormancyDays);
+      const dormancyDays = String(dormancyScanDays());
 
       // Act
       const variables = (
@@ -349,7 +360,7 @@ describe('Stack: Stateless', () => {
       });
     });
 
-    it('maps only the three consumer queues to functions', () => {
+    it('maps only the four consumer queues to functions', () => {
       // Act
       const mapped = resourcesOfType(json, 'AWS::Lambda::EventSourceMapping').map(([, esm]) => [
         json.Resources[(esm.Properties!.FunctionName as { Ref: string }).Ref]!.Metadata?.[ENTRY_KEY],
@@ -362,6 +373,7 @@ describe('Stack: Stateless', () => {
           [APPLY_EVENTS, queueId('ProfileEventsQueue')],
           [SES_EVENTS, queueId('SesEventsQueue')],
           [ATTRIBUTE_ORDERS, queueId('AttributionOrdersQueue')],
+          [JOURNEY_EVENTS, queueId('JourneyEventsQueue')],
         ].sort(),
       );
     });
@@ -441,7 +453,7 @@ describe('Stack: Stateless', () => {
       },
     );
 
-    it('uses wildcard resources only for X-Ray, Step Functions log delivery and any version of the journey-step and win-back scan functions', () => {
+    it('uses wildcard resources only for X-Ray, Step Functions log delivery, answering task tokens and any version of the journey-step and dormancy scan functions', () => {
       // Prepare
       const versionsOf = new Map(
         [JOURNEY_STEP, WIN_BACK_SCAN].map((entry) => [
@@ -481,6 +493,8 @@ describe('Stack: Stateless', () => {
           ...[...XRAY_ACTIONS, ...LOG_DELIVERY_ACTIONS].map((action) => `states.amazonaws.com * ${action}`),
           `states.amazonaws.com ${JOURNEY_STEP} lambda:InvokeFunction`,
           `scheduler.amazonaws.com ${WIN_BACK_SCAN} lambda:InvokeFunction`,
+          // The journey functions resume runs by their task tokens (the token names the execution).
+          'lambda.amazonaws.com {"Fn::Join":["",["arn:",{"Ref":"AWS::Partition"},":states:",{"Ref":"AWS::Region"},":",{"Ref":"AWS::AccountId"},":stateMachine:*"]]} states:SendTaskSuccess',
         ].sort(),
       );
     });

@@ -176,7 +176,7 @@ describe('Journey: win-back from the daily scan', () => {
       ]);
       await stack.runtime.settle();
       const scan = [...stack.runtime.functions.values()].find((fn) =>
-        fn.definition.entry.endsWith('win-back-scan.ts'),
+        fn.definition.entry.endsWith('dormancy-scan.ts'),
       );
 
       // Act: what EventBridge Scheduler does every morning

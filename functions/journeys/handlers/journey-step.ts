@@ -1,23 +1,26 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { SESv2Client } from '@aws-sdk/client-sesv2';
+import { SFNClient } from '@aws-sdk/client-sfn';
 import middy from '@middy/core';
 import { z } from 'zod';
 import { CachingCredentialStore } from '#ingest/adapters/caching-credential-store.ts';
 import { DynamoDbCredentialStore } from '#ingest/adapters/dynamodb-credential-store.ts';
 import { DynamoDbMessagingStore } from '#messaging/adapters/dynamodb-messaging-store.ts';
 import { SesEmailSender } from '#messaging/adapters/ses-email-sender.ts';
+import { DEFER_REASONS } from '#messaging/domain/send-decision.ts';
 import { renderMessage } from '#messaging/rendering/render.ts';
 import { DynamoDbProfileStore } from '#profiles/adapters/dynamodb-profile-store.ts';
 import { documentClient } from '#shared/aws-clients.ts';
 import { systemClock } from '#shared/clock.ts';
 import { readConfig } from '#shared/config.ts';
-import { assertUnreachable } from '#shared/errors.ts';
 import { observability } from '#shared/middlewares/observability.ts';
 import { parseEvent } from '#shared/middlewares/parse-event.ts';
 import { logger, metrics, tracer } from '#shared/powertools.ts';
+import { DynamoDbRunStore } from '../adapters/dynamodb-run-store.ts';
+import { SfnTaskResumer } from '../adapters/sfn-task-resumer.ts';
 import { CATALOG } from '../config/catalog-config.ts';
-import { ENTERED_HELD_OUT, runJourneyStep } from '../domain/run-journey-step.ts';
-import { isMailDeferral, type StepInput, type StepOutput, stepInputSchema } from '../domain/step-contract.ts';
+import { type NodeInput, type NodeOutput, nodeInputSchema } from '../step/contract.ts';
+import { ENTERED_HELD_OUT, runNode } from '../step/run-node.ts';
 
 const config = readConfig(
   z.object({
@@ -36,6 +39,8 @@ const stores = new CachingCredentialStore(
 const dependencies = {
   profiles: new DynamoDbProfileStore(documents, config.PROFILES_TABLE_NAME),
   messaging: new DynamoDbMessagingStore(documents, config.MESSAGES_TABLE_NAME),
+  runs: new DynamoDbRunStore(documents, config.MESSAGES_TABLE_NAME),
+  resumer: new SfnTaskResumer(tracer.captureAWSv3Client(new SFNClient({}))),
   mailer: new SesEmailSender(tracer.captureAWSv3Client(new SESv2Client({})), config.SES_CONFIGURATION_SET),
   findStore: (storeId: string) => stores.findStore(storeId),
   render: renderMessage,
@@ -46,13 +51,13 @@ const dependencies = {
 
 /** The metric an answer counts, with its dimensions besides journey and step; none for most `continue`s. */
 function metricOf(
-  step: string,
-  output: StepOutput,
+  node: string,
+  output: NodeOutput,
 ): { name: string; dimensions: Record<string, string> } | undefined {
   switch (output.outcome) {
     case 'continue':
       // Counted per holdout group, for the lift widgets: the group rides on the entry's reason.
-      return step === 'enter'
+      return node === 'enter'
         ? {
             name: 'journeyEntered',
             dimensions: { group: output.reason === ENTERED_HELD_OUT ? 'heldout' : 'treated' },
@@ -63,36 +68,34 @@ function metricOf(
     case 'skipped':
       return { name: 'emailSkipped', dimensions: { reason: output.reason } };
     case 'deferred':
-      // Waiting for the profile or for an order to ship holds no mail back.
-      return isMailDeferral(output.reason)
+      // Waiting for the profile holds no mail back.
+      return (DEFER_REASONS as readonly string[]).includes(output.reason)
         ? { name: 'emailDeferred', dimensions: { reason: output.reason } }
         : undefined;
     case 'exited':
       return { name: 'journeyExited', dimensions: { reason: output.reason } };
-    default:
-      return assertUnreachable(output);
   }
 }
 
 /**
- * Called by every Task of every journey state machine: answers continue / sent / skipped / deferred /
- * exited for one step. Errors fail the Task, and the state machine's Retry calls it again (safe: idempotent).
+ * Called by every Task of every compiled journey with the node it is at (see `step/run-node.ts`).
+ * Errors fail the Task, and the state machine's Retry calls it again (safe: idempotent).
  */
-export const lambdaHandler = async (input: StepInput): Promise<StepOutput> => {
-  const output = await runJourneyStep(dependencies, input);
-  const metric = metricOf(input.step, output);
+export const lambdaHandler = async (input: NodeInput): Promise<NodeOutput> => {
+  const output = await runNode(dependencies, input);
+  const metric = metricOf(input.node.id, output);
   if (metric !== undefined) {
     // One call: each addDimensions call starts a separate dimension set in Powertools.
-    metrics.addDimensions({ journey: input.journey, step: input.step, ...metric.dimensions });
+    metrics.addDimensions({ journey: input.journey.id, step: input.node.id, ...metric.dimensions });
     metrics.addMetric(metric.name, MetricUnit.Count, 1);
   }
   logger.info('journey step answered', {
-    journey: input.journey,
-    step: input.step,
+    journey: input.journey.id,
+    step: input.node.id,
     outcome: output.outcome,
-    reason: output.reason,
+    reason: output.outcome === 'sent' ? 'sent' : output.reason,
   });
   return output;
 };
 
-export const handler = middy(lambdaHandler).use(observability()).use(parseEvent(stepInputSchema));
+export const handler = middy(lambdaHandler).use(observability()).use(parseEvent(nodeInputSchema));

@@ -17,7 +17,12 @@ const journeyMetaSchema = journeyDefinitionSchema
   });
 export type JourneyMeta = z.infer<typeof journeyMetaSchema>;
 
-const enterNode = z.strictObject({ id: z.literal('enter'), kind: z.literal('enter') });
+/** Enter; with `wait` when the journey starts by waiting for a date or local time (Enter works it out). */
+const enterNode = z.strictObject({
+  id: z.literal('enter'),
+  kind: z.literal('enter'),
+  wait: z.unknown().optional(),
+});
 const runNodeSchema = z.union([
   enterNode,
   z.intersection(z.object({ id: z.string().min(1), kind: z.string().min(1) }), nodeSchema),

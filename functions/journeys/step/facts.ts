@@ -7,9 +7,8 @@
 import type { CanonicalEvent } from '#events/schemas.ts';
 import type { DecisionRecord } from '#messaging/domain/decision-record.ts';
 import type { Profile } from '#profiles/domain/profile.ts';
-import type { CatalogConfig } from '../config/catalog-config.ts';
-import { replenishableLines } from '../domain/exit-conditions.ts';
-import { cartIdOf } from '../domain/subject.ts';
+import { type CatalogConfig, reorderIntervalDays } from '../config/catalog-config.ts';
+import { cartIdOf } from './subject.ts';
 
 const DAY_MS = 86_400_000;
 
@@ -59,4 +58,30 @@ export function messageHistory(
     history[decision.journey] = entry;
   }
   return history;
+}
+
+export interface ReplenishableLine {
+  productId: string;
+  category?: string;
+  name?: string;
+  intervalDays: number;
+}
+
+/** The trigger order's lines that have a reorder interval in the catalog. */
+export function replenishableLines(trigger: CanonicalEvent, catalog: CatalogConfig): ReplenishableLine[] {
+  if (trigger.type !== 'order.placed') return [];
+  return trigger.data.lines.flatMap((line) => {
+    // Lines that are no catalogue product (a fee, a gift card) are never replenished.
+    if (line.productId === undefined) return [];
+    const intervalDays = reorderIntervalDays(catalog, { ...line, productId: line.productId });
+    if (intervalDays === undefined) return [];
+    return [
+      {
+        productId: line.productId,
+        intervalDays,
+        ...(line.category && { category: line.category }),
+        ...(line.name && { name: line.name }),
+      },
+    ];
+  });
 }

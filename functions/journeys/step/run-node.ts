@@ -11,7 +11,7 @@ import type { CanonicalEvent } from '#events/schemas.ts';
 import { type ConditionContext, evaluate, pathsOf } from '#journeys/definition/conditions.ts';
 import { durationSeconds } from '#journeys/definition/duration.ts';
 import { assignVariant } from '#journeys/definition/experiments.ts';
-import type { SendSpec } from '#journeys/definition/schema.ts';
+import type { JourneyNode, SendSpec } from '#journeys/definition/schema.ts';
 import type { EmailSender, MessagingStore } from '#messaging/domain/ports.ts';
 import { type RenderedMessage, sendGuarded } from '#messaging/domain/send-guarded.ts';
 import { MessageRenderError, SenderNotConfiguredError } from '#messaging/errors.ts';
@@ -97,7 +97,7 @@ export async function runNode(deps: RunNodeDependencies, input: NodeInput): Prom
     if (variant === undefined) throw new Error(`experiment ${node.id} has no variant ${chosen}`);
     return send(deps, run, node.id, variant.send, `${node.id}:${variant.id}`);
   }
-  if ('wait' in node) return waitUntil(deps, run, node.wait);
+  if ('wait' in node && node.kind === 'wait') return waitUntil(deps, run, node.wait as WaitSpec);
   if ('split' in node) return nodeAnswer.branch(chooseSplit(node.split, run.context) ?? '');
   if ('randomSplit' in node) {
     return nodeAnswer.branch(
@@ -174,7 +174,12 @@ async function enter(deps: RunNodeDependencies, run: Run, hasTrigger: boolean): 
     { journey: journey.id, subjectKey: run.subjectKey, at: run.now.toISOString(), heldOut },
   );
   // The holdout group rides on the reason so the handler can count entrants per group (lift).
-  return nodeAnswer.continue(heldOut ? ENTERED_HELD_OUT : ENTERED_TREATED);
+  const reason = heldOut ? ENTERED_HELD_OUT : ENTERED_TREATED;
+  const node = run.input.node as { wait?: unknown };
+  if (node.wait === undefined) return nodeAnswer.continue(reason);
+  // The journey starts by waiting for a date or a local time: Enter works it out.
+  const until = await waitUntil(deps, run, node.wait as WaitSpec);
+  return nodeAnswer.continue(reason, { sendAfter: until.sendAfter ?? run.now.toISOString() });
 }
 
 /** A newer trigger of the same subject took over (a newer change of the same cart). */
@@ -200,11 +205,9 @@ async function exitRun(deps: RunNodeDependencies, run: Run, reason: string): Pro
   return nodeAnswer.exited(reason);
 }
 
-async function waitUntil(
-  deps: RunNodeDependencies,
-  run: Run,
-  wait: Extract<NodeInput['node'], { wait: unknown }>['wait'],
-): Promise<NodeOutput> {
+type WaitSpec = Extract<JourneyNode, { wait: unknown }>['wait'];
+
+async function waitUntil(deps: RunNodeDependencies, run: Run, wait: WaitSpec): Promise<NodeOutput> {
   if ('untilLocal' in wait) {
     const store = await deps.findStore(run.input.trigger.storeId);
     const zone = run.profile?.attributes.timeZone ?? store?.timeZone ?? 'UTC';

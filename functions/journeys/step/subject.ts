@@ -7,7 +7,6 @@ import type { CanonicalEvent } from '#events/schemas.ts';
 import { resolvePath } from '#journeys/definition/conditions.ts';
 import { cartBeganAfter } from '#profiles/domain/cart.ts';
 import type { Profile } from '#profiles/domain/profile.ts';
-import { cartIdOf } from '../domain/subject.ts';
 
 export function subjectOf(spec: string, trigger: CanonicalEvent, profile: Profile | undefined): string {
   const who =
@@ -26,5 +25,17 @@ export function subjectOf(spec: string, trigger: CanonicalEvent, profile: Profil
       const [value] = resolvePath(spec, { now: new Date(0), event: trigger });
       return typeof value === 'string' || typeof value === 'number' ? String(value) : who;
     }
+  }
+}
+
+/** The cart a cart or checkout event is about; undefined for other events. */
+export function cartIdOf(trigger: CanonicalEvent): string | undefined {
+  switch (trigger.type) {
+    case 'cart.updated':
+      return trigger.data.cartId;
+    case 'checkout.started':
+      return trigger.data.cartId ?? `checkout:${trigger.data.checkoutId}`;
+    default:
+      return undefined;
   }
 }

@@ -10,7 +10,7 @@ import type { TemplateData, TemplateProduct } from '#messaging/rendering/templat
 import type { ProductView, Profile } from '#profiles/domain/profile.ts';
 import type { StoreRecord } from '#stores/store-record.ts';
 import type { CatalogConfig } from '../config/catalog-config.ts';
-import { replenishableLines } from '../domain/exit-conditions.ts';
+import { replenishableLines } from './facts.ts';
 
 const DAY_MS = 86_400_000;
 const SHOWN = 3;

@@ -1,10 +1,10 @@
 import type { Context } from 'aws-lambda';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { CanonicalEvent } from '#events/schemas.ts';
+import { compileJourney } from '#infra/journeys/compile.ts';
+import { loadJourneys } from '#infra/journeys/definitions.ts';
 import { DynamoDbCredentialStore } from '#ingest/adapters/dynamodb-credential-store.ts';
-import type { JourneyId } from '#journeys/config/journey-schema.ts';
-import { journeyRunConfig } from '#journeys/config/journeys-config.ts';
-import type { StepInput, StepOutput } from '#journeys/domain/step-contract.ts';
+import { type NodeInput, type NodeOutput, nodeInputSchema } from '#journeys/step/contract.ts';
 import { ensureTables } from '#local/dynamodb/ensure-tables.ts';
 import { DynamoDbProfileStore } from '#profiles/adapters/dynamodb-profile-store.ts';
 import { emptyProfile } from '#profiles/domain/profile.ts';
@@ -16,7 +16,7 @@ import {
   startLocalTables,
 } from '#tests/unit/engagement/messages-table.ts';
 
-type Handler = (event: StepInput, context: Context) => Promise<StepOutput>;
+type Handler = (event: NodeInput, context: Context) => Promise<NodeOutput>;
 
 interface PublishedMetric {
   name: string;
@@ -138,15 +138,20 @@ function signup(customerId: string, occurredAt: Date): CanonicalEvent {
   });
 }
 
-/** A profile that has seen `trigger`, with marketing consent in `timeZone`. */
-async function saveProfile(customerId: string, trigger: CanonicalEvent, timeZone: string): Promise<void> {
+/** A profile that has seen `trigger`, with marketing consent (or its withdrawal) in `timeZone`. */
+async function saveProfile(
+  customerId: string,
+  trigger: CanonicalEvent,
+  timeZone: string,
+  consent: 'granted' | 'revoked' = 'granted',
+): Promise<void> {
   await new DynamoDbProfileStore(tables.documents, PROFILES_TABLE).save(
     {
       ...emptyProfile('demo', `customer:${customerId}`),
       customerId,
       email: `${customerId}@example.com`,
       attributes: { timeZone },
-      consent: { email: { status: 'granted', source: 'signup', recordedAt: trigger.occurredAt } },
+      consent: { email: { status: consent, source: 'signup', recordedAt: trigger.occurredAt } },
       appliedEventIds: [trigger.id],
       lastSeenAt: trigger.occurredAt,
     },
@@ -154,25 +159,30 @@ async function saveProfile(customerId: string, trigger: CanonicalEvent, timeZone
   );
 }
 
-const step = (
-  journey: JourneyId,
-  name: string,
-  trigger: CanonicalEvent,
-  config = journeyRunConfig(journey),
-) => handler({ journey, step: name, config: config as Record<string, unknown>, trigger }, context);
+const welcome = compileJourney(loadJourneys().find((journey) => journey.id === 'welcome') as never);
+
+/** The handler called as the compiled welcome journey's `Welcome` Task calls it, the node changed by `edit`. */
+const step = (trigger: CanonicalEvent, edit: (node: Record<string, unknown>) => void = () => undefined) => {
+  const { Payload } = (welcome.States.Welcome as { Parameters: { Payload: Record<string, unknown> } })
+    .Parameters;
+  const { 'trigger.$': _t, 'startedAt.$': _s, ...payload } = structuredClone(Payload);
+  edit(payload.node as Record<string, unknown>);
+  return handler(nodeInputSchema.parse({ ...payload, trigger, startedAt: trigger.occurredAt }), context);
+};
 
 describe('Handler: journey-step metrics', () => {
   it('counts an exit with its reason', async () => {
-    // Prepare: no profile for a trigger older than the day-long wait for one
-    const trigger = signup('no-one', new Date(Date.now() - 25 * HOUR_MS));
+    // Prepare: the customer withdrew consent, a goal of the journey
+    const trigger = signup('gone', new Date(Date.now() - HOUR_MS));
+    await saveProfile('gone', trigger, 'Etc/UTC', 'revoked');
 
     // Act
-    const output = await step('welcome', 'welcome', trigger);
+    const output = await step(trigger);
 
     // Assess
-    expect(output).toMatchObject({ outcome: 'exited', reason: 'no-profile' });
+    expect(output).toMatchObject({ outcome: 'exited', reason: 'unsubscribed' });
     expect(published).toEqual([
-      { name: 'journeyExited', dimensions: { journey: 'welcome', step: 'welcome', reason: 'no-profile' } },
+      { name: 'journeyExited', dimensions: { journey: 'welcome', step: 'welcome', reason: 'unsubscribed' } },
     ]);
   });
 
@@ -180,14 +190,11 @@ describe('Handler: journey-step metrics', () => {
     // Prepare: the welcome mail is switched off
     const trigger = signup('skip', new Date());
     await saveProfile('skip', trigger, 'Etc/UTC');
-    const config = journeyRunConfig('welcome');
-    const disabled = {
-      ...config,
-      steps: { ...config.steps, welcome: { ...config.steps.welcome, enabled: false } },
-    };
 
     // Act
-    const output = await step('welcome', 'welcome', trigger, disabled);
+    const output = await step(trigger, (node) => {
+      (node.send as { enabled: boolean }).enabled = false;
+    });
 
     // Assess
     expect(output).toMatchObject({ outcome: 'skipped', reason: 'step-disabled' });
@@ -202,7 +209,7 @@ describe('Handler: journey-step metrics', () => {
     await saveProfile('night', trigger, nightZone(new Date()));
 
     // Act
-    const output = await step('welcome', 'welcome', trigger);
+    const output = await step(trigger);
 
     // Assess
     expect(output).toMatchObject({ outcome: 'deferred', reason: 'quiet-hours' });
@@ -216,7 +223,7 @@ describe('Handler: journey-step metrics', () => {
     const trigger = signup('early', new Date());
 
     // Act
-    const output = await step('welcome', 'welcome', trigger);
+    const output = await step(trigger);
 
     // Assess
     expect(output).toMatchObject({ outcome: 'deferred', reason: 'waiting-for-profile' });

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { CanonicalEvent } from '#events/schemas.ts';
-import { subjectKeyOf } from '#journeys/domain/subject.ts';
+import { subjectOf } from '#journeys/step/subject.ts';
 import { applyEvent } from '#profiles/domain/apply-event.ts';
 import { cartBeganAfter } from '#profiles/domain/cart.ts';
 import { emptyProfile, type Profile } from '#profiles/domain/profile.ts';
@@ -186,7 +186,7 @@ describe('Rule: a cart under a reused id is a new cart after an order', () => {
     const profile = applyAll([first, ordered, second]);
 
     // Act
-    const subjects = [first, second].map((trigger) => subjectKeyOf('cart-abandonment', trigger, profile));
+    const subjects = [first, second].map((trigger) => subjectOf('cart', trigger, profile));
 
     // Assess
     expect(subjects).toEqual(['anon-cart:browser-1', 'anon-cart:browser-1@2024-06-01T10:05:00.000Z']);

@@ -182,23 +182,20 @@ describe('Function: runNode (the one interpreter of compiled journeys)', () => {
     });
   });
 
-  it('answers the branch of a split and the date to wait for', async () => {
-    // Prepare: tea lasts 30 days in the catalog.
+  it('works out at entry the date a journey that starts by waiting waits for', async () => {
+    // Prepare: tea lasts 30 days in the catalog; the reminder goes three days before.
     const tea = canonical({
       ...order,
       id: 'tea-order',
       data: { ...order.data, lines: [{ productId: 'sencha', category: 'tea', quantity: 1 }] },
     });
     const { at } = await world([registered, tea]);
-    const now = at('2026-03-01T10:00:00Z');
 
     // Act
-    const split = await now(inputAt('replenishment', 'Split1', tea));
-    const wait = await now(inputAt('replenishment', 'UntilDue', tea));
+    const entered = await at('2026-03-01T10:00:00Z')(inputAt('replenishment', 'Enter', tea));
 
     // Assess
-    expect(split).toMatchObject({ outcome: 'continue', branch: 'until-due' });
-    expect(wait).toMatchObject({ outcome: 'continue', sendAfter: '2026-03-28T09:30:00.000Z' });
+    expect(entered).toMatchObject({ outcome: 'continue', sendAfter: '2026-03-28T09:30:00.000Z' });
   });
 
   it('skips a browse mail when the condition on the mail history holds', async () => {

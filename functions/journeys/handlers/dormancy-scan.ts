@@ -10,14 +10,13 @@ import { readConfig } from '#shared/config.ts';
 import { observability } from '#shared/middlewares/observability.ts';
 import { parseEvent } from '#shared/middlewares/parse-event.ts';
 import { logger, metrics, tracer } from '#shared/powertools.ts';
-import { journeyRunConfig } from '../config/journeys-config.ts';
-import { executionNameFor, winBackTrigger } from '../domain/win-back-trigger.ts';
+import { dormancyTrigger, executionNameFor } from '../domain/dormancy-trigger.ts';
 
 const config = readConfig(
   z.object({
     PROFILES_TABLE_NAME: z.string().min(1),
     DORMANT_ON_INDEX: z.string().min(1),
-    WIN_BACK_STATE_MACHINE_ARN: z.string().min(1),
+    STATE_MACHINE_ARN: z.string().min(1),
   }),
 );
 const documents = documentClient();
@@ -28,14 +27,14 @@ const stepFunctions = tracer.captureAWSv3Client(new SFNClient({}));
 const scanEventSchema = z.object({ day: z.iso.date().optional() }).passthrough();
 
 /**
- * Daily: starts the win-back journey for every profile that falls dormant today, read from the sparse
+ * Daily: starts a journey triggered by dormancy (its state machine in STATE_MACHINE_ARN) for every
+ * profile that falls dormant today, read from the sparse
  * DormantOn index (one partition per day) rather than a scan of all profiles. Execution names derive
  * from (customer, day), so running the scan twice starts nothing twice.
  */
 export const lambdaHandler = async (event: z.infer<typeof scanEventSchema>) => {
   const now = new Date();
   const day = event.day ?? now.toISOString().slice(0, 10);
-  const runConfig = journeyRunConfig('win-back');
   let started = 0;
   for await (const page of paginateQuery(
     { client: documents },
@@ -49,14 +48,14 @@ export const lambdaHandler = async (event: z.infer<typeof scanEventSchema>) => {
     for (const item of page.Items ?? []) {
       const [, storeId, ...key] = String(item.pk).split('#');
       const stored = await profiles.load(storeId as string, key.join('#') as IdentityKey);
-      const trigger = stored && winBackTrigger(stored.profile, day, now);
+      const trigger = stored && dormancyTrigger(stored.profile, day, now);
       if (trigger === undefined) continue;
       try {
         await stepFunctions.send(
           new StartExecutionCommand({
-            stateMachineArn: config.WIN_BACK_STATE_MACHINE_ARN,
+            stateMachineArn: config.STATE_MACHINE_ARN,
             name: executionNameFor(trigger),
-            input: JSON.stringify({ journey: 'win-back', config: runConfig, trigger }),
+            input: JSON.stringify({ trigger }),
           }),
         );
         started += 1;
@@ -65,8 +64,8 @@ export const lambdaHandler = async (event: z.infer<typeof scanEventSchema>) => {
       }
     }
   }
-  metrics.addMetric('winBackScanStarted', MetricUnit.Count, started);
-  logger.info('win-back scan done', { day, started });
+  metrics.addMetric('dormancyScanStarted', MetricUnit.Count, started);
+  logger.info('dormancy scan done', { day, started });
   return { day, started };
 };
 

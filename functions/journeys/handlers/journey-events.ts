@@ -1,0 +1,44 @@
+import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import { SFNClient } from '@aws-sdk/client-sfn';
+import middy from '@middy/core';
+import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
+import { z } from 'zod';
+import { canonicalEventSchema } from '#events/schemas.ts';
+import { DynamoDbProfileStore } from '#profiles/adapters/dynamodb-profile-store.ts';
+import { documentClient } from '#shared/aws-clients.ts';
+import { systemClock } from '#shared/clock.ts';
+import { readConfig } from '#shared/config.ts';
+import { observability } from '#shared/middlewares/observability.ts';
+import { logger, metrics, tracer } from '#shared/powertools.ts';
+import { DynamoDbRunStore } from '../adapters/dynamodb-run-store.ts';
+import { SfnTaskResumer } from '../adapters/sfn-task-resumer.ts';
+import { resumeWaitingRuns } from '../step/resume-waiting.ts';
+
+const config = readConfig(
+  z.object({ PROFILES_TABLE_NAME: z.string().min(1), MESSAGES_TABLE_NAME: z.string().min(1) }),
+);
+const documents = documentClient();
+const dependencies = {
+  profiles: new DynamoDbProfileStore(documents, config.PROFILES_TABLE_NAME),
+  runs: new DynamoDbRunStore(documents, config.MESSAGES_TABLE_NAME),
+  resumer: new SfnTaskResumer(tracer.captureAWSv3Client(new SFNClient({}))),
+  now: () => systemClock.now(),
+};
+const processor = new BatchProcessor(EventType.SQS);
+const busMessageSchema = z.object({ detail: canonicalEventSchema });
+
+async function resume(record: SQSRecord): Promise<void> {
+  const event = busMessageSchema.parse(JSON.parse(record.body)).detail;
+  const result = await resumeWaitingRuns(dependencies, event);
+  if (result.resumed > 0) metrics.addMetric('journeyResumed', MetricUnit.Count, result.resumed);
+  logger.debug('waiting runs looked up', { eventType: event.type, ...result });
+}
+
+/** Each message is an event some journey waits for: the runs waiting for it are resumed at once. */
+export const lambdaHandler = async (event: SQSEvent, context: Context): Promise<SQSBatchResponse> => {
+  metrics.addMetric('journeyEventReceived', MetricUnit.Count, event.Records.length);
+  return processPartialResponse(event, resume, processor, { context });
+};
+
+export const handler = middy(lambdaHandler).use(observability());
