@@ -17,7 +17,15 @@ import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Schedule, ScheduleExpression, ScheduleTargetInput } from 'aws-cdk-lib/aws-scheduler';
 import { LambdaInvoke } from 'aws-cdk-lib/aws-scheduler-targets';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
-import { DefinitionBody, LogLevel, StateMachine, StateMachineType } from 'aws-cdk-lib/aws-stepfunctions';
+import {
+  CfnStateMachineAlias,
+  CfnStateMachineVersion,
+  DefinitionBody,
+  type IStateMachine,
+  LogLevel,
+  StateMachine,
+  StateMachineType,
+} from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import type { ResolvedJourney } from '#journeys/definition/load.ts';
 import { compileJourney } from '../journeys/compile.ts';
@@ -72,6 +80,14 @@ export class Journeys extends Construct {
   readonly eventsFunction: ServiceFunction;
   readonly scanFunctions: ServiceFunction[] = [];
   readonly stateMachines: Record<string, StateMachine>;
+  /**
+   * What triggers start, per journey: the `live` alias of its newest published version. A deploy that
+   * changes a definition publishes a new version and moves the alias; runs already started finish
+   * on the version they started on (an execution keeps its version's definition).
+   */
+  readonly liveAliases: Record<string, IStateMachine>;
+  /** The alias resources: what starts a journey must be created after its alias. */
+  readonly #aliasResources = new Map<string, CfnStateMachineAlias>();
 
   constructor(scope: Construct, id: string, props: JourneysProps) {
     super(scope, id);
@@ -159,9 +175,16 @@ export class Journeys extends Construct {
     this.stateMachines = Object.fromEntries(
       definitions.map((journey) => [journey.id, this.stateMachine(journey, logs)]),
     );
+    this.liveAliases = Object.fromEntries(
+      definitions.map((journey) => [
+        journey.id,
+        this.liveAlias(journey, this.stateMachines[journey.id] as StateMachine),
+      ]),
+    );
 
     for (const journey of definitions) {
-      const stateMachine = this.stateMachines[journey.id] as StateMachine;
+      const stateMachine = this.liveAliases[journey.id] as IStateMachine;
+      const alias = this.#aliasResources.get(journey.id) as CfnStateMachineAlias;
       const { trigger } = journey;
       if ('event' in trigger) {
         const rule = new Rule(this, `${PASCAL(journey.id)}Trigger`, {
@@ -179,15 +202,18 @@ export class Journeys extends Construct {
         });
         // The compiled patterns use `$or` and other operators the typed EventPattern cannot express.
         (rule.node.defaultChild as CfnRule).addPropertyOverride('EventPattern', eventPatternOf(trigger));
+        rule.node.addDependency(alias);
       } else if ('schedule' in trigger) {
-        this.scanFunctions.push(this.dormancyScan(journey, stateMachine, props, logLevel));
+        const scan = this.dormancyScan(journey, stateMachine, props, logLevel);
+        scan.function.node.addDependency(alias);
+        this.scanFunctions.push(scan);
       }
     }
   }
 
   private dormancyScan(
     journey: ResolvedJourney,
-    stateMachine: StateMachine,
+    stateMachine: IStateMachine,
     props: JourneysProps,
     logLevel: FunctionLogLevel,
   ): ServiceFunction {
@@ -227,6 +253,36 @@ export class Journeys extends Construct {
       });
     }
     return scan;
+  }
+
+  /**
+   * Publishes the machine's current revision as a version and points the `live` alias at it. The
+   * version is replaced when the revision changes; the replaced one is retained, not deleted, so its
+   * running executions and a rollback keep it (Step Functions keeps up to 1,000 versions).
+   */
+  private liveAlias(journey: ResolvedJourney, stateMachine: StateMachine): IStateMachine {
+    const name = PASCAL(journey.id);
+    const version = new CfnStateMachineVersion(this, `${name}Version`, {
+      stateMachineArn: stateMachine.stateMachineArn,
+      stateMachineRevisionId: stateMachine.stateMachineRevisionId,
+      description: `The ${journey.id} journey as deployed`,
+    });
+    version.applyRemovalPolicy(RemovalPolicy.RETAIN);
+    const alias = new CfnStateMachineAlias(this, `${name}Live`, {
+      name: 'live',
+      description: `What starts the ${journey.id} journey: its newest version`,
+      routingConfiguration: [{ stateMachineVersionArn: version.attrArn, weight: 100 }],
+    });
+    // The alias ARN written from the stack's own account and region (as `alias.attrArn` resolves), so
+    // rules see their target in their own environment rather than in one parsed from a token.
+    const aliasArn = Stack.of(this).formatArn({
+      service: 'states',
+      resource: 'stateMachine',
+      resourceName: `${stateMachine.stateMachineName}:${alias.name}`,
+      arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+    });
+    this.#aliasResources.set(journey.id, alias);
+    return StateMachine.fromStateMachineArn(this, `${name}LiveAlias`, aliasArn);
   }
 
   private logicalIdOf(fn: ServiceFunction): string {

@@ -118,6 +118,12 @@ describe('Construct: Journeys', () => {
   const stateMachineId = (journey: JourneyId) =>
     logicalIdNamed(json, 'AWS::StepFunctions::StateMachine', `Journeys${pascalCase(journey)}Journey`);
   const stateMachine = (journey: JourneyId) => json.Resources[stateMachineId(journey)]!;
+  /** The ARN of a journey's `live` alias as the template writes it, region and account as pseudo references or values. */
+  const liveAliasArn = (journey: JourneyId) =>
+    new RegExp(
+      `^arn:<AWS::Partition>:states:(<AWS::Region>|[a-z0-9-]+):(<AWS::AccountId>|\\d{12}):stateMachine:<${stateMachineId(journey)}\\.Name>:live$`,
+    );
+  const describedKeys = (grants: Record<string, string[]>) => Object.keys(grants);
   const triggerRule = (journey: JourneyId) =>
     json.Resources[logicalIdNamed(json, 'AWS::Events::Rule', `Journeys${pascalCase(journey)}Trigger`)]!;
   const onlyTargetOf = (rule: CfnResource) => {
@@ -259,12 +265,48 @@ describe('Construct: Journeys', () => {
       const roleId = roleIdOf(target.RoleArn);
 
       // Assess
-      expect(target.Arn).toEqual({ Ref: stateMachineId(id) });
+      const grants = grantsOf(stateful, statementsOfRole(json, roleId));
+      expect(describeValue(json, target.Arn)).toMatch(liveAliasArn(id));
       expect(servicesAssuming(json.Resources[roleId]!)).toEqual(['events.amazonaws.com']);
-      expect(grantsOf(stateful, statementsOfRole(json, roleId))).toEqual({
-        [`<${stateMachineId(id)}>`]: ['states:StartExecution'],
-      });
+      expect(describedKeys(grants)).toHaveLength(1);
+      expect(describedKeys(grants)[0]).toMatch(liveAliasArn(id));
+      expect(Object.values(grants)).toEqual([['states:StartExecution']]);
     });
+
+    it.each(eventJourneys)(
+      'publishes %s as a retained version behind a live alias that its trigger waits for',
+      (id) => {
+        // Prepare
+        const machine = stateMachineId(id);
+        const versions = Object.entries(json.Resources).filter(
+          ([, resource]) =>
+            resource.Type === 'AWS::StepFunctions::StateMachineVersion' &&
+            describeValue(json, resource.Properties!.StateMachineArn) === `<${machine}>`,
+        );
+
+        // Act
+        const [versionId, version] = versions[0]!;
+        const aliases = Object.entries(json.Resources).filter(
+          ([, resource]) =>
+            resource.Type === 'AWS::StepFunctions::StateMachineAlias' &&
+            JSON.stringify(resource.Properties!.RoutingConfiguration).includes(`"${versionId}"`),
+        );
+        const [aliasId, alias] = aliases[0]!;
+
+        // Assess: a new revision is a new version, and the replaced one stays for its running executions
+        expect(versions).toHaveLength(1);
+        expect(version.Properties!.StateMachineRevisionId).toEqual({
+          'Fn::GetAtt': [machine, 'StateMachineRevisionId'],
+        });
+        expect(version.UpdateReplacePolicy).toBe('Retain');
+        expect(aliases).toHaveLength(1);
+        expect(alias.Properties!.Name).toBe('live');
+        expect(alias.Properties!.RoutingConfiguration).toEqual([
+          { StateMachineVersionArn: { 'Fn::GetAtt': [versionId, 'Arn'] }, Weight: 100 },
+        ]);
+        expect((triggerRule(id) as { DependsOn?: string[] }).DependsOn).toContain(aliasId);
+      },
+    );
 
     it.each(eventJourneys)('starts %s with the event detail as the trigger', (id) => {
       // Prepare
@@ -352,7 +394,7 @@ describe('Construct: Journeys', () => {
       // Assess
       expect(imported(variables.PROFILES_TABLE_NAME)).toEqual({ Ref: tableId('ProfilesTable') });
       expect(variables.DORMANT_ON_INDEX).toBe(DORMANT_ON_INDEX);
-      expect(variables.STATE_MACHINE_ARN).toEqual({ Ref: stateMachineId('win-back') });
+      expect(describeValue(json, variables.STATE_MACHINE_ARN)).toMatch(liveAliasArn('win-back'));
     });
 
     it('lets the scan function query only the DormantOn index, read profiles and start only win-back', () => {
@@ -363,12 +405,14 @@ describe('Construct: Journeys', () => {
       const grants = grantsOfFunction(WIN_BACK_SCAN);
 
       // Assess
+      const aliasGrant = describedKeys(grants).find((resource) => liveAliasArn('win-back').test(resource));
+      expect(aliasGrant).toBeDefined();
       expect(grants).toEqual({
         [`<${logGroupOf(WIN_BACK_SCAN)}.Arn>`]: LOG_WRITE_ACTIONS,
         '*': FUNCTION_XRAY_ACTIONS,
         [`<${profiles}.Arn>`]: PROFILE_READ_ACTIONS,
         [`<${profiles}.Arn>/index/${DORMANT_ON_INDEX}`]: ['dynamodb:Query'],
-        [`<${stateMachineId('win-back')}>`]: ['states:StartExecution'],
+        [aliasGrant as string]: ['states:StartExecution'],
       });
     });
   });
