@@ -119,7 +119,15 @@ export async function decideEntry(deps: EntryDependencies, input: NodeInput): Pr
   if (input.node.kind !== 'enter')
     throw new Error(`entry is decided for an enter node, not ${input.node.kind}`);
   const { run, hasTrigger } = await begin(deps, input);
-  return enter(deps, run, hasTrigger);
+  return enter(deps, run, hasTrigger, true);
+}
+
+/** The profile has not caught up with a trigger whose journey filters on the profile: try again later. */
+export class ProfileBehindError extends Error {
+  override readonly name = 'ProfileBehindError';
+  constructor() {
+    super('the profile has not caught up with the trigger yet');
+  }
 }
 
 async function begin(deps: EntryDependencies, input: NodeInput) {
@@ -160,7 +168,12 @@ function readsMessages(input: NodeInput): boolean {
   return conditions.some((condition) => pathsOf(condition).some((path) => path.startsWith('messages.')));
 }
 
-async function enter(deps: EntryDependencies, run: Run, hasTrigger: boolean): Promise<NodeOutput> {
+async function enter(
+  deps: EntryDependencies,
+  run: Run,
+  hasTrigger: boolean,
+  decidedBeforeRun = false,
+): Promise<NodeOutput> {
   const { journey, trigger, runId } = run.input;
   // Claims name the run that enters, so its own retry goes on and any other run is a duplicate.
   if (runId === undefined) throw new Error('entering a journey needs the id of the run that enters');
@@ -184,7 +197,15 @@ async function enter(deps: EntryDependencies, run: Run, hasTrigger: boolean): Pr
         : `:${Math.floor(run.now.getTime() / (reentry.everyDays * DAY_MS))}`;
     if ((await claim(`${who}${window}`)) === 'exists') return nodeAnswer.exited('already-entered');
   }
-  if (hasTrigger) {
+  if (decidedBeforeRun) {
+    // What the profile says of goals is the first step's to check (it waits for the profile): the
+    // bus feeds the profiles and the entry function in parallel, and entry must not depend on which
+    // of the two came first. A filter on the profile cannot wait for a step: its entry is retried.
+    if (journey.triggerProfile !== undefined) {
+      if (!hasTrigger) throw new ProfileBehindError();
+      if (!evaluate(journey.triggerProfile, run.context)) return exitRun(deps, run, 'not-eligible');
+    }
+  } else if (hasTrigger) {
     if (journey.triggerProfile !== undefined && !evaluate(journey.triggerProfile, run.context)) {
       return exitRun(deps, run, 'not-eligible');
     }

@@ -5,7 +5,7 @@ import { loadJourneys } from '#infra/journeys/definitions.ts';
 import { CATALOG } from '#journeys/config/catalog-config.ts';
 import { type NodeInput, nodeInputSchema } from '#journeys/step/contract.ts';
 import { resumeWaitingRuns } from '#journeys/step/resume-waiting.ts';
-import { runNode } from '#journeys/step/run-node.ts';
+import { decideEntry, ProfileBehindError, runNode } from '#journeys/step/run-node.ts';
 import { renderMessage } from '#messaging/rendering/render.ts';
 import { recordEvent } from '#profiles/domain/record-event.ts';
 import { fixedClock } from '#shared/clock.ts';
@@ -180,6 +180,38 @@ describe('Function: runNode (the one interpreter of compiled journeys)', () => {
     expect([...messaging.exits.values()]).toEqual([
       expect.objectContaining({ journey: 'cart-abandonment', reason: 'ordered' }),
     ]);
+  });
+
+  it("decides entry before the run from the trigger alone: a goal the profile already shows is the first step's to find", async () => {
+    // Prepare: the profile consumer ran first and already holds the order
+    const trigger = cart('cart-ev-1', '2026-03-01T09:00:00Z');
+    const { deps } = await world([registered, trigger, order]);
+
+    // Act
+    const entered = await decideEntry(
+      deps('2026-03-01T09:00:01Z'),
+      inputAt('cart-abandonment', 'Enter', trigger),
+    );
+
+    // Assess: the same answer whichever consumer of the event ran first
+    expect(entered).toMatchObject({ outcome: 'continue', reason: 'entered:treated' });
+  });
+
+  it('retries the entry of a journey that filters on the profile until the profile has seen its trigger', async () => {
+    // Prepare
+    const trigger = cart('cart-ev-1', '2026-03-01T09:00:00Z');
+    const { deps } = await world([registered]);
+    const input = inputAt('cart-abandonment', 'Enter', trigger);
+    const filtered = {
+      ...input,
+      journey: { ...input.journey, triggerProfile: { 'profile.email': { exists: true } } },
+    };
+
+    // Act
+    const entry = decideEntry(deps('2026-03-01T09:00:01Z'), filtered);
+
+    // Assess
+    await expect(entry).rejects.toBeInstanceOf(ProfileBehindError);
   });
 
   it('waits for the profile when it has not seen the trigger yet, measured from the run start', async () => {
