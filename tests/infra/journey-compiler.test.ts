@@ -9,6 +9,7 @@ import {
 } from '#infra/journeys/compile.ts';
 import { loadJourneys } from '#infra/journeys/definitions.ts';
 import { formatProblem, loadJourney } from '#journeys/definition/load.ts';
+import { type Answer, answer } from '#tests/journeys/compiled-journeys.ts';
 
 /** asl-validator v4 is CommonJS without type declarations; this is the part of its API we use. */
 type AslValidator = (
@@ -45,22 +46,6 @@ steps:
 `;
 const withArn = (definition: unknown) =>
   JSON.parse(JSON.stringify(definition).replaceAll(JOURNEY_STEP_ARN_SUBSTITUTION, STEP_ARN));
-
-type Answer = {
-  outcome: string;
-  reason: string;
-  sendAfter: string | null;
-  waitSeconds: null;
-  branch: string;
-};
-const answer = (outcome: string, extra: Partial<Answer> = {}): Answer => ({
-  outcome,
-  reason: '',
-  sendAfter: null,
-  waitSeconds: null,
-  branch: '',
-  ...extra,
-});
 
 /** Runs a compiled machine on aws-local-stepfunctions, the step answering by node kind; counts billed transitions. */
 async function run(

@@ -16,7 +16,7 @@ import { logger, metrics, tracer } from '#shared/powertools.ts';
 import { DynamoDbRunStore } from '../adapters/dynamodb-run-store.ts';
 import { CATALOG } from '../config/catalog-config.ts';
 import { executionNameFor } from '../domain/execution-name.ts';
-import { nodeInputSchema } from '../step/contract.ts';
+import { type NodeOutput, nodeInputSchema } from '../step/contract.ts';
 import { metricOf } from '../step/metrics.ts';
 import { decideEntry } from '../step/run-node.ts';
 
@@ -55,15 +55,9 @@ async function enterJourney(record: SQSRecord): Promise<void> {
   const { stateMachineArn, ...entry } = entryMessageSchema.parse(JSON.parse(record.body));
   const name = executionNameFor(entry.trigger);
   const answer = await decideEntry(dependencies, { ...entry, runId: name });
-  const metric = metricOf('enter', answer);
-  if (metric !== undefined) {
-    // One metric line per message: a batch holds triggers of several journeys.
-    const single = metrics.singleMetric();
-    single.addDimensions({ journey: entry.journey.id, step: 'enter', ...metric.dimensions });
-    single.addMetric(metric.name, MetricUnit.Count, 1);
-  }
   if (answer.outcome !== 'continue') {
     logger.debug('no run started', { journey: entry.journey.id, reason: answer.reason });
+    countAnswer(entry.journey.id, answer);
     return;
   }
   try {
@@ -77,9 +71,20 @@ async function enterJourney(record: SQSRecord): Promise<void> {
       }),
     );
   } catch (error) {
-    // The run started on an earlier receive of this message: entry is claimed by that run's name.
-    if (!(error instanceof ExecutionAlreadyExists)) throw error;
+    // The run started on an earlier receive of this message, which counted its entry.
+    if (error instanceof ExecutionAlreadyExists) return;
+    throw error;
   }
+  countAnswer(entry.journey.id, answer);
+}
+
+/** One metric line per message (a batch holds triggers of several journeys), once the answer stands. */
+function countAnswer(journey: string, answer: NodeOutput): void {
+  const metric = metricOf('enter', answer);
+  if (metric === undefined) return;
+  const single = metrics.singleMetric();
+  single.addDimensions({ journey, step: 'enter', ...metric.dimensions });
+  single.addMetric(metric.name, MetricUnit.Count, 1);
 }
 
 /**
