@@ -90,7 +90,6 @@ export function createApp(options: CreateAppOptions = {}): StorefrontJourneysApp
     sesEvents: stateful.sesEvents,
     attributionOrders: stateful.attributionOrders,
     journeyEvents: stateful.journeyEvents,
-    journeyEntries: stateful.journeyEntries,
     eventBus: stateful.eventBus,
     profileEventsQueue: stateful.profileEventsQueue,
     profileEventsDlq: stateful.profileEventsDlq,

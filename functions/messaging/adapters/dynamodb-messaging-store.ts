@@ -223,24 +223,20 @@ export class DynamoDbMessagingStore implements MessagingStore {
   async claimTrigger(
     storeId: string,
     journey: string,
-    key: string,
+    triggerId: string,
     at: string,
-    owner: string,
   ): Promise<'claimed' | 'exists'> {
     try {
       await this.client.send(
         new PutCommand({
           TableName: this.tableName,
           Item: {
-            pk: `TRIGGER#${storeId}#${journey}#${key}`,
+            pk: `TRIGGER#${storeId}#${journey}#${triggerId}`,
             sk: 'TRIGGER',
             at,
-            owner,
             expiresAt: expiresIn(TRIGGER_TTL_DAYS, at),
           },
-          ConditionExpression: 'attribute_not_exists(pk) OR #owner = :owner',
-          ExpressionAttributeNames: { '#owner': 'owner' },
-          ExpressionAttributeValues: { ':owner': owner },
+          ConditionExpression: 'attribute_not_exists(pk)',
         }),
       );
       return 'claimed';
