@@ -90,6 +90,7 @@ export function createApp(options: CreateAppOptions = {}): StorefrontJourneysApp
     sesEvents: stateful.sesEvents,
     attributionOrders: stateful.attributionOrders,
     journeyEvents: stateful.journeyEvents,
+    journeyEntries: stateful.journeyEntries,
     eventBus: stateful.eventBus,
     profileEventsQueue: stateful.profileEventsQueue,
     profileEventsDlq: stateful.profileEventsDlq,

@@ -10,7 +10,6 @@ import {
 } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { type CfnRule, EventField, type IEventBus, Rule, RuleTargetInput } from 'aws-cdk-lib/aws-events';
-import { SfnStateMachine } from 'aws-cdk-lib/aws-events-targets';
 import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
@@ -28,10 +27,10 @@ import {
 } from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import type { ResolvedJourney } from '#journeys/definition/load.ts';
-import { compileJourney } from '../journeys/compile.ts';
+import { compileJourney, entryOf } from '../journeys/compile.ts';
 import { loadJourneys } from '../journeys/definitions.ts';
 import { eventPatternOf } from '../journeys/event-pattern.ts';
-import { PrePermittedSqsTarget, WithPrePermittedDeadLetterQueue } from './pre-permitted-sqs-target.ts';
+import { PrePermittedSqsTarget } from './pre-permitted-sqs-target.ts';
 import { type LogLevel as FunctionLogLevel, ServiceFunction } from './service-function.ts';
 
 export interface JourneysProps {
@@ -41,8 +40,11 @@ export interface JourneysProps {
   readonly dormantOnIndex: string;
   readonly messagesTable: ITable;
   readonly storesTable: ITable;
-  /** Where journey starts go when EventBridge or the scheduler cannot deliver them. */
+  /** Where scheduled scans go when the scheduler cannot invoke them. */
   readonly journeyStartsDlq: IQueue;
+  /** Triggers of event-triggered journeys: the queue the entry function reads, and the rule targets' DLQ. */
+  readonly journeyEntriesQueue: IQueue;
+  readonly journeyEntriesRuleDlq: IQueue;
   /** Events runs wait for: the queue the resuming function reads, and the rule target's DLQ. */
   readonly journeyEventsQueue: IQueue;
   readonly journeyEventsRuleDlq: IQueue;
@@ -78,6 +80,8 @@ const PASCAL = (id: string) => id.replace(/(^|-)(\w)/g, (_, __, letter: string) 
 export class Journeys extends Construct {
   readonly stepFunction: ServiceFunction;
   readonly eventsFunction: ServiceFunction;
+  /** Decides entry for event-triggered journeys and starts their runs. */
+  readonly entryFunction: ServiceFunction;
   readonly scanFunctions: ServiceFunction[] = [];
   readonly stateMachines: Record<string, StateMachine>;
   /**
@@ -146,6 +150,21 @@ export class Journeys extends Construct {
         });
       }
     }
+    this.entryFunction = new ServiceFunction(this, 'JourneyEntryFunction', {
+      entry: 'functions/journeys/handlers/journey-entry.ts',
+      serviceName: 'journeys',
+      description:
+        "SQS consumer: decides a trigger's entry (duplicates, filters, re-entry, holdout) and starts the run",
+      timeout: Duration.seconds(30),
+      logLevel,
+    })
+      .bindProfilesTable(props.profilesTable, 'read')
+      .bindMessagesTable(props.messagesTable)
+      .bindStoresTable(props.storesTable);
+    this.entryFunction.function.addEventSource(
+      new SqsEventSource(props.journeyEntriesQueue, { batchSize: 10, reportBatchItemFailures: true }),
+    );
+
     const awaited = [
       ...new Set(
         definitions.flatMap((journey) =>
@@ -192,14 +211,19 @@ export class Journeys extends Construct {
           eventBus: props.eventBus,
           eventPattern: { source: ['placeholder'] },
           targets: [
-            new WithPrePermittedDeadLetterQueue(
-              new SfnStateMachine(stateMachine, {
-                input: RuleTargetInput.fromObject({ trigger: EventField.fromPath('$.detail') }),
+            new PrePermittedSqsTarget(props.journeyEntriesQueue, {
+              message: RuleTargetInput.fromObject({
+                ...entryOf(journey),
+                stateMachineArn: stateMachine.stateMachineArn,
+                trigger: EventField.fromPath('$.detail'),
               }),
-              { deadLetterQueue: props.journeyStartsDlq, retryAttempts: 20, maxEventAge: Duration.hours(2) },
-            ),
+              deadLetterQueue: props.journeyEntriesRuleDlq,
+              retryAttempts: 20,
+              maxEventAge: Duration.hours(2),
+            }),
           ],
         });
+        stateMachine.grantStartExecution(this.entryFunction.function);
         // The compiled patterns use `$or` and other operators the typed EventPattern cannot express.
         (rule.node.defaultChild as CfnRule).addPropertyOverride('EventPattern', eventPatternOf(trigger));
         rule.node.addDependency(alias);

@@ -1,5 +1,5 @@
 import type { Duration } from 'aws-cdk-lib';
-import type { IRule, IRuleTarget, RuleTargetConfig } from 'aws-cdk-lib/aws-events';
+import type { IRule, IRuleTarget, RuleTargetConfig, RuleTargetInput } from 'aws-cdk-lib/aws-events';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 
 export interface PrePermittedSqsTargetProps {
@@ -15,6 +15,11 @@ export interface PrePermittedSqsTargetProps {
    * @default - EventBridge's default (24 hours)
    */
   readonly maxEventAge?: Duration;
+  /**
+   * What the queue receives instead of the whole event.
+   * @default - the event as EventBridge sends it
+   */
+  readonly message?: RuleTargetInput;
 }
 
 /**
@@ -37,29 +42,7 @@ export class PrePermittedSqsTarget implements IRuleTarget {
   bind(_rule: IRule, _id?: string): RuleTargetConfig {
     return {
       arn: this.queue.queueArn,
-      deadLetterConfig: { arn: this.props.deadLetterQueue.queueArn },
-      retryPolicy: {
-        maximumRetryAttempts: this.props.retryAttempts ?? 20,
-        maximumEventAgeInSeconds: this.props.maxEventAge?.toSeconds({ integral: true }),
-      },
-    };
-  }
-}
-
-/**
- * Any rule target (e.g. a state machine) with a dead-letter queue whose policy already lets rules on
- * the bus deliver: the same cycle-free wiring as {@link PrePermittedSqsTarget}, for targets whose own
- * `deadLetterQueue` option would add a statement naming the rule to the queue's policy.
- */
-export class WithPrePermittedDeadLetterQueue implements IRuleTarget {
-  constructor(
-    private readonly target: IRuleTarget,
-    private readonly props: PrePermittedSqsTargetProps,
-  ) {}
-
-  bind(rule: IRule, id?: string): RuleTargetConfig {
-    return {
-      ...this.target.bind(rule, id),
+      ...(this.props.message !== undefined && { input: this.props.message }),
       deadLetterConfig: { arn: this.props.deadLetterQueue.queueArn },
       retryPolicy: {
         maximumRetryAttempts: this.props.retryAttempts ?? 20,

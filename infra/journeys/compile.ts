@@ -33,9 +33,37 @@ export const END_STATES = {
 export interface CompileOptions {
   /**
    * Start with an `Enter` Task that claims the trigger and records the entry (2 transitions). Off
-   * once an entry function decides entry before the run starts. @default true
+   * when the entry function decides entry before the run starts.
+   * @default - on for journeys started by a scheduled scan, off for event-triggered ones
    */
   enterInMachine?: boolean;
+}
+
+/**
+ * Whether a journey decides entry in its machine: a scheduled scan already starts one run per
+ * customer and day under a deterministic name, so its runs enter in the machine; event-triggered
+ * journeys are entered by the entry function, and a duplicate or ineligible event starts no run.
+ */
+export function entersInMachine(journey: ResolvedJourney): boolean {
+  return 'schedule' in journey.trigger;
+}
+
+/**
+ * What the entry function is given for a journey (besides the trigger): the journey's meta and the
+ * enter node, with the journey's first wait when it starts by waiting for a date or local time.
+ */
+export function entryOf(journey: ResolvedJourney) {
+  const wait = foldedFirstWait(journey);
+  return {
+    journey: journeyMeta(journey),
+    node: { id: 'enter', kind: 'enter', ...(wait !== undefined && { wait: wait.wait }) },
+  };
+}
+
+/** A first node that waits for a date or a local time: Enter works the time out. */
+function foldedFirstWait(journey: ResolvedJourney) {
+  const [firstNode] = journey.steps;
+  return firstNode !== undefined && 'wait' in firstNode && !('for' in firstNode.wait) ? firstNode : undefined;
 }
 
 type State = Record<string, unknown>;
@@ -83,7 +111,7 @@ export function stateNameOf(stepId: string): string {
 }
 
 export function compileJourney(journey: ResolvedJourney, options: CompileOptions = {}): CompiledJourney {
-  const enter = options.enterInMachine ?? true;
+  const enter = options.enterInMachine ?? entersInMachine(journey);
   const states: Record<string, State> = {};
   const names = new Map(journey.steps.map((node) => [node.id, stateNameOf(node.id)]));
   const reserved = new Set(['Enter', 'EnterOutcome', ...Object.values(END_STATES)]);
@@ -131,16 +159,17 @@ export function compileJourney(journey: ResolvedJourney, options: CompileOptions
   });
 
   const first = target(journey.steps[0]?.id);
-  // A journey that starts by waiting for a date or a local time has Enter work the time out: its
-  // answer goes straight into the Wait, two transitions fewer than a Task and Choice of its own.
-  const [firstNode] = journey.steps;
-  const foldedWait =
-    enter && firstNode !== undefined && 'wait' in firstNode && !('for' in firstNode.wait)
-      ? firstNode
-      : undefined;
+  // A journey that starts by waiting for a date or a local time has entry work the time out: its
+  // answer (`$.last`, in the run's input when the entry function started it) goes straight into the
+  // Wait, two transitions fewer than a Task and Choice of its own.
+  const foldedWait = foldedFirstWait(journey);
+  if (foldedWait !== undefined) {
+    states[`${first}Until`] = { Type: 'Wait', TimestampPath: '$.last.sendAfter', Next: nextOf(0) };
+  }
   if (enter) {
-    const firstWait = foldedWait === undefined ? {} : { wait: (foldedWait as { wait: unknown }).wait };
-    states.Enter = task('enter', { kind: 'enter', ...firstWait }, 'EnterOutcome');
+    const { node } = entryOf(journey);
+    states.Enter = task('enter', node, 'EnterOutcome');
+    (states.Enter.Parameters as { Payload: Record<string, unknown> }).Payload['runId.$'] = '$$.Execution.Id';
     states.EnterOutcome = outcomeChoice([
       foldedWait === undefined
         ? { Variable: '$.last.outcome', StringEquals: 'continue', Next: first }
@@ -152,9 +181,6 @@ export function compileJourney(journey: ResolvedJourney, options: CompileOptions
             Next: `${first}Until`,
           },
     ]);
-    if (foldedWait !== undefined) {
-      states[`${first}Until`] = { Type: 'Wait', TimestampPath: '$.last.sendAfter', Next: nextOf(0) };
-    }
   }
 
   journey.steps.forEach((node, index) => {
@@ -253,7 +279,7 @@ export function compileJourney(journey: ResolvedJourney, options: CompileOptions
   };
   return {
     Comment: `${journey.name}${journey.description ? `: ${journey.description}` : ''} (generated from journeys/${journey.id}.journey.yaml; do not edit)`,
-    StartAt: enter ? 'Enter' : first,
+    StartAt: enter ? 'Enter' : foldedWait === undefined ? first : `${first}Until`,
     States: states,
   };
 }

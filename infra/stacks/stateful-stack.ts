@@ -63,7 +63,7 @@ export class StatefulStack extends Stack {
   readonly profileEventsDlq: Queue;
   /** Events EventBridge could not deliver to the profile-events queue (the rule target's dead-letter queue). */
   readonly profileEventsRuleDlq: Queue;
-  /** Journey starts (rule → state machine) and scheduled scans that could not be delivered. */
+  /** Scheduled scans (EventBridge Scheduler → scan function) that could not be delivered. */
   readonly journeyStartsDlq: Queue;
   /** SES engagement events (from the default bus) for the engagement function, with its DLQs. */
   readonly sesEvents: ConsumerQueues;
@@ -71,6 +71,8 @@ export class StatefulStack extends Stack {
   readonly attributionOrders: ConsumerQueues;
   /** Events journey runs wait for (`waitFor`), for the function that resumes them, with its DLQs. */
   readonly journeyEvents: ConsumerQueues;
+  /** Triggers of event-triggered journeys, for the entry function that starts their runs, with its DLQs. */
+  readonly journeyEntries: ConsumerQueues;
 
   constructor(scope: Construct, id: string, props: StatefulStackProps = {}) {
     super(scope, id, props);
@@ -146,7 +148,7 @@ export class StatefulStack extends Stack {
     Validations.of(this.journeyStartsDlq).acknowledge({
       id: 'AwsSolutions-SQS3',
       reason:
-        'This queue is itself a dead-letter queue: the DeadLetterConfig of the journey rules (EventBridge → Step Functions) and of the win-back schedule, in the stateless stack.',
+        'This queue is itself a dead-letter queue: the DeadLetterConfig of the schedules of the dormancy scans (EventBridge Scheduler → Lambda), in the stateless stack.',
     });
     Validations.of(this.profileEventsRuleDlq).acknowledge({
       id: 'AwsSolutions-SQS3',
@@ -157,6 +159,7 @@ export class StatefulStack extends Stack {
     this.sesEvents = this.consumerQueues('SesEvents', deadLetterRetention);
     this.attributionOrders = this.consumerQueues('AttributionOrders', deadLetterRetention);
     this.journeyEvents = this.consumerQueues('JourneyEvents', deadLetterRetention);
+    this.journeyEntries = this.consumerQueues('JourneyEntries', deadLetterRetention);
     // SES publishes to the account's default bus, so only rules there may send SES events.
     for (const queue of [this.sesEvents.queue, this.sesEvents.ruleDlq]) {
       queue.addToResourcePolicy(this.allowRulesOn(queue, 'AllowRulesOnTheDefaultBus', '*'));
@@ -173,6 +176,8 @@ export class StatefulStack extends Stack {
       this.attributionOrders.ruleDlq,
       this.journeyEvents.queue,
       this.journeyEvents.ruleDlq,
+      this.journeyEntries.queue,
+      this.journeyEntries.ruleDlq,
     ]) {
       queue.addToResourcePolicy(
         this.allowRulesOn(queue, 'AllowRulesOnTheEventBus', `${this.eventBus.eventBusName}/*`),
@@ -183,6 +188,7 @@ export class StatefulStack extends Stack {
       ['SesEvents', this.sesEvents],
       ['AttributionOrders', this.attributionOrders],
       ['JourneyEvents', this.journeyEvents],
+      ['JourneyEntries', this.journeyEntries],
     ] as const) {
       new CfnOutput(this, `${name}DlqUrl`, {
         description: `Dead-letter queue of ${name} messages the consumer failed to process`,
@@ -223,7 +229,7 @@ export class StatefulStack extends Stack {
       value: this.profileEventsDlq.queueUrl,
     });
     new CfnOutput(this, 'JourneyStartsDlqUrl', {
-      description: 'Dead-letter queue of journey starts EventBridge or the scheduler could not deliver',
+      description: 'Dead-letter queue of scheduled journey scans the scheduler could not deliver',
       value: this.journeyStartsDlq.queueUrl,
     });
     new CfnOutput(this, 'ProfileEventsRuleDlqUrl', {

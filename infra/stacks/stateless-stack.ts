@@ -34,6 +34,8 @@ export interface StatelessStackProps extends StackProps {
   readonly attributionOrders: ConsumerQueues;
   /** Events journey runs wait for, for the function that resumes them, with its DLQs. */
   readonly journeyEvents: ConsumerQueues;
+  /** Triggers of event-triggered journeys, for the entry function, with its DLQs. */
+  readonly journeyEntries: ConsumerQueues;
   /** Bus the ingest functions put canonical events on. */
   readonly eventBus: IEventBus;
   /** Queue the profile rule delivers to and the profile function consumes. */
@@ -189,6 +191,8 @@ export class StatelessStack extends Stack {
       journeyStartsDlq: props.journeyStartsDlq,
       journeyEventsQueue: props.journeyEvents.queue,
       journeyEventsRuleDlq: props.journeyEvents.ruleDlq,
+      journeyEntriesQueue: props.journeyEntries.queue,
+      journeyEntriesRuleDlq: props.journeyEntries.ruleDlq,
       publicApiUrl: this.ingestApi.url,
       configurationSetName: this.emailSending.configurationSet.configurationSetName,
       allowSending: (fn) => this.emailSending.allowSending(fn),
@@ -199,7 +203,7 @@ export class StatelessStack extends Stack {
     this.alarms.addQueueDepthAlarm(
       'JourneyStartsDlqDepthAlarm',
       props.journeyStartsDlq,
-      'Journey starts could not be delivered to a state machine (or the win-back scan to its function); redrive after fixing.',
+      'A scheduled journey scan could not be invoked; run the scan for the missed day after fixing.',
     );
     for (const [journey, stateMachine] of Object.entries(this.journeys.stateMachines)) {
       this.alarms.addStateMachineFailuresAlarm(
@@ -217,6 +221,16 @@ export class StatelessStack extends Stack {
       'JourneyEventsRuleDlqDepthAlarm',
       props.journeyEvents.ruleDlq,
       'EventBridge could not deliver events that journey runs wait for to their queue; they are waiting in the rule dead-letter queue.',
+    );
+    this.alarms.addQueueDepthAlarm(
+      'JourneyEntriesDlqDepthAlarm',
+      props.journeyEntries.dlq,
+      'Journey triggers failed entry 5 times (no run started for them); inspect, fix, redrive.',
+    );
+    this.alarms.addQueueDepthAlarm(
+      'JourneyEntriesRuleDlqDepthAlarm',
+      props.journeyEntries.ruleDlq,
+      'EventBridge could not deliver journey triggers to their queue; they are waiting in the rule dead-letter queue.',
     );
     this.alarms.addQueueDepthAlarm(
       'ProfileEventsDlqDepthAlarm',
@@ -240,6 +254,7 @@ export class StatelessStack extends Stack {
       ['ApplyProfileEventsFunctionErrorsAlarm', this.applyProfileEventsFunction],
       ['JourneyStepFunctionErrorsAlarm', this.journeys.stepFunction],
       ['JourneyEventsFunctionErrorsAlarm', this.journeys.eventsFunction],
+      ['JourneyEntryFunctionErrorsAlarm', this.journeys.entryFunction],
       ...this.journeys.scanFunctions.map((fn) => [`${fn.node.id}ErrorsAlarm`, fn] as const),
       ['UnsubscribeFunctionErrorsAlarm', this.unsubscribeFunction],
     ] as const) {
@@ -285,6 +300,7 @@ export class StatelessStack extends Stack {
       this.unsubscribeFunction,
       this.journeys.stepFunction,
       this.journeys.eventsFunction,
+      this.journeys.entryFunction,
       ...this.journeys.scanFunctions,
       this.engagement.sesEventsFunction,
       this.engagement.attributeOrdersFunction,
@@ -303,6 +319,8 @@ export class StatelessStack extends Stack {
           props.attributionOrders.ruleDlq,
           props.journeyEvents.dlq,
           props.journeyEvents.ruleDlq,
+          props.journeyEntries.dlq,
+          props.journeyEntries.ruleDlq,
         ].map((queue) => [queue.node.id, queue]),
       ),
       stateMachines: this.journeys.stateMachines,

@@ -22,7 +22,7 @@ export class InMemoryMessagingStore implements MessagingStore {
   readonly frequency = new Map<string, { sentAt: Date[]; version: number }>();
   readonly decisions = new Map<string, DecisionRecord[]>();
   readonly suppressions = new Map<string, { reason: SuppressionReason; at: string }>();
-  readonly triggers = new Set<string>();
+  readonly triggers = new Map<string, string>();
 
   async claimMessage(customer: CustomerRef, claim: MessageClaim, leaseMs: number): Promise<ClaimResult> {
     const id = `${ref(customer)}#${claim.messageKey}`;
@@ -131,10 +131,11 @@ export class InMemoryMessagingStore implements MessagingStore {
     this.suppressions.set(`${storeId}#${email}`, suppression);
   }
 
-  async claimTrigger(storeId: string, journey: string, triggerId: string) {
-    const id = `${storeId}#${journey}#${triggerId}`;
-    if (this.triggers.has(id)) return 'exists' as const;
-    this.triggers.add(id);
+  async claimTrigger(storeId: string, journey: string, key: string, _at: string, owner: string) {
+    const id = `${storeId}#${journey}#${key}`;
+    const holder = this.triggers.get(id);
+    if (holder !== undefined && holder !== owner) return 'exists' as const;
+    this.triggers.set(id, owner);
     return 'claimed' as const;
   }
 }

@@ -105,7 +105,7 @@ describe('cdk-nag: AwsSolutions', () => {
     };
 
     // Assess
-    expect(functions).toHaveLength(10);
+    expect(functions).toHaveLength(11);
     expect(acknowledged).toEqual({
       anyResource: [
         ...functions.map((fn) => `${fn.role.node.path}/DefaultPolicy`),
@@ -125,6 +125,7 @@ describe('cdk-nag: AwsSolutions', () => {
         stateful.sesEvents.ruleDlq,
         stateful.attributionOrders.ruleDlq,
         stateful.journeyEvents.ruleDlq,
+        stateful.journeyEntries.ruleDlq,
       ]
         .map((queue) => queue.node.path)
         .sort(),

@@ -1,9 +1,15 @@
 import { createRequire } from 'node:module';
 import { StateMachine, type StateMachineDefinition } from 'aws-local-stepfunctions';
 import { describe, expect, it } from 'vitest';
-import { compileJourney, JOURNEY_STEP_ARN_SUBSTITUTION, stateNameOf } from '#infra/journeys/compile.ts';
+import {
+  compileJourney,
+  entryOf,
+  JOURNEY_STEP_ARN_SUBSTITUTION,
+  stateNameOf,
+} from '#infra/journeys/compile.ts';
 import { loadJourneys } from '#infra/journeys/definitions.ts';
 import { formatProblem, loadJourney } from '#journeys/definition/load.ts';
+import { type Answer, answer } from '#tests/journeys/compiled-journeys.ts';
 
 /** asl-validator v4 is CommonJS without type declarations; this is the part of its API we use. */
 type AslValidator = (
@@ -41,44 +47,34 @@ steps:
 const withArn = (definition: unknown) =>
   JSON.parse(JSON.stringify(definition).replaceAll(JOURNEY_STEP_ARN_SUBSTITUTION, STEP_ARN));
 
-type Answer = {
-  outcome: string;
-  reason: string;
-  sendAfter: string | null;
-  waitSeconds: null;
-  branch: string;
-};
-const answer = (outcome: string, extra: Partial<Answer> = {}): Answer => ({
-  outcome,
-  reason: '',
-  sendAfter: null,
-  waitSeconds: null,
-  branch: '',
-  ...extra,
-});
-
 /** Runs a compiled machine on aws-local-stepfunctions, the step answering by node kind; counts billed transitions. */
-async function run(definition: unknown, answerFor: (node: { id: string; kind: string }) => Answer) {
+async function run(
+  definition: unknown,
+  answerFor: (node: { id: string; kind: string }) => Answer,
+  input: Record<string, unknown> = { trigger: { id: 'evt-1' } },
+) {
   const asl = withArn(definition) as StateMachineDefinition;
   const names = Object.entries(asl.States);
   const machine = new StateMachine(asl, { validationOptions: { checkArn: false } });
   const invoke = (parameters: { Payload: { node: { id: string; kind: string } } }) => ({
     Payload: answerFor(parameters.Payload.node),
   });
-  const execution = machine.run(
-    { trigger: { id: 'evt-1' } },
-    {
-      context: { Execution: { StartTime: '2026-06-01T10:00:00.000Z' } },
-      overrides: {
-        taskResourceLocalHandlers: Object.fromEntries(
-          names.filter(([, state]) => state.Type === 'Task').map(([name]) => [name, invoke as never]),
-        ),
-        waitTimeOverrides: Object.fromEntries(
-          names.filter(([, state]) => state.Type === 'Wait').map(([name]) => [name, 0]),
-        ),
+  const execution = machine.run(input as never, {
+    context: {
+      Execution: {
+        Id: 'arn:aws:states:eu-west-1:123456789012:execution:journey:run-1',
+        StartTime: '2026-06-01T10:00:00.000Z',
       },
     },
-  );
+    overrides: {
+      taskResourceLocalHandlers: Object.fromEntries(
+        names.filter(([, state]) => state.Type === 'Task').map(([name]) => [name, invoke as never]),
+      ),
+      waitTimeOverrides: Object.fromEntries(
+        names.filter(([, state]) => state.Type === 'Wait').map(([name]) => [name, 0]),
+      ),
+    },
+  });
   await execution.result;
   const path: string[] = [];
   for await (const event of execution.eventLogs)
@@ -118,16 +114,14 @@ describe('Compiler: journey definitions to ASL', () => {
     expect(compiled.States.Wait1).toEqual({ Type: 'Wait', Seconds: 3600, Next: 'Reminder1' });
   });
 
-  it('costs a cart run with three reminders no more than its pinned 12 transitions', async () => {
+  it('costs a cart run with three reminders 10 transitions: entry is decided before the run starts', async () => {
     // Act
     const path = await run(compileJourney(journey('cart-abandonment')), (node) =>
       node.kind === 'enter' ? answer('continue') : answer('sent'),
     );
 
-    // Assess
+    // Assess: the hand-written machine cost 12
     expect(path).toEqual([
-      'Enter',
-      'EnterOutcome',
       'Wait1',
       'Reminder1',
       'Reminder1Outcome',
@@ -147,8 +141,8 @@ describe('Compiler: journey definitions to ASL', () => {
       node.kind === 'enter' ? answer('continue') : answer('exited', { reason: 'superseded' }),
     );
 
-    // Assess: today's machine pins 6 (its enter re-checks nothing); the entry function will take 2 off.
-    expect(path).toEqual(['Enter', 'EnterOutcome', 'Wait1', 'Reminder1', 'Reminder1Outcome', 'Exited']);
+    // Assess: the hand-written machine cost 6; the entry function took Enter and its Choice off.
+    expect(path).toEqual(['Wait1', 'Reminder1', 'Reminder1Outcome', 'Exited']);
   });
 
   it('branches on the answer of a split and waits a timestamp the step computes', async () => {
@@ -167,8 +161,6 @@ describe('Compiler: journey definitions to ASL', () => {
 
     // Assess
     expect(path).toEqual([
-      'Enter',
-      'EnterOutcome',
       'Split1',
       'Split1Outcome',
       'UntilDue',
@@ -180,13 +172,36 @@ describe('Compiler: journey definitions to ASL', () => {
     ]);
   });
 
-  it('folds a leading wait for a date into Enter, so the shipped replenishment costs one state less per step', async () => {
+  it('folds a leading wait for a date into entry: the shipped replenishment starts by waiting for the date entry worked out', async () => {
+    // Prepare
+    const entered = answer('continue', { sendAfter: '2026-06-20T10:00:00.000Z' });
+
     // Act
-    const path = await run(compileJourney(journey('replenishment')), (node) =>
+    const path = await run(compileJourney(journey('replenishment')), () => answer('sent'), {
+      trigger: { id: 'evt-1' },
+      last: entered,
+    });
+
+    // Assess
+    expect(entryOf(journey('replenishment')).node).toEqual({
+      id: 'enter',
+      kind: 'enter',
+      wait: { until: { date: 'facts.reorderDueAt', offset: '-3d' } },
+    });
+    expect(path).toEqual(['UntilDueUntil', 'ReorderReminder', 'ReorderReminderOutcome', 'Completed']);
+  });
+
+  it('keeps Enter in the machine when asked (a scheduled journey), folding the first wait into it', async () => {
+    // Act
+    const compiled = compileJourney(journey('replenishment'), { enterInMachine: true });
+    const path = await run(compiled, (node) =>
       node.kind === 'enter' ? answer('continue', { sendAfter: '2026-06-20T10:00:00.000Z' }) : answer('sent'),
     );
 
     // Assess
+    expect(compiled.States.Enter).toMatchObject({
+      Parameters: { Payload: { node: { id: 'enter', kind: 'enter' }, 'runId.$': '$$.Execution.Id' } },
+    });
     expect(path).toEqual([
       'Enter',
       'EnterOutcome',

@@ -1,7 +1,7 @@
 import { Template } from 'aws-cdk-lib/assertions';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SENDER_IDENTITY_PARAMETER } from '#infra/constructs/email-sending.ts';
-import { compileJourney, JOURNEY_STEP_ARN_SUBSTITUTION } from '#infra/journeys/compile.ts';
+import { compileJourney, entryOf, JOURNEY_STEP_ARN_SUBSTITUTION } from '#infra/journeys/compile.ts';
 import { loadJourneys } from '#infra/journeys/definitions.ts';
 import { eventPatternOf } from '#infra/journeys/event-pattern.ts';
 import { DORMANT_ON_INDEX } from '#infra/stacks/stateful-stack.ts';
@@ -37,6 +37,7 @@ import { buildTestApp, type TestApp } from './test-app.ts';
 
 const JOURNEY_STEP = 'functions/journeys/handlers/journey-step.ts';
 const WIN_BACK_SCAN = 'functions/journeys/handlers/dormancy-scan.ts';
+const JOURNEY_ENTRY = 'functions/journeys/handlers/journey-entry.ts';
 const UNSUBSCRIBE = 'functions/messaging/handlers/unsubscribe.ts';
 
 const LOG_WRITE_ACTIONS = ['logs:CreateLogStream', 'logs:PutLogEvents'];
@@ -141,6 +142,7 @@ describe('Construct: Journeys', () => {
   const tableId = (constructId: string) => logicalIdNamed(stateful, 'AWS::DynamoDB::Table', constructId);
   const busId = () => logicalIdOfType(stateful, 'AWS::Events::EventBus');
   const journeyStartsDlqId = () => logicalIdNamed(stateful, 'AWS::SQS::Queue', 'JourneyStartsDlq');
+  const queueIdNamed = (constructId: string) => logicalIdNamed(stateful, 'AWS::SQS::Queue', constructId);
   const imported = (value: unknown) => resolveImport(stateful, value);
   const eventJourneys = eventStartedJourneys().map((journey) => [journey.id, journey] as const);
 
@@ -259,19 +261,21 @@ describe('Construct: Journeys', () => {
       },
     );
 
-    it.each(eventJourneys)('targets the %s state machine through a role that may only start it', (id) => {
-      // Act
-      const target = onlyTargetOf(triggerRule(id));
-      const roleId = roleIdOf(target.RoleArn);
+    it.each(eventJourneys)(
+      'sends %s triggers to the entry queue, and lets the entry function start only its live alias',
+      (id) => {
+        // Act
+        const target = onlyTargetOf(triggerRule(id));
+        const grants = grantsOfFunction(JOURNEY_ENTRY);
+        const aliasGrants = describedKeys(grants).filter((resource) => liveAliasArn(id).test(resource));
 
-      // Assess
-      const grants = grantsOf(stateful, statementsOfRole(json, roleId));
-      expect(describeValue(json, target.Arn)).toMatch(liveAliasArn(id));
-      expect(servicesAssuming(json.Resources[roleId]!)).toEqual(['events.amazonaws.com']);
-      expect(describedKeys(grants)).toHaveLength(1);
-      expect(describedKeys(grants)[0]).toMatch(liveAliasArn(id));
-      expect(Object.values(grants)).toEqual([['states:StartExecution']]);
-    });
+        // Assess: SQS targets need no role; the queue's policy lets the bus's rules deliver
+        expect(imported(target.Arn)).toEqual({ 'Fn::GetAtt': [queueIdNamed('JourneyEntriesQueue'), 'Arn'] });
+        expect(target.RoleArn).toBeUndefined();
+        expect(aliasGrants).toHaveLength(1);
+        expect(grants[aliasGrants[0] as string]).toEqual(['states:StartExecution']);
+      },
+    );
 
     it.each(eventJourneys)(
       'publishes %s as a retained version behind a live alias that its trigger waits for',
@@ -308,30 +312,40 @@ describe('Construct: Journeys', () => {
       },
     );
 
-    it.each(eventJourneys)('starts %s with the event detail as the trigger', (id) => {
-      // Prepare
-      const detail = { placeholder: 'the event detail' };
+    it.each(eventJourneys)(
+      'gives the entry function the %s meta, its enter node, its live alias and the event detail',
+      (id) => {
+        // Prepare
+        const detail = { placeholder: 'the event detail' };
+        const definition = DEFINITIONS.find((journey) => journey.id === id)!;
 
-      // Act
-      const transformer = onlyTargetOf(triggerRule(id)).InputTransformer!;
-      const template = transformer.InputTemplate;
+        // Act
+        const transformer = onlyTargetOf(triggerRule(id)).InputTransformer!;
+        // The alias ARN is joined into the template: read it with its references named.
+        const template = describeValue(json, transformer.InputTemplate);
+        const message = JSON.parse(template.replace('<detail>', JSON.stringify(detail)));
 
-      // Assess
-      expect(transformer.InputPathsMap).toEqual({ detail: '$.detail' });
-      expect(template.split('<detail>')).toHaveLength(2);
-      expect(JSON.parse(template.replace('<detail>', JSON.stringify(detail)))).toEqual({ trigger: detail });
-      expect(template.length).toBeLessThanOrEqual(MAX_INPUT_TEMPLATE_LENGTH);
-    });
+        // Assess
+        expect(transformer.InputPathsMap).toEqual({ detail: '$.detail' });
+        expect(template.split('<detail>')).toHaveLength(2);
+        expect(message).toEqual({
+          ...JSON.parse(JSON.stringify(entryOf(definition))),
+          stateMachineArn: expect.stringMatching(/:live$/),
+          trigger: detail,
+        });
+        expect(template.length).toBeLessThanOrEqual(MAX_INPUT_TEMPLATE_LENGTH);
+      },
+    );
 
     it.each(eventJourneys)(
-      'retries %s starts and dead-letters the undeliverable ones to the journey starts queue',
+      'retries %s triggers and dead-letters the undeliverable ones to the entry rule DLQ',
       (id) => {
         // Act
         const target = onlyTargetOf(triggerRule(id));
 
         // Assess
         expect(imported(target.DeadLetterConfig?.Arn)).toEqual({
-          'Fn::GetAtt': [journeyStartsDlqId(), 'Arn'],
+          'Fn::GetAtt': [queueIdNamed('JourneyEntriesRuleDlq'), 'Arn'],
         });
         expect(target.RetryPolicy).toEqual({ MaximumRetryAttempts: 20, MaximumEventAgeInSeconds: 7200 });
       },

@@ -21,6 +21,7 @@ const CONSUMER_QUEUES = [
   'SesEventsQueue',
   'AttributionOrdersQueue',
   'JourneyEventsQueue',
+  'JourneyEntriesQueue',
 ];
 /** Queues rules on the storefront bus deliver to: targets and their dead-letter queues, journey starts. */
 const STOREFRONT_BUS_QUEUES = [
@@ -30,6 +31,8 @@ const STOREFRONT_BUS_QUEUES = [
   'AttributionOrdersQueue',
   'JourneyEventsQueue',
   'JourneyEventsRuleDlq',
+  'JourneyEntriesQueue',
+  'JourneyEntriesRuleDlq',
   'AttributionOrdersRuleDlq',
 ];
 /** SES publishes to the account's default bus only, so the SES-events rule lives there. */
@@ -177,7 +180,7 @@ describe('Stack: Stateful', () => {
     expect(build).toThrow(/archiveRetentionDays must be a positive whole number/);
   });
 
-  it('holds the four consumer queues, each with a redrive and a rule dead-letter queue, and the journey-starts dead-letter queue', () => {
+  it('holds the five consumer queues, each with a redrive and a rule dead-letter queue, and the journey-starts dead-letter queue', () => {
     // Prepare
     const consumers = CONSUMER_QUEUES.map((queue) => logicalIdNamed(json, 'AWS::SQS::Queue', queue));
     const deadLetterQueues = [
@@ -191,7 +194,7 @@ describe('Stack: Stateful', () => {
 
     // Assess
     expect(queues.map(([id]) => id).sort()).toEqual([...consumers, ...deadLetterQueues].sort());
-    expect(queues).toHaveLength(13);
+    expect(queues).toHaveLength(16);
     expect(redriving.sort()).toEqual([...consumers].sort());
   });
 
@@ -342,6 +345,8 @@ describe('Stack: Stateful', () => {
         'AttributionOrdersRuleDlqUrl',
         'JourneyEventsDlqUrl',
         'JourneyEventsRuleDlqUrl',
+        'JourneyEntriesDlqUrl',
+        'JourneyEntriesRuleDlqUrl',
         'MessagesTableName',
         'ProfileEventsDlqUrl',
         'ProfileEventsQueueUrl',

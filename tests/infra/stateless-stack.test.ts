@@ -7,7 +7,6 @@ import { deployedJourneys, journeyIds } from '#infra/journeys/catalog.ts';
 import type { StatelessStack } from '#infra/stacks/stateless-stack.ts';
 
 const JOURNEY_IDS = journeyIds();
-const eventStartedJourneys = () => deployedJourneys().filter((journey) => 'event' in journey.trigger);
 const dormancyScanDays = () =>
   deployedJourneys().flatMap((journey) =>
     'schedule' in journey.trigger ? [journey.trigger.schedule.days] : [],
@@ -43,6 +42,7 @@ const UNSUBSCRIBE = 'functions/messaging/handlers/unsubscribe.ts';
 const JOURNEY_STEP = 'functions/journeys/handlers/journey-step.ts';
 const WIN_BACK_SCAN = 'functions/journeys/handlers/dormancy-scan.ts';
 const JOURNEY_EVENTS = 'functions/journeys/handlers/journey-events.ts';
+const JOURNEY_ENTRY = 'functions/journeys/handlers/journey-entry.ts';
 const SES_EVENTS = 'functions/engagement/handlers/ses-events.ts';
 const ATTRIBUTE_ORDERS = 'functions/engagement/handlers/attribute-orders.ts';
 const INGEST_ENTRIES = [OWN_EVENTS, SEGMENT, SHOPIFY];
@@ -55,6 +55,7 @@ const FUNCTIONS = [
   [UNSUBSCRIBE, 'messaging', 10],
   [JOURNEY_STEP, 'journeys', 30],
   [JOURNEY_EVENTS, 'journeys', 30],
+  [JOURNEY_ENTRY, 'journeys', 30],
   [WIN_BACK_SCAN, 'journeys', 300],
   [SES_EVENTS, 'engagement', 15],
   [ATTRIBUTE_ORDERS, 'engagement', 15],
@@ -72,6 +73,8 @@ const DEAD_LETTER_QUEUES = [
   'AttributionOrdersRuleDlq',
   'JourneyEventsDlq',
   'JourneyEventsRuleDlq',
+  'JourneyEntriesDlq',
+  'JourneyEntriesRuleDlq',
 ];
 
 /** Actions without resource-level permissions: X-Ray tracing, and Step Functions' log delivery setup. */
@@ -246,7 +249,7 @@ describe('Stack: Stateless', () => {
   });
 
   describe('functions', () => {
-    it('deploys exactly the nine functions', () => {
+    it('deploys exactly the ten functions', () => {
       // Act
       const entries = resourcesOfType(json, 'AWS::Lambda::Function').map(([, f]) => f.Metadata?.[ENTRY_KEY]);
 
@@ -360,7 +363,7 @@ describe('Stack: Stateless', () => {
       });
     });
 
-    it('maps only the four consumer queues to functions', () => {
+    it('maps only the five consumer queues to functions', () => {
       // Act
       const mapped = resourcesOfType(json, 'AWS::Lambda::EventSourceMapping').map(([, esm]) => [
         json.Resources[(esm.Properties!.FunctionName as { Ref: string }).Ref]!.Metadata?.[ENTRY_KEY],
@@ -374,13 +377,14 @@ describe('Stack: Stateless', () => {
           [SES_EVENTS, queueId('SesEventsQueue')],
           [ATTRIBUTE_ORDERS, queueId('AttributionOrdersQueue')],
           [JOURNEY_EVENTS, queueId('JourneyEventsQueue')],
+          [JOURNEY_ENTRY, queueId('JourneyEntriesQueue')],
         ].sort(),
       );
     });
   });
 
   describe('least privilege', () => {
-    it('gives every function, state machine, journey rule target and schedule its own role without managed policies', () => {
+    it('gives every function, state machine and schedule its own role without managed policies (journey rules deliver to a queue, with no role)', () => {
       // Act
       const roles = resourcesOfType(json, 'AWS::IAM::Role');
       const functionRoles = resourcesOfType(json, 'AWS::Lambda::Function').map(([, f]) =>
@@ -394,9 +398,9 @@ describe('Stack: Stateless', () => {
       const count = (service: string) => assumedBy.filter(([s]) => s === service).length;
       expect(count('lambda.amazonaws.com')).toBe(ALL_ENTRIES.length);
       expect(count('states.amazonaws.com')).toBe(JOURNEY_IDS.length);
-      expect(count('events.amazonaws.com')).toBe(eventStartedJourneys().length);
+      expect(count('events.amazonaws.com')).toBe(0);
       expect(count('scheduler.amazonaws.com')).toBe(1);
-      expect(roles).toHaveLength(ALL_ENTRIES.length + JOURNEY_IDS.length + eventStartedJourneys().length + 1);
+      expect(roles).toHaveLength(ALL_ENTRIES.length + JOURNEY_IDS.length + 1);
       for (const [, role] of roles) expect(role.Properties!.ManagedPolicyArns).toBeUndefined();
     });
 

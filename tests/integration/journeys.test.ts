@@ -140,6 +140,7 @@ describe('Journey: cart abandonment through the local runtime', () => {
       // Act
       await post([lee.cart]);
       await post([lee.order]);
+      // Entry starts the run; its first reminder finds the order (the journey's goal) and ends it.
       const cartRun = await eventually(async () => {
         const arn = stack.runtime.names.stateMachines.CartAbandonment as string;
         for (const execution of await stack.runtime.stepFunctions.listExecutions({ stateMachineArn: arn })) {
@@ -157,6 +158,38 @@ describe('Journey: cart abandonment through the local runtime', () => {
       // Assess
       expect(cartRun.status).toBe('SUCCEEDED');
       expect(subjects.some((subject) => /cart/i.test(subject))).toBe(false);
+    },
+    JOURNEY_TEST_TIMEOUT_MS,
+  );
+});
+
+describe('Journey entry before the run', () => {
+  it(
+    'starts one browse run for two product views of the same day and none for a redelivered view',
+    async () => {
+      // Prepare
+      const ivy = shopper('ivy');
+      const at = new Date(stack.runtime.clock.now()).toISOString();
+      const view = (id: string, productId: string) => ({
+        id,
+        type: 'product.viewed',
+        occurredAt: at,
+        identity: ivy.identity,
+        data: { product: { productId, name: productId, price: { amount: '12.50', currency: 'USD' } } },
+      });
+      const browseRuns = () =>
+        Object.entries(stack.runtime.stepFunctions.stats())
+          .filter(([name]) => name.includes('BrowseAbandonment'))
+          .reduce((sum, [, machine]) => sum + machine.executionsStarted, 0);
+      const before = browseRuns();
+
+      // Act
+      await post([ivy.consent, view('ivy-view-1', 'tea'), view('ivy-view-2', 'coffee')]);
+      await post([view('ivy-view-1', 'tea')]);
+      await stack.runtime.settle();
+
+      // Assess
+      expect(browseRuns() - before).toBe(1);
     },
     JOURNEY_TEST_TIMEOUT_MS,
   );

@@ -4,7 +4,12 @@
  * a waitFor's event comes), and the event log gives the path and the billed transitions.
  */
 import { StateMachine, type StateMachineDefinition } from 'aws-local-stepfunctions';
-import { compileJourney, JOURNEY_STEP_ARN_SUBSTITUTION } from '#infra/journeys/compile.ts';
+import {
+  compileJourney,
+  entersInMachine,
+  entryOf,
+  JOURNEY_STEP_ARN_SUBSTITUTION,
+} from '#infra/journeys/compile.ts';
 import { loadJourneys } from '#infra/journeys/definitions.ts';
 
 const STEP_ARN = 'arn:aws:lambda:eu-west-1:123456789012:function:journey-step';
@@ -43,7 +48,8 @@ export interface JourneyRun {
   sent: string[];
 }
 
-const compiled = new Map(loadJourneys().map((journey) => [journey.id, compileJourney(journey)]));
+const journeys = new Map(loadJourneys().map((journey) => [journey.id, journey]));
+const compiled = new Map([...journeys.values()].map((journey) => [journey.id, compileJourney(journey)]));
 
 export function compiledJourney(id: string): StateMachineDefinition {
   const definition = compiled.get(id);
@@ -78,24 +84,38 @@ export async function runScenario(scenario: Scenario): Promise<JourneyRun> {
     if (state !== undefined && replies.includes('timeout')) state.TimeoutSeconds = 1;
   }
   const states = Object.entries(definition.States);
+  const journey = journeys.get(scenario.journey);
+  let input: Record<string, unknown> = { trigger: { id: 'evt-1' } };
+  if (journey !== undefined && !entersInMachine(journey)) {
+    // The entry function decides first, with the enter node the trigger rule gives it; a run starts
+    // only for an entry, with the entry's answer as `last`.
+    const entered = (await invoke({ Payload: entryOf(journey) as never })) as { Payload: Answer };
+    if (entered.Payload.outcome !== 'continue') {
+      return { status: 'succeeded', path: [], transitions: 0, calls, sent };
+    }
+    input = { ...input, last: entered.Payload };
+  }
   const machine = new StateMachine(definition, { validationOptions: { checkArn: false } });
-  const execution = machine.run(
-    { trigger: { id: 'evt-1' } },
-    {
-      context: { Execution: { StartTime: '2026-06-01T10:00:00.000Z' }, Task: { Token: 'task-token' } },
-      overrides: {
-        taskResourceLocalHandlers: Object.fromEntries(
-          states.filter(([, state]) => state.Type === 'Task').map(([name]) => [name, invoke as never]),
-        ),
-        waitTimeOverrides: Object.fromEntries(
-          states.filter(([, state]) => state.Type === 'Wait').map(([name]) => [name, 0]),
-        ),
-        retryIntervalOverrides: Object.fromEntries(
-          states.filter(([, state]) => state.Type === 'Task').map(([name]) => [name, 0]),
-        ),
+  const execution = machine.run(input as never, {
+    context: {
+      Execution: {
+        Id: 'arn:aws:states:eu-west-1:123456789012:execution:journey:run-1',
+        StartTime: '2026-06-01T10:00:00.000Z',
       },
+      Task: { Token: 'task-token' },
     },
-  );
+    overrides: {
+      taskResourceLocalHandlers: Object.fromEntries(
+        states.filter(([, state]) => state.Type === 'Task').map(([name]) => [name, invoke as never]),
+      ),
+      waitTimeOverrides: Object.fromEntries(
+        states.filter(([, state]) => state.Type === 'Wait').map(([name]) => [name, 0]),
+      ),
+      retryIntervalOverrides: Object.fromEntries(
+        states.filter(([, state]) => state.Type === 'Task').map(([name]) => [name, 0]),
+      ),
+    },
+  });
   let status: JourneyRun['status'] = 'succeeded';
   try {
     await execution.result;

@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import type { CanonicalEvent } from '#events/schemas.ts';
 import type { Profile } from '#profiles/domain/profile.ts';
 
@@ -24,14 +23,4 @@ export function dormancyTrigger(profile: Profile, dormantOn: string, now: Date):
     identity,
     data: { attributes: {}, consent: [] },
   };
-}
-
-/**
- * The execution's name: deterministic (a re-run of the scan starts nothing twice) and without
- * personal data — the trigger id names the profile key, which can be an e-mail address, and
- * execution names are listed in the console and kept in the history. A SHA-256 of the id, 64 of the
- * 80 characters Step Functions allows.
- */
-export function executionNameFor(trigger: CanonicalEvent): string {
-  return createHash('sha256').update(trigger.id).digest('hex');
 }

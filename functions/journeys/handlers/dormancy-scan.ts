@@ -10,7 +10,8 @@ import { readConfig } from '#shared/config.ts';
 import { observability } from '#shared/middlewares/observability.ts';
 import { parseEvent } from '#shared/middlewares/parse-event.ts';
 import { logger, metrics, tracer } from '#shared/powertools.ts';
-import { dormancyTrigger, executionNameFor } from '../domain/dormancy-trigger.ts';
+import { dormancyTrigger } from '../domain/dormancy-trigger.ts';
+import { executionNameFor } from '../domain/execution-name.ts';
 
 const config = readConfig(
   z.object({

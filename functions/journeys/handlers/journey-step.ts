@@ -7,7 +7,6 @@ import { CachingCredentialStore } from '#ingest/adapters/caching-credential-stor
 import { DynamoDbCredentialStore } from '#ingest/adapters/dynamodb-credential-store.ts';
 import { DynamoDbMessagingStore } from '#messaging/adapters/dynamodb-messaging-store.ts';
 import { SesEmailSender } from '#messaging/adapters/ses-email-sender.ts';
-import { DEFER_REASONS } from '#messaging/domain/send-decision.ts';
 import { renderMessage } from '#messaging/rendering/render.ts';
 import { DynamoDbProfileStore } from '#profiles/adapters/dynamodb-profile-store.ts';
 import { documentClient } from '#shared/aws-clients.ts';
@@ -20,7 +19,8 @@ import { DynamoDbRunStore } from '../adapters/dynamodb-run-store.ts';
 import { SfnTaskResumer } from '../adapters/sfn-task-resumer.ts';
 import { CATALOG } from '../config/catalog-config.ts';
 import { type NodeInput, type NodeOutput, nodeInputSchema } from '../step/contract.ts';
-import { ENTERED_HELD_OUT, runNode } from '../step/run-node.ts';
+import { metricOf } from '../step/metrics.ts';
+import { runNode } from '../step/run-node.ts';
 
 const config = readConfig(
   z.object({
@@ -48,34 +48,6 @@ const dependencies = {
   catalog: CATALOG,
   publicApiUrl: config.PUBLIC_API_URL,
 };
-
-/** The metric an answer counts, with its dimensions besides journey and step; none for most `continue`s. */
-function metricOf(
-  node: string,
-  output: NodeOutput,
-): { name: string; dimensions: Record<string, string> } | undefined {
-  switch (output.outcome) {
-    case 'continue':
-      // Counted per holdout group, for the lift widgets: the group rides on the entry's reason.
-      return node === 'enter'
-        ? {
-            name: 'journeyEntered',
-            dimensions: { group: output.reason === ENTERED_HELD_OUT ? 'heldout' : 'treated' },
-          }
-        : undefined;
-    case 'sent':
-      return { name: 'emailSent', dimensions: {} };
-    case 'skipped':
-      return { name: 'emailSkipped', dimensions: { reason: output.reason } };
-    case 'deferred':
-      // Waiting for the profile holds no mail back.
-      return (DEFER_REASONS as readonly string[]).includes(output.reason)
-        ? { name: 'emailDeferred', dimensions: { reason: output.reason } }
-        : undefined;
-    case 'exited':
-      return { name: 'journeyExited', dimensions: { reason: output.reason } };
-  }
-}
 
 /**
  * Called by every Task of every compiled journey with the node it is at (see `step/run-node.ts`).

@@ -33,6 +33,11 @@ export const nodeInputSchema = z.object({
   journey: journeyMetaSchema,
   node: runNodeSchema,
   trigger: canonicalEventSchema,
+  /**
+   * The run that enters (`$$.Execution.Id` in an Enter Task, the execution name the entry function
+   * starts): entry claims name it, so the run's own retry is no duplicate.
+   */
+  runId: z.string().min(1).optional(),
   /** `$$.Execution.StartTime`: waits for the profile are measured from it. */
   startedAt: z.iso.datetime({ offset: true }).optional(),
   /** `$$.Task.Token` of a `waitFor` node: the task waits until the awaited event resumes it. */

@@ -62,6 +62,12 @@ export interface RunNodeDependencies {
   publicApiUrl: string;
 }
 
+/** What deciding an entry needs: no mail is sent at entry. */
+export type EntryDependencies = Pick<
+  RunNodeDependencies,
+  'profiles' | 'messaging' | 'runs' | 'findStore' | 'clock' | 'catalog'
+>;
+
 interface Run {
   input: NodeInput;
   profile: Profile | undefined;
@@ -72,11 +78,7 @@ interface Run {
 }
 
 export async function runNode(deps: RunNodeDependencies, input: NodeInput): Promise<NodeOutput> {
-  const now = deps.clock.now();
-  const profile = await loadProfile(deps.profiles, input.trigger);
-  const hasTrigger = input.journey.scheduled === true || profileHasTrigger(input.trigger, profile);
-  const run = await runOf(deps, input, profile, now);
-
+  const { run, hasTrigger, now } = await begin(deps, input);
   if (input.node.kind === 'enter') return enter(deps, run, hasTrigger);
   if (!hasTrigger) {
     const waited = now.getTime() - runBeganAt(input);
@@ -86,7 +88,7 @@ export async function runNode(deps: RunNodeDependencies, input: NodeInput): Prom
     }
   }
   if (await superseded(deps, run)) return nodeAnswer.exited('superseded');
-  const goal = exitGoalReached(input.journey.exitWhen as ExitGoal[], input.trigger, profile, run.context);
+  const goal = exitGoalReached(input.journey.exitWhen as ExitGoal[], input.trigger, run.profile, run.context);
   if (goal !== undefined) return exitRun(deps, run, goal);
 
   const { node } = input;
@@ -109,8 +111,35 @@ export async function runNode(deps: RunNodeDependencies, input: NodeInput): Prom
   throw new Error(`node ${input.node.id} is of no kind this step knows`);
 }
 
+/**
+ * Decides whether a trigger enters its journey, before any run exists (the entry function): the
+ * same decision as an `enter` node's, so a run starts only for an entry.
+ */
+export async function decideEntry(deps: EntryDependencies, input: NodeInput): Promise<NodeOutput> {
+  if (input.node.kind !== 'enter')
+    throw new Error(`entry is decided for an enter node, not ${input.node.kind}`);
+  const { run, hasTrigger } = await begin(deps, input);
+  return enter(deps, run, hasTrigger, true);
+}
+
+/** The profile has not caught up with a trigger whose journey filters on the profile: try again later. */
+export class ProfileBehindError extends Error {
+  override readonly name = 'ProfileBehindError';
+  constructor() {
+    super('the profile has not caught up with the trigger yet');
+  }
+}
+
+async function begin(deps: EntryDependencies, input: NodeInput) {
+  const now = deps.clock.now();
+  const profile = await loadProfile(deps.profiles, input.trigger);
+  const hasTrigger = input.journey.scheduled === true || profileHasTrigger(input.trigger, profile);
+  const run = await runOf(deps, input, profile, now);
+  return { run, hasTrigger, now };
+}
+
 async function runOf(
-  deps: RunNodeDependencies,
+  deps: EntryDependencies,
   input: NodeInput,
   profile: Profile | undefined,
   now: Date,
@@ -139,10 +168,17 @@ function readsMessages(input: NodeInput): boolean {
   return conditions.some((condition) => pathsOf(condition).some((path) => path.startsWith('messages.')));
 }
 
-async function enter(deps: RunNodeDependencies, run: Run, hasTrigger: boolean): Promise<NodeOutput> {
-  const { journey, trigger } = run.input;
+async function enter(
+  deps: EntryDependencies,
+  run: Run,
+  hasTrigger: boolean,
+  decidedBeforeRun = false,
+): Promise<NodeOutput> {
+  const { journey, trigger, runId } = run.input;
+  // Claims name the run that enters, so its own retry goes on and any other run is a duplicate.
+  if (runId === undefined) throw new Error('entering a journey needs the id of the run that enters');
   const claim = (key: string) =>
-    deps.messaging.claimTrigger(trigger.storeId, journey.id, key, run.now.toISOString());
+    deps.messaging.claimTrigger(trigger.storeId, journey.id, key, run.now.toISOString(), runId);
   if ((await claim(trigger.id)) === 'exists') return nodeAnswer.exited('duplicate-trigger');
   if (journey.triggerWhere !== undefined && !evaluate(journey.triggerWhere, run.context)) {
     return nodeAnswer.exited('not-eligible');
@@ -161,7 +197,15 @@ async function enter(deps: RunNodeDependencies, run: Run, hasTrigger: boolean): 
         : `:${Math.floor(run.now.getTime() / (reentry.everyDays * DAY_MS))}`;
     if ((await claim(`${who}${window}`)) === 'exists') return nodeAnswer.exited('already-entered');
   }
-  if (hasTrigger) {
+  if (decidedBeforeRun) {
+    // What the profile says of goals is the first step's to check (it waits for the profile): the
+    // bus feeds the profiles and the entry function in parallel, and entry must not depend on which
+    // of the two came first. A filter on the profile cannot wait for a step: its entry is retried.
+    if (journey.triggerProfile !== undefined) {
+      if (!hasTrigger) throw new ProfileBehindError();
+      if (!evaluate(journey.triggerProfile, run.context)) return exitRun(deps, run, 'not-eligible');
+    }
+  } else if (hasTrigger) {
     if (journey.triggerProfile !== undefined && !evaluate(journey.triggerProfile, run.context)) {
       return exitRun(deps, run, 'not-eligible');
     }
@@ -196,7 +240,7 @@ async function superseded(deps: RunNodeDependencies, run: Run): Promise<boolean>
  * Ends the run and records why, for the customer's story. A superseded run is no end of its
  * subject's journey (the newer run records its own), so it is not recorded.
  */
-async function exitRun(deps: RunNodeDependencies, run: Run, reason: string): Promise<NodeOutput> {
+async function exitRun(deps: EntryDependencies, run: Run, reason: string): Promise<NodeOutput> {
   const { journey, node, trigger } = run.input;
   await deps.messaging.recordExit(
     { storeId: trigger.storeId, customerKey: run.customerKey },
@@ -207,7 +251,7 @@ async function exitRun(deps: RunNodeDependencies, run: Run, reason: string): Pro
 
 type WaitSpec = Extract<JourneyNode, { wait: unknown }>['wait'];
 
-async function waitUntil(deps: RunNodeDependencies, run: Run, wait: WaitSpec): Promise<NodeOutput> {
+async function waitUntil(deps: EntryDependencies, run: Run, wait: WaitSpec): Promise<NodeOutput> {
   if ('untilLocal' in wait) {
     const store = await deps.findStore(run.input.trigger.storeId);
     const zone = run.profile?.attributes.timeZone ?? store?.timeZone ?? 'UTC';

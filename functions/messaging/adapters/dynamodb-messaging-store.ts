@@ -223,20 +223,24 @@ export class DynamoDbMessagingStore implements MessagingStore {
   async claimTrigger(
     storeId: string,
     journey: string,
-    triggerId: string,
+    key: string,
     at: string,
+    owner: string,
   ): Promise<'claimed' | 'exists'> {
     try {
       await this.client.send(
         new PutCommand({
           TableName: this.tableName,
           Item: {
-            pk: `TRIGGER#${storeId}#${journey}#${triggerId}`,
+            pk: `TRIGGER#${storeId}#${journey}#${key}`,
             sk: 'TRIGGER',
             at,
+            owner,
             expiresAt: expiresIn(TRIGGER_TTL_DAYS, at),
           },
-          ConditionExpression: 'attribute_not_exists(pk)',
+          ConditionExpression: 'attribute_not_exists(pk) OR #owner = :owner',
+          ExpressionAttributeNames: { '#owner': 'owner' },
+          ExpressionAttributeValues: { ':owner': owner },
         }),
       );
       return 'claimed';

@@ -82,12 +82,17 @@ export interface MessagingStore {
     email: string,
     suppression: { reason: SuppressionReason; at: string },
   ): Promise<void>;
-  /** Claims a journey's trigger event once: a duplicate or replayed event starts nothing new. */
+  /**
+   * Claims a key of a journey's entry once (the trigger, or the subject or customer for re-entry): a
+   * duplicate or replayed event starts nothing new. The claim names its `owner` (the run that
+   * enters), and the same owner claiming again is answered `claimed`: a retried entry goes on.
+   */
   claimTrigger(
     storeId: string,
     journey: string,
-    triggerId: string,
+    key: string,
     at: string,
+    owner: string,
   ): Promise<'claimed' | 'exists'>;
 }
 

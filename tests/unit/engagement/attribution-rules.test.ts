@@ -188,6 +188,20 @@ describe('Function: conversionsFor', () => {
     expect(conversions.map((conversion) => conversion.journey)).toEqual(['cart-abandonment']);
   });
 
+  it("counts no entry made at the order's own instant, which may be stored before or after the order is attributed", () => {
+    // Prepare
+    const entries = [
+      { journey: 'browse-abandonment', subjectKey: 'c-1:2026-03-10', at: ORDER_AT, heldOut: false },
+      { journey: 'cart-abandonment', subjectKey: 'cart-1', at: ago(1), heldOut: false },
+    ];
+
+    // Act
+    const conversions = conversionsFor(order, entries, DEFAULT_ATTRIBUTION_WINDOWS);
+
+    // Assess
+    expect(conversions.map((conversion) => conversion.journey)).toEqual(['cart-abandonment']);
+  });
+
   it('converts a journey once, with its latest entry, when it was entered twice', () => {
     // Prepare
     const entries = [

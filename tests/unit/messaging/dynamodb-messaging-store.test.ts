@@ -72,6 +72,20 @@ describe('Class: DynamoDbMessagingStore', () => {
     ]);
   });
 
+  it('claims an entry key for one run: the same run claims it again, any other run finds it taken', async () => {
+    // Prepare
+    const at = '2026-03-01T09:00:00.000Z';
+    const first = await store.claimTrigger('demo', 'browse-abandonment', 'customer:ann:20513', at, 'run-a');
+
+    // Act
+    const retried = await store.claimTrigger('demo', 'browse-abandonment', 'customer:ann:20513', at, 'run-a');
+    const other = await store.claimTrigger('demo', 'browse-abandonment', 'customer:ann:20513', at, 'run-b');
+    const elsewhere = await store.claimTrigger('demo', 'welcome', 'customer:ann:20513', at, 'run-b');
+
+    // Assess
+    expect([first, retried, other, elsewhere]).toEqual(['claimed', 'claimed', 'exists', 'claimed']);
+  });
+
   it('keeps the first entry of a subject', async () => {
     // Prepare
     const customer = { storeId: 'demo', customerKey: 'customer:entries' };

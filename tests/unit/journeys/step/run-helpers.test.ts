@@ -224,7 +224,7 @@ describe('Function: exitGoalReached, against the exit conditions the hand-writte
 describe('Function: executionNameFor', () => {
   it('names a scheduled run deterministically, without the e-mail its profile key holds', async () => {
     // Prepare
-    const { executionNameFor } = await import('#journeys/domain/dormancy-trigger.ts');
+    const { executionNameFor } = await import('#journeys/domain/execution-name.ts');
     const trigger = canonical({
       id: 'dormant:email:ann@example.com:2026-06-01',
       type: 'customer.updated',
@@ -240,5 +240,6 @@ describe('Function: executionNameFor', () => {
     expect(name).toMatch(/^[a-f0-9]{64}$/);
     expect(name).toBe(executionNameFor(trigger));
     expect(name).not.toContain('ann');
+    expect(executionNameFor({ ...trigger, storeId: 'another-store' })).not.toBe(name);
   });
 });

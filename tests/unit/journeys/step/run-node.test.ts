@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import type { CanonicalEvent } from '#events/schemas.ts';
-import { compileJourney } from '#infra/journeys/compile.ts';
+import { compileJourney, entersInMachine, entryOf } from '#infra/journeys/compile.ts';
 import { loadJourneys } from '#infra/journeys/definitions.ts';
 import { CATALOG } from '#journeys/config/catalog-config.ts';
 import { type NodeInput, nodeInputSchema } from '#journeys/step/contract.ts';
 import { resumeWaitingRuns } from '#journeys/step/resume-waiting.ts';
-import { runNode } from '#journeys/step/run-node.ts';
+import { decideEntry, ProfileBehindError, runNode } from '#journeys/step/run-node.ts';
 import { renderMessage } from '#messaging/rendering/render.ts';
 import { recordEvent } from '#profiles/domain/record-event.ts';
 import { fixedClock } from '#shared/clock.ts';
@@ -69,7 +69,8 @@ const fulfilled = canonical({
   data: { orderId: 'o-1' },
 });
 
-const compiled = Object.fromEntries(loadJourneys().map((journey) => [journey.id, compileJourney(journey)]));
+const definitions = loadJourneys();
+const compiled = Object.fromEntries(definitions.map((journey) => [journey.id, compileJourney(journey)]));
 
 /** The input the compiled machine's Task at `state` sends, as Step Functions would fill it in. */
 function inputAt(
@@ -78,12 +79,29 @@ function inputAt(
   trigger: CanonicalEvent,
   extra: Partial<NodeInput> = {},
 ): NodeInput {
+  const definition = definitions.find((candidate) => candidate.id === journey);
+  if (state === 'Enter' && definition !== undefined && !entersInMachine(definition)) {
+    // What the entry function decides with: the enter node its trigger rule gives it.
+    return nodeInputSchema.parse({ ...entryOf(definition), trigger, runId: 'run-1', ...extra });
+  }
   const task = compiled[journey]?.States[state] as
     | { Parameters: { Payload: Record<string, unknown> } }
     | undefined;
   if (task === undefined) throw new Error(`${journey} has no state ${state}`);
-  const { 'trigger.$': _t, 'startedAt.$': _s, 'taskToken.$': _k, ...payload } = task.Parameters.Payload;
-  return nodeInputSchema.parse({ ...payload, trigger, startedAt: trigger.occurredAt, ...extra });
+  const {
+    'trigger.$': _t,
+    'startedAt.$': _s,
+    'taskToken.$': _k,
+    'runId.$': _r,
+    ...payload
+  } = task.Parameters.Payload;
+  return nodeInputSchema.parse({
+    ...payload,
+    trigger,
+    startedAt: trigger.occurredAt,
+    ...(state === 'Enter' && { runId: 'run-1' }),
+    ...extra,
+  });
 }
 
 async function world(events: CanonicalEvent[]) {
@@ -127,7 +145,7 @@ describe('Function: runNode (the one interpreter of compiled journeys)', () => {
     expect(mailer.sent[0]?.tags).toMatchObject({ journey: 'cart-abandonment', step: 'reminder-1' });
   });
 
-  it('claims a trigger once and ends an older run of a cart a newer change superseded', async () => {
+  it('claims a trigger for one run (its own retry goes on) and ends an older run of a cart a newer change superseded', async () => {
     // Prepare
     const older = cart('cart-ev-1', '2026-03-01T09:00:00Z');
     const newer = cart('cart-ev-2', '2026-03-01T09:20:00Z');
@@ -136,11 +154,13 @@ describe('Function: runNode (the one interpreter of compiled journeys)', () => {
 
     // Act
     await now(inputAt('cart-abandonment', 'Enter', older));
-    const again = await now(inputAt('cart-abandonment', 'Enter', older));
-    await now(inputAt('cart-abandonment', 'Enter', newer));
+    const retried = await now(inputAt('cart-abandonment', 'Enter', older));
+    const again = await now(inputAt('cart-abandonment', 'Enter', older, { runId: 'run-2' }));
+    await now(inputAt('cart-abandonment', 'Enter', newer, { runId: 'run-3' }));
     const olderReminder = await now(inputAt('cart-abandonment', 'Reminder1', older));
 
     // Assess
+    expect(retried).toMatchObject({ outcome: 'continue', reason: 'entered:treated' });
     expect(again).toMatchObject({ outcome: 'exited', reason: 'duplicate-trigger' });
     expect(olderReminder).toMatchObject({ outcome: 'exited', reason: 'superseded' });
     expect(mailer.sent).toHaveLength(0);
@@ -160,6 +180,38 @@ describe('Function: runNode (the one interpreter of compiled journeys)', () => {
     expect([...messaging.exits.values()]).toEqual([
       expect.objectContaining({ journey: 'cart-abandonment', reason: 'ordered' }),
     ]);
+  });
+
+  it("decides entry before the run from the trigger alone: a goal the profile already shows is the first step's to find", async () => {
+    // Prepare: the profile consumer ran first and already holds the order
+    const trigger = cart('cart-ev-1', '2026-03-01T09:00:00Z');
+    const { deps } = await world([registered, trigger, order]);
+
+    // Act
+    const entered = await decideEntry(
+      deps('2026-03-01T09:00:01Z'),
+      inputAt('cart-abandonment', 'Enter', trigger),
+    );
+
+    // Assess: the same answer whichever consumer of the event ran first
+    expect(entered).toMatchObject({ outcome: 'continue', reason: 'entered:treated' });
+  });
+
+  it('retries the entry of a journey that filters on the profile until the profile has seen its trigger', async () => {
+    // Prepare
+    const trigger = cart('cart-ev-1', '2026-03-01T09:00:00Z');
+    const { deps } = await world([registered]);
+    const input = inputAt('cart-abandonment', 'Enter', trigger);
+    const filtered = {
+      ...input,
+      journey: { ...input.journey, triggerProfile: { 'profile.email': { exists: true } } },
+    };
+
+    // Act
+    const entry = decideEntry(deps('2026-03-01T09:00:01Z'), filtered);
+
+    // Assess
+    await expect(entry).rejects.toBeInstanceOf(ProfileBehindError);
   });
 
   it('waits for the profile when it has not seen the trigger yet, measured from the run start', async () => {

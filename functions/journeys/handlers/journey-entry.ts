@@ -1,0 +1,100 @@
+import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import { ExecutionAlreadyExists, SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
+import middy from '@middy/core';
+import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
+import { z } from 'zod';
+import { CachingCredentialStore } from '#ingest/adapters/caching-credential-store.ts';
+import { DynamoDbCredentialStore } from '#ingest/adapters/dynamodb-credential-store.ts';
+import { DynamoDbMessagingStore } from '#messaging/adapters/dynamodb-messaging-store.ts';
+import { DynamoDbProfileStore } from '#profiles/adapters/dynamodb-profile-store.ts';
+import { documentClient } from '#shared/aws-clients.ts';
+import { systemClock } from '#shared/clock.ts';
+import { readConfig } from '#shared/config.ts';
+import { observability } from '#shared/middlewares/observability.ts';
+import { logger, metrics, tracer } from '#shared/powertools.ts';
+import { DynamoDbRunStore } from '../adapters/dynamodb-run-store.ts';
+import { CATALOG } from '../config/catalog-config.ts';
+import { executionNameFor } from '../domain/execution-name.ts';
+import { type NodeOutput, nodeInputSchema } from '../step/contract.ts';
+import { metricOf } from '../step/metrics.ts';
+import { decideEntry } from '../step/run-node.ts';
+
+const config = readConfig(
+  z.object({
+    PROFILES_TABLE_NAME: z.string().min(1),
+    MESSAGES_TABLE_NAME: z.string().min(1),
+    STORES_TABLE_NAME: z.string().min(1),
+  }),
+);
+const documents = documentClient();
+const stores = new CachingCredentialStore(
+  new DynamoDbCredentialStore(documents, config.STORES_TABLE_NAME),
+  60_000,
+);
+const dependencies = {
+  profiles: new DynamoDbProfileStore(documents, config.PROFILES_TABLE_NAME),
+  messaging: new DynamoDbMessagingStore(documents, config.MESSAGES_TABLE_NAME),
+  runs: new DynamoDbRunStore(documents, config.MESSAGES_TABLE_NAME),
+  findStore: (storeId: string) => stores.findStore(storeId),
+  clock: systemClock,
+  catalog: CATALOG,
+};
+const stepFunctions = tracer.captureAWSv3Client(new SFNClient({}));
+const processor = new BatchProcessor(EventType.SQS);
+
+/**
+ * What a journey's trigger rule puts on the queue: the journey's meta and enter node (written by the
+ * compiler), the alias of its state machine, and the event.
+ */
+const entryMessageSchema = nodeInputSchema
+  .pick({ journey: true, node: true, trigger: true })
+  .extend({ stateMachineArn: z.string().startsWith('arn:') });
+
+async function enterJourney(record: SQSRecord): Promise<void> {
+  const { stateMachineArn, ...entry } = entryMessageSchema.parse(JSON.parse(record.body));
+  const name = executionNameFor(entry.trigger);
+  const answer = await decideEntry(dependencies, { ...entry, runId: name });
+  if (answer.outcome !== 'continue') {
+    logger.debug('no run started', { journey: entry.journey.id, reason: answer.reason });
+    countAnswer(entry.journey.id, answer);
+    return;
+  }
+  try {
+    await stepFunctions.send(
+      new StartExecutionCommand({
+        stateMachineArn,
+        name,
+        // `last` is what an Enter state would have answered: a journey that starts by waiting for a
+        // date or a local time waits until its `sendAfter`.
+        input: JSON.stringify({ trigger: entry.trigger, last: answer }),
+      }),
+    );
+  } catch (error) {
+    // The run started on an earlier receive of this message, which counted its entry.
+    if (error instanceof ExecutionAlreadyExists) return;
+    throw error;
+  }
+  countAnswer(entry.journey.id, answer);
+}
+
+/** One metric line per message (a batch holds triggers of several journeys), once the answer stands. */
+function countAnswer(journey: string, answer: NodeOutput): void {
+  const metric = metricOf('enter', answer);
+  if (metric === undefined) return;
+  const single = metrics.singleMetric();
+  single.addDimensions({ journey, step: 'enter', ...metric.dimensions });
+  single.addMetric(metric.name, MetricUnit.Count, 1);
+}
+
+/**
+ * Each message is a trigger of one journey: entry (duplicates, the trigger's filters, re-entry,
+ * holdout) is decided here, and a run starts only for an entry, under a name derived from the
+ * trigger, so a redelivered message starts nothing twice. Failures are reported per message.
+ */
+export const lambdaHandler = async (event: SQSEvent, context: Context): Promise<SQSBatchResponse> => {
+  metrics.addMetric('journeyTriggerReceived', MetricUnit.Count, event.Records.length);
+  return processPartialResponse(event, enterJourney, processor, { context });
+};
+
+export const handler = middy(lambdaHandler).use(observability());
