@@ -1,9 +1,12 @@
-import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import { metrics } from '#shared/powertools.ts';
 import type { AdjustAttributionResult } from './domain/adjust-attribution.ts';
 import type { AttributeOrderResult } from './domain/attribute-order.ts';
+import type { ConversionRecord } from './domain/attribution-rules.ts';
 import type { EngagementKind } from './domain/engagement-event.ts';
 import type { RecordEngagementResult } from './domain/record-engagement.ts';
+
+const ENGAGEMENT_SERVICE = 'engagement';
 
 /** Counted the first time a mail shows the kind, so each is once per mail however often SES reports it. */
 const FIRST_OF_KIND: Partial<Record<EngagementKind, string>> = {
@@ -23,8 +26,10 @@ function publish(
   dimensions: Record<string, string>,
   value = 1,
   unit: (typeof MetricUnit)[keyof typeof MetricUnit] = MetricUnit.Count,
+  service?: string,
 ): void {
-  const single = metrics.singleMetric();
+  const single =
+    service === undefined ? metrics.singleMetric() : new Metrics({ serviceName: service, singleMetric: true });
   single.addDimensions(dimensions);
   single.addMetric(name, unit, value);
 }
@@ -53,15 +58,25 @@ export function publishAttributionMetrics(result: AttributeOrderResult): void {
       MetricUnit.NoUnit,
     );
   }
-  for (const conversion of result.conversions) {
+  publishConversionMetrics(result.conversions);
+}
+
+/**
+ * Conversions are counted by whichever side recorded them: attribution, or journey entry when the
+ * entry was stored after its order was attributed. Either way they are the engagement service's
+ * metric, which is where the dashboard reads them.
+ */
+export function publishConversionMetrics(conversions: readonly ConversionRecord[]): void {
+  for (const conversion of conversions) {
     const { journey, group } = conversion;
-    publish('journeyConverted', { journey, group });
+    publish('journeyConverted', { journey, group }, 1, MetricUnit.Count, ENGAGEMENT_SERVICE);
     // Sums across currencies mean nothing, so revenue is split by currency as well.
     publish(
       'conversionRevenue',
       { journey, group, currency: conversion.revenue.currency },
       Number(conversion.revenue.amount),
       MetricUnit.NoUnit,
+      ENGAGEMENT_SERVICE,
     );
   }
 }

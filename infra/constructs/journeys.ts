@@ -63,6 +63,12 @@ export interface JourneysProps {
    * Powertools log level of the functions.
    * @default 'INFO'
    */
+  /**
+   * How long before an order a journey entry counts the order as a conversion: the entry function
+   * converts orders attributed before their entry was stored. Give Engagement the same window.
+   * @default - 7 days (the function's default)
+   */
+  readonly conversionWindow?: Duration;
   readonly logLevel?: FunctionLogLevel;
 }
 
@@ -157,6 +163,11 @@ export class Journeys extends Construct {
         "SQS consumer: decides a trigger's entry (duplicates, filters, re-entry, holdout) and starts the run",
       timeout: Duration.seconds(30),
       logLevel,
+      environment: {
+        ...(props.conversionWindow !== undefined && {
+          CONVERSION_WINDOW_SECONDS: String(props.conversionWindow.toSeconds({ integral: true })),
+        }),
+      },
     })
       .bindProfilesTable(props.profilesTable, 'read')
       .bindMessagesTable(props.messagesTable)

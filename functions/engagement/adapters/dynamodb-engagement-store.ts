@@ -167,6 +167,8 @@ export class DynamoDbEngagementStore implements EngagementStore, AttributionStor
           ExpressionAttributeNames: { '#at': 'at' },
           ExpressionAttributeValues: { ':pk': customerPk(customer), ':entry': 'ENTRY#', ':since': since },
           ExclusiveStartKey: startKey,
+          // An entry written just before this read must be seen (see attribute-order.ts).
+          ConsistentRead: true,
         }),
       );
       for (const { journey, subjectKey, at, heldOut } of page.Items ?? []) {
@@ -175,6 +177,34 @@ export class DynamoDbEngagementStore implements EngagementStore, AttributionStor
       startKey = page.LastEvaluatedKey;
     } while (startKey !== undefined);
     return entries;
+  }
+
+  async listAttributions(customer: CustomerRef, from: string, to: string): Promise<AttributionRecord[]> {
+    const records: AttributionRecord[] = [];
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const page = await this.client.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :attribution)',
+          FilterExpression: '#at BETWEEN :from AND :to',
+          ExpressionAttributeNames: { '#at': 'at' },
+          ExpressionAttributeValues: {
+            ':pk': customerPk(customer),
+            ':attribution': 'ATTRIBUTION#',
+            ':from': from,
+            ':to': to,
+          },
+          ExclusiveStartKey: startKey,
+          // An attribution written just before this read must be seen (see attribute-order.ts).
+          ConsistentRead: true,
+        }),
+      );
+      for (const { pk: _pk, sk: _sk, ...record } of page.Items ?? [])
+        records.push(record as AttributionRecord);
+      startKey = page.LastEvaluatedKey;
+    } while (startKey !== undefined);
+    return records;
   }
 
   async findAttribution(customer: CustomerRef, orderId: string): Promise<AttributionRecord | undefined> {

@@ -39,10 +39,13 @@ export interface AttributeOrderResult {
  * Credits an order to the last journey mail touch before it, and counts it as a conversion of every
  * journey the customer entered shortly before it (treated or held out), each exactly once.
  *
- * Conversions are written before the attribution, each with a put-if-absent; the attribution is the
- * order's "done" mark. A redelivered order finds it and stops, and a crash in between is completed by
- * the next delivery without counting anything twice. Touches and entries recorded after the
- * attribution (a late open) cannot change it.
+ * The attribution is written first (once per order), then the entries are read: journey entry is
+ * decided by another consumer of the same events, and it writes its entry before reading the
+ * attributions (`convertOrdersAfterEntry`). Of two such write-then-read sides, at least one sees the
+ * other's write, so a conversion never depends on which consumer ran first; conversions are
+ * put-if-absent, so the side that sees both counts nothing twice. A redelivered order (its
+ * attribution found) records the conversions again, which completes a crash in between. Touches
+ * recorded after the attribution (a late open) cannot change it.
  */
 export async function attributeOrder(
   deps: AttributeOrderDependencies,
@@ -53,37 +56,76 @@ export async function attributeOrder(
   const [customerKey] = keys;
   if (customerKey === undefined) throw new InvalidEngagementMessageError('order carries no identity');
   const customers = keys.map((key) => ({ storeId: event.storeId, customerKey: key }));
-  const customer = { storeId: event.storeId, customerKey };
 
   const existing = await findAttribution(deps.store, customers, event.data.orderId);
-  if (existing !== undefined)
-    return { outcome: 'duplicate', customerKey, attribution: existing, conversions: [] };
+  if (existing !== undefined) {
+    const conversions = await recordConversions(
+      deps.store,
+      existing.customer,
+      customers,
+      existing.record,
+      windows,
+    );
+    return { outcome: 'duplicate', customerKey, attribution: existing.record, conversions };
+  }
 
+  const customer = { storeId: event.storeId, customerKey };
   const order: PlacedOrder = {
     orderId: event.data.orderId,
     at: normalizeTimestamp(event.occurredAt),
     revenue: event.data.total,
   };
-  const since = new Date(Date.parse(order.at) - windows.conversionMs).toISOString();
   const touches: Touch[] = [];
-  const entries: JourneyEntry[] = [];
-  for (const each of customers) {
+  for (const each of customers)
     touches.push(...((await deps.store.loadSummary(each))?.summary.touches ?? []));
-    entries.push(...(await deps.store.listEntries(each, since)));
-  }
-
-  const conversions: ConversionRecord[] = [];
-  for (const conversion of conversionsFor(order, entries, windows)) {
-    if ((await deps.store.recordConversion(customer, conversion)) === 'recorded')
-      conversions.push(conversion);
-  }
-  const attribution = attributionFor(order, touches, windows);
+  let attribution = attributionFor(order, touches, windows);
+  let outcome: AttributeOrderResult['outcome'] = 'recorded';
   if ((await deps.store.recordAttribution(customer, attribution)) === 'exists') {
     // A concurrent delivery of the same order won the race; its record stands.
-    const winner = (await deps.store.findAttribution(customer, order.orderId)) ?? attribution;
-    return { outcome: 'duplicate', customerKey, attribution: winner, conversions };
+    attribution = (await deps.store.findAttribution(customer, order.orderId)) ?? attribution;
+    outcome = 'duplicate';
   }
-  return { outcome: 'recorded', customerKey, attribution, conversions };
+  const conversions = await recordConversions(deps.store, customer, customers, attribution, windows);
+  return { outcome, customerKey, attribution, conversions };
+}
+
+/** Records the order's conversions under the key that holds its attribution; returns the new ones. */
+async function recordConversions(
+  store: AttributionStore,
+  owner: CustomerRef,
+  customers: readonly CustomerRef[],
+  order: PlacedOrder,
+  windows: AttributionWindows,
+): Promise<ConversionRecord[]> {
+  const since = new Date(Date.parse(order.at) - windows.conversionMs).toISOString();
+  const entries: JourneyEntry[] = [];
+  for (const each of customers) entries.push(...(await store.listEntries(each, since)));
+  const recorded: ConversionRecord[] = [];
+  for (const conversion of conversionsFor(order, entries, windows)) {
+    if ((await store.recordConversion(owner, conversion)) === 'recorded') recorded.push(conversion);
+  }
+  return recorded;
+}
+
+/**
+ * The other half of `attributeOrder`: after a journey entry is recorded, the customer's orders
+ * already attributed within the conversion window after it are converted, so an entry stored after
+ * its order was attributed still counts. Returns the conversions this call recorded.
+ */
+export async function convertOrdersAfterEntry(
+  store: AttributionStore,
+  customer: CustomerRef,
+  entry: JourneyEntry,
+  windows: AttributionWindows = DEFAULT_ATTRIBUTION_WINDOWS,
+): Promise<ConversionRecord[]> {
+  const until = new Date(Date.parse(entry.at) + windows.conversionMs).toISOString();
+  const orders = await store.listAttributions(customer, entry.at, until);
+  const recorded: ConversionRecord[] = [];
+  for (const order of orders) {
+    const conversions = await recordConversions(store, customer, [customer], order, windows);
+    recorded.push(...conversions);
+  }
+  return recorded;
 }
 
 /**
@@ -106,10 +148,10 @@ async function findAttribution(
   store: AttributionStore,
   customers: CustomerRef[],
   orderId: string,
-): Promise<AttributionRecord | undefined> {
+): Promise<{ customer: CustomerRef; record: AttributionRecord } | undefined> {
   for (const customer of customers) {
-    const found = await store.findAttribution(customer, orderId);
-    if (found !== undefined) return found;
+    const record = await store.findAttribution(customer, orderId);
+    if (record !== undefined) return { customer, record };
   }
   return undefined;
 }

@@ -112,9 +112,8 @@ export function conversionsFor(
   const latestPerJourney = new Map<string, JourneyEntry>();
   for (const entry of entries) {
     if (!withinWindow(entry.at, order.at, windows.conversionMs)) continue;
-    // Entered strictly before the order: an entry recorded at the order's own instant is as likely to
-    // be stored after the order is attributed as before (entry and attribution consume the bus in
-    // parallel), and it cannot have led to the order.
+    // Entered strictly before the order: a trigger at the order's own instant came with it and cannot
+    // have led to it.
     if (Date.parse(entry.at) >= Date.parse(order.at)) continue;
     // A run this order started (its confirmation, its reorder reminder) is not converted by it; whether
     // that entry is already stored when the order is attributed is a race, so it must not count.

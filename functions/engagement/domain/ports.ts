@@ -71,6 +71,8 @@ export interface AttributionStore {
   /** Journey entries of the customer at or after `since`. */
   listEntries(customer: CustomerRef, since: string): Promise<JourneyEntry[]>;
   findAttribution(customer: CustomerRef, orderId: string): Promise<AttributionRecord | undefined>;
+  /** The customer's attributed orders placed from `from` to `to`, both inclusive. */
+  listAttributions(customer: CustomerRef, from: string, to: string): Promise<AttributionRecord[]>;
   /** Records the attribution unless one exists for the order. */
   recordAttribution(customer: CustomerRef, record: AttributionRecord): Promise<'recorded' | 'exists'>;
   /**

@@ -4,6 +4,10 @@ import { ExecutionAlreadyExists, SFNClient, StartExecutionCommand } from '@aws-s
 import middy from '@middy/core';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { z } from 'zod';
+import { DynamoDbEngagementStore } from '#engagement/adapters/dynamodb-engagement-store.ts';
+import { convertOrdersAfterEntry } from '#engagement/domain/attribute-order.ts';
+import { DEFAULT_ATTRIBUTION_WINDOWS } from '#engagement/domain/attribution-rules.ts';
+import { publishConversionMetrics } from '#engagement/metrics.ts';
 import { CachingCredentialStore } from '#ingest/adapters/caching-credential-store.ts';
 import { DynamoDbCredentialStore } from '#ingest/adapters/dynamodb-credential-store.ts';
 import { DynamoDbMessagingStore } from '#messaging/adapters/dynamodb-messaging-store.ts';
@@ -25,6 +29,10 @@ const config = readConfig(
     PROFILES_TABLE_NAME: z.string().min(1),
     MESSAGES_TABLE_NAME: z.string().min(1),
     STORES_TABLE_NAME: z.string().min(1),
+    CONVERSION_WINDOW_SECONDS: z.coerce
+      .number()
+      .positive()
+      .default(DEFAULT_ATTRIBUTION_WINDOWS.conversionMs / 1000),
   }),
 );
 const documents = documentClient();
@@ -40,6 +48,8 @@ const dependencies = {
   clock: systemClock,
   catalog: CATALOG,
 };
+const attribution = new DynamoDbEngagementStore(documents, config.MESSAGES_TABLE_NAME);
+const windows = { ...DEFAULT_ATTRIBUTION_WINDOWS, conversionMs: config.CONVERSION_WINDOW_SECONDS * 1000 };
 const stepFunctions = tracer.captureAWSv3Client(new SFNClient({}));
 const processor = new BatchProcessor(EventType.SQS);
 
@@ -54,11 +64,16 @@ const entryMessageSchema = nodeInputSchema
 async function enterJourney(record: SQSRecord): Promise<void> {
   const { stateMachineArn, ...entry } = entryMessageSchema.parse(JSON.parse(record.body));
   const name = executionNameFor(entry.trigger);
-  const answer = await decideEntry(dependencies, { ...entry, runId: name });
+  const { answer, entered } = await decideEntry(dependencies, { ...entry, runId: name });
   if (answer.outcome !== 'continue') {
     logger.debug('no run started', { journey: entry.journey.id, reason: answer.reason });
     countAnswer(entry.journey.id, answer);
     return;
+  }
+  if (entered !== undefined) {
+    // Before the run starts, so a redelivery (its run already started) has done it; it is idempotent.
+    const conversions = await convertOrdersAfterEntry(attribution, entered.customer, entered.entry, windows);
+    publishConversionMetrics(conversions);
   }
   try {
     await stepFunctions.send(

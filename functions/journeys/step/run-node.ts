@@ -12,7 +12,7 @@ import { type ConditionContext, evaluate, pathsOf } from '#journeys/definition/c
 import { durationSeconds } from '#journeys/definition/duration.ts';
 import { assignVariant } from '#journeys/definition/experiments.ts';
 import type { JourneyNode, SendSpec } from '#journeys/definition/schema.ts';
-import type { EmailSender, MessagingStore } from '#messaging/domain/ports.ts';
+import type { CustomerRef, EmailSender, JourneyEntry, MessagingStore } from '#messaging/domain/ports.ts';
 import { type RenderedMessage, sendGuarded } from '#messaging/domain/send-guarded.ts';
 import { MessageRenderError, SenderNotConfiguredError } from '#messaging/errors.ts';
 import type { RenderResult } from '#messaging/rendering/render.ts';
@@ -79,7 +79,7 @@ interface Run {
 
 export async function runNode(deps: RunNodeDependencies, input: NodeInput): Promise<NodeOutput> {
   const { run, hasTrigger, now } = await begin(deps, input);
-  if (input.node.kind === 'enter') return enter(deps, run, hasTrigger);
+  if (input.node.kind === 'enter') return (await enter(deps, run, hasTrigger)).answer;
   if (!hasTrigger) {
     const waited = now.getTime() - runBeganAt(input);
     if (waited < PROFILE_CATCH_UP_MS) {
@@ -111,11 +111,17 @@ export async function runNode(deps: RunNodeDependencies, input: NodeInput): Prom
   throw new Error(`node ${input.node.id} is of no kind this step knows`);
 }
 
+/** The answer to a trigger, and the entry it recorded if it entered. */
+export interface EntryDecision {
+  answer: NodeOutput;
+  entered?: { customer: CustomerRef; entry: JourneyEntry };
+}
+
 /**
  * Decides whether a trigger enters its journey, before any run exists (the entry function): the
  * same decision as an `enter` node's, so a run starts only for an entry.
  */
-export async function decideEntry(deps: EntryDependencies, input: NodeInput): Promise<NodeOutput> {
+export async function decideEntry(deps: EntryDependencies, input: NodeInput): Promise<EntryDecision> {
   if (input.node.kind !== 'enter')
     throw new Error(`entry is decided for an enter node, not ${input.node.kind}`);
   const { run, hasTrigger } = await begin(deps, input);
@@ -173,15 +179,16 @@ async function enter(
   run: Run,
   hasTrigger: boolean,
   decidedBeforeRun = false,
-): Promise<NodeOutput> {
+): Promise<EntryDecision> {
   const { journey, trigger, runId } = run.input;
   // Claims name the run that enters, so its own retry goes on and any other run is a duplicate.
   if (runId === undefined) throw new Error('entering a journey needs the id of the run that enters');
+  const noEntry = async (answer: NodeOutput | Promise<NodeOutput>) => ({ answer: await answer });
   const claim = (key: string) =>
     deps.messaging.claimTrigger(trigger.storeId, journey.id, key, run.now.toISOString(), runId);
-  if ((await claim(trigger.id)) === 'exists') return nodeAnswer.exited('duplicate-trigger');
+  if ((await claim(trigger.id)) === 'exists') return noEntry(nodeAnswer.exited('duplicate-trigger'));
   if (journey.triggerWhere !== undefined && !evaluate(journey.triggerWhere, run.context)) {
-    return nodeAnswer.exited('not-eligible');
+    return noEntry(nodeAnswer.exited('not-eligible'));
   }
   const { reentry } = journey;
   if (reentry.supersede) {
@@ -195,7 +202,7 @@ async function enter(
       reentry.everyDays === undefined
         ? ''
         : `:${Math.floor(run.now.getTime() / (reentry.everyDays * DAY_MS))}`;
-    if ((await claim(`${who}${window}`)) === 'exists') return nodeAnswer.exited('already-entered');
+    if ((await claim(`${who}${window}`)) === 'exists') return noEntry(nodeAnswer.exited('already-entered'));
   }
   if (decidedBeforeRun) {
     // What the profile says of goals is the first step's to check (it waits for the profile): the
@@ -203,27 +210,37 @@ async function enter(
     // of the two came first. A filter on the profile cannot wait for a step: its entry is retried.
     if (journey.triggerProfile !== undefined) {
       if (!hasTrigger) throw new ProfileBehindError();
-      if (!evaluate(journey.triggerProfile, run.context)) return exitRun(deps, run, 'not-eligible');
+      if (!evaluate(journey.triggerProfile, run.context)) return noEntry(exitRun(deps, run, 'not-eligible'));
     }
   } else if (hasTrigger) {
     if (journey.triggerProfile !== undefined && !evaluate(journey.triggerProfile, run.context)) {
-      return exitRun(deps, run, 'not-eligible');
+      return noEntry(exitRun(deps, run, 'not-eligible'));
     }
     const goal = exitGoalReached(journey.exitWhen as ExitGoal[], trigger, run.profile, run.context);
-    if (goal !== undefined) return exitRun(deps, run, goal);
+    if (goal !== undefined) return noEntry(exitRun(deps, run, goal));
   }
   const heldOut = isHeldOut(journey.id, run.customerKey, journey.holdoutPercent);
-  await deps.messaging.recordEntry(
-    { storeId: trigger.storeId, customerKey: run.customerKey },
-    { journey: journey.id, subjectKey: run.subjectKey, at: run.now.toISOString(), heldOut },
-  );
+  const customer = { storeId: trigger.storeId, customerKey: run.customerKey };
+  // Entered when the customer did what triggered it, not when a consumer got to it: conversions
+  // compare this with the order's time, and must not depend on how fast either was processed.
+  const entry = {
+    journey: journey.id,
+    subjectKey: run.subjectKey,
+    at: new Date(trigger.occurredAt).toISOString(),
+    heldOut,
+  };
+  await deps.messaging.recordEntry(customer, entry);
+  const entered = { customer, entry };
   // The holdout group rides on the reason so the handler can count entrants per group (lift).
   const reason = heldOut ? ENTERED_HELD_OUT : ENTERED_TREATED;
   const node = run.input.node as { wait?: unknown };
-  if (node.wait === undefined) return nodeAnswer.continue(reason);
+  if (node.wait === undefined) return { answer: nodeAnswer.continue(reason), entered };
   // The journey starts by waiting for a date or a local time: Enter works it out.
   const until = await waitUntil(deps, run, node.wait as WaitSpec);
-  return nodeAnswer.continue(reason, { sendAfter: until.sendAfter ?? run.now.toISOString() });
+  return {
+    answer: nodeAnswer.continue(reason, { sendAfter: until.sendAfter ?? run.now.toISOString() }),
+    entered,
+  };
 }
 
 /** A newer trigger of the same subject took over (a newer change of the same cart). */

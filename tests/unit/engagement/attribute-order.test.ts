@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { attributeOrder } from '#engagement/domain/attribute-order.ts';
+import { attributeOrder, convertOrdersAfterEntry } from '#engagement/domain/attribute-order.ts';
 import { recordEngagement } from '#engagement/domain/record-engagement.ts';
 import type { CanonicalEventOf } from '#events/schemas.ts';
 import { emptyProfile } from '#profiles/domain/profile.ts';
@@ -171,14 +171,16 @@ describe('Function: attributeOrder', () => {
       at: '2026-03-01T10:00:00.000Z',
       heldOut: false,
     });
-    store.crashOnNextAttribution = true;
+    store.crashOnNextConversion = true;
     await expect(attributeOrder(deps, placed())).rejects.toThrow('simulated crash');
 
     // Act
     const retried = await attributeOrder(deps, placed());
+    const again = await attributeOrder(deps, placed());
 
-    // Assess
-    expect(retried).toMatchObject({ outcome: 'recorded', conversions: [] });
+    // Assess: the redelivery finds the attribution and completes the conversion, once
+    expect(retried).toMatchObject({ outcome: 'duplicate', conversions: [{ journey: 'cart-abandonment' }] });
+    expect(again).toMatchObject({ outcome: 'duplicate', conversions: [] });
     expect(store.conversionsOf(customer)).toHaveLength(1);
     expect(store.attributionOf(customer, 'o-1')).toMatchObject({ unattributed: true });
   });
@@ -197,5 +199,75 @@ describe('Function: attributeOrder', () => {
     ).toMatchObject({
       unattributed: true,
     });
+  });
+});
+
+describe('Function: convertOrdersAfterEntry', () => {
+  const browseEntry = {
+    journey: 'browse-abandonment',
+    subjectKey: 'p-1',
+    at: '2026-03-02T10:00:00.000Z',
+    heldOut: false,
+  };
+
+  it('converts an order attributed before the entry that came ahead of it was stored', async () => {
+    // Prepare: the order was attributed first; the view that entered browse abandonment is stored after
+    const { store, deps } = await world();
+    const attributed = await attributeOrder(deps, placed());
+    store.addEntry(customer, browseEntry);
+
+    // Act
+    const conversions = await convertOrdersAfterEntry(store, customer, browseEntry);
+
+    // Assess
+    expect(attributed.conversions).toEqual([]);
+    expect(conversions).toEqual([
+      {
+        orderId: 'o-1',
+        journey: 'browse-abandonment',
+        subjectKey: 'p-1',
+        group: 'treated',
+        revenue: usd('80.00'),
+        at: '2026-03-02T12:00:00.000Z',
+        enteredAt: '2026-03-02T10:00:00.000Z',
+      },
+    ]);
+    expect(store.conversionsOf(customer)).toHaveLength(1);
+  });
+
+  it('counts a conversion once when each side sees the other', async () => {
+    // Prepare: both writes landed before both reads
+    const { store, deps } = await world();
+    store.addEntry(customer, browseEntry);
+    const attributed = await attributeOrder(deps, placed());
+
+    // Act
+    const conversions = await convertOrdersAfterEntry(store, customer, browseEntry);
+
+    // Assess
+    expect(attributed.conversions.map(({ journey }) => journey)).toEqual(['browse-abandonment']);
+    expect(conversions).toEqual([]);
+    expect(store.conversionsOf(customer)).toHaveLength(1);
+  });
+
+  it('leaves orders before the entry, beyond the window, or at its own instant unconverted', async () => {
+    // Prepare
+    const { store, deps } = await world();
+    await attributeOrder(deps, placed({ occurredAt: '2026-03-02T09:59:59Z' }));
+    const late = { ...browseEntry, at: '2026-02-20T12:00:00.000Z' };
+    const sameInstant = { ...browseEntry, subjectKey: 'p-2', at: '2026-03-02T09:59:59.000Z' };
+    store.addEntry(customer, late);
+    store.addEntry(customer, sameInstant);
+
+    // Act
+    const conversions = [
+      ...(await convertOrdersAfterEntry(store, customer, browseEntry)),
+      ...(await convertOrdersAfterEntry(store, customer, late)),
+      ...(await convertOrdersAfterEntry(store, customer, sameInstant)),
+    ];
+
+    // Assess
+    expect(conversions).toEqual([]);
+    expect(store.conversionsOf(customer)).toEqual([]);
   });
 });

@@ -235,4 +235,34 @@ describe('Class: DynamoDbEngagementStore', () => {
       revenue: usd('9.99'),
     });
   });
+
+  it("lists a customer's attributed orders placed within a span, both ends included", async () => {
+    // Prepare
+    const customer = customerOf('customer:span');
+    const order = (orderId: string, at: string) => ({
+      orderId,
+      at,
+      revenue: usd('5.00'),
+      unattributed: true as const,
+    });
+    for (const record of [
+      order('o-before', '2026-03-01T09:59:59.999Z'),
+      order('o-first', '2026-03-01T10:00:00.000Z'),
+      order('o-last', '2026-03-08T10:00:00.000Z'),
+      order('o-after', '2026-03-08T10:00:00.001Z'),
+    ])
+      await store.recordAttribution(customer, record);
+    await store.recordAttribution(customerOf('customer:other'), order('o-other', '2026-03-02T10:00:00.000Z'));
+
+    // Act
+    const listed = await store.listAttributions(
+      customer,
+      '2026-03-01T10:00:00.000Z',
+      '2026-03-08T10:00:00.000Z',
+    );
+
+    // Assess
+    expect(listed.map(({ orderId }) => orderId).sort()).toEqual(['o-first', 'o-last']);
+    expect(listed[0]).not.toHaveProperty('pk');
+  });
 });

@@ -41,8 +41,8 @@ export class InMemoryEngagementStore implements EngagementStore, AttributionStor
 
   /** Makes the next summary save throw, as if the process died between the two writes. */
   crashOnNextSummarySave = false;
-  /** Makes the next attribution write throw, as if the process died after the conversions. */
-  crashOnNextAttribution = false;
+  /** Makes the next conversion write throw, as if the process died after the attribution. */
+  crashOnNextConversion = false;
 
   /** What the send path's `markSent` indexes. */
   addSentMessage(message: SentMessageRecord): void {
@@ -132,6 +132,13 @@ export class InMemoryEngagementStore implements EngagementStore, AttributionStor
     return (this.entries.get(ref(customer)) ?? []).filter((entry) => entry.at >= since);
   }
 
+  async listAttributions(customer: CustomerRef, from: string, to: string) {
+    const prefix = `${ref(customer)}#`;
+    return [...this.attributions.entries()]
+      .filter(([key, record]) => key.startsWith(prefix) && record.at >= from && record.at <= to)
+      .map(([, record]) => record);
+  }
+
   async findAttribution(customer: CustomerRef, orderId: string) {
     return this.attributions.get(`${ref(customer)}#${orderId}`);
   }
@@ -155,10 +162,6 @@ export class InMemoryEngagementStore implements EngagementStore, AttributionStor
   }
 
   async recordAttribution(customer: CustomerRef, record: AttributionRecord) {
-    if (this.crashOnNextAttribution) {
-      this.crashOnNextAttribution = false;
-      throw new Error('simulated crash');
-    }
     const key = `${ref(customer)}#${record.orderId}`;
     if (this.attributions.has(key)) return 'exists' as const;
     this.attributions.set(key, record);
@@ -166,6 +169,10 @@ export class InMemoryEngagementStore implements EngagementStore, AttributionStor
   }
 
   async recordConversion(customer: CustomerRef, record: ConversionRecord) {
+    if (this.crashOnNextConversion) {
+      this.crashOnNextConversion = false;
+      throw new Error('simulated crash');
+    }
     const key = `${ref(customer)}#${record.journey}#${record.orderId}`;
     if (this.conversions.has(key)) return 'exists' as const;
     this.conversions.set(key, record);

@@ -193,8 +193,12 @@ describe('Function: runNode (the one interpreter of compiled journeys)', () => {
       inputAt('cart-abandonment', 'Enter', trigger),
     );
 
-    // Assess: the same answer whichever consumer of the event ran first
-    expect(entered).toMatchObject({ outcome: 'continue', reason: 'entered:treated' });
+    // Assess: the same answer whichever consumer of the event ran first; entered when the cart changed
+    expect(entered.answer).toMatchObject({ outcome: 'continue', reason: 'entered:treated' });
+    expect(entered.entered?.entry).toMatchObject({
+      journey: 'cart-abandonment',
+      at: '2026-03-01T09:00:00.000Z',
+    });
   });
 
   it('retries the entry of a journey that filters on the profile until the profile has seen its trigger', async () => {
