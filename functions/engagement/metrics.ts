@@ -29,7 +29,9 @@ function publish(
   service?: string,
 ): void {
   const single =
-    service === undefined ? metrics.singleMetric() : new Metrics({ serviceName: service, singleMetric: true });
+    service === undefined
+      ? metrics.singleMetric()
+      : new Metrics({ serviceName: service, singleMetric: true });
   single.addDimensions(dimensions);
   single.addMetric(name, unit, value);
 }
