@@ -54,10 +54,26 @@ export function entersInMachine(journey: ResolvedJourney): boolean {
  */
 export function entryOf(journey: ResolvedJourney) {
   const wait = foldedFirstWait(journey);
+  const nextWait = wait === undefined ? waitAfter(journey, -1) : undefined;
   return {
     journey: journeyMeta(journey),
     node: { id: 'enter', kind: 'enter', ...(wait !== undefined && { wait: wait.wait }) },
+    ...(nextWait !== undefined && { nextWait }),
   };
+}
+
+/**
+ * The fixed-duration wait a step goes on to, if any. A `for` wait is a bare Wait state that calls no
+ * function, so the step before it counts the runs that will wait there (the flow view's "waiting now").
+ */
+function waitAfter(journey: ResolvedJourney, index: number): { node: string; seconds: number } | undefined {
+  const node = journey.steps[index];
+  const explicit = node !== undefined && 'next' in node ? node.next : undefined;
+  const nextIndex =
+    explicit === undefined ? index + 1 : journey.steps.findIndex((candidate) => candidate.id === explicit);
+  const next = journey.steps[nextIndex];
+  if (next === undefined || !('wait' in next) || !('for' in next.wait)) return undefined;
+  return { node: next.id, seconds: durationSeconds(next.wait.for) ?? 0 };
 }
 
 /** A first node that waits for a date or a local time: Enter works the time out. */
@@ -127,24 +143,29 @@ export function compileJourney(journey: ResolvedJourney, options: CompileOptions
     return target(explicit ?? journey.steps[index + 1]?.id ?? 'end');
   };
   const meta = journeyMeta(journey);
-  const task = (nodeId: string, node: object, next: string, extra: State = {}): State => ({
-    Type: 'Task',
-    Resource: 'arn:aws:states:::lambda:invoke',
-    Parameters: {
-      FunctionName: JOURNEY_STEP_ARN_SUBSTITUTION,
-      Payload: {
-        journey: meta,
-        node: { id: nodeId, ...node },
-        'trigger.$': '$.trigger',
-        'startedAt.$': '$$.Execution.StartTime',
+  const task = (nodeId: string, node: object, next: string, extra: State = {}): State => {
+    const index = journey.steps.findIndex((step) => step.id === nodeId);
+    const nextWait = waitAfter(journey, index);
+    return {
+      Type: 'Task',
+      Resource: 'arn:aws:states:::lambda:invoke',
+      Parameters: {
+        FunctionName: JOURNEY_STEP_ARN_SUBSTITUTION,
+        Payload: {
+          journey: meta,
+          node: { id: nodeId, ...node },
+          'trigger.$': '$.trigger',
+          'startedAt.$': '$$.Execution.StartTime',
+          ...(nextWait !== undefined && { nextWait }),
+        },
       },
-    },
-    ResultSelector: RESULT,
-    ResultPath: '$.last',
-    Retry: RETRY,
-    Next: next,
-    ...extra,
-  });
+      ResultSelector: RESULT,
+      ResultPath: '$.last',
+      Retry: RETRY,
+      Next: next,
+      ...extra,
+    };
+  };
   const outcomeChoice = (choices: State[], fallback: string = END_STATES.unexpected): State => ({
     Type: 'Choice',
     Choices: [...choices, { Variable: '$.last.outcome', StringEquals: 'exited', Next: END_STATES.exited }],

@@ -24,7 +24,14 @@ export interface CustomerListing {
   email?: string;
 }
 
-function layout(title: string, active: 'journeys' | 'customers', body: SafeHtml): string {
+/** A journey drawn as a flow: Mermaid text with the counts in its boxes. */
+export interface JourneyFlowView {
+  id: string;
+  name: string;
+  mermaid: string;
+}
+
+function layout(title: string, active: 'journeys' | 'flows' | 'customers', body: SafeHtml): string {
   const link = (href: string, label: string, name: typeof active) =>
     html`<a href="${href}"${name === active ? html` aria-current="page"` : ''}>${label}</a>`;
   return html`<!doctype html>
@@ -39,7 +46,7 @@ function layout(title: string, active: 'journeys' | 'customers', body: SafeHtml)
 <body>
 <header class="top">
   <div class="brand"><span class="logo" aria-hidden="true">✉</span> Storefront Journeys <span class="env">local</span></div>
-  <nav>${link('/', 'Journeys', 'journeys')}${link('/customers', 'Customers', 'customers')}</nav>
+  <nav>${link('/', 'Journeys', 'journeys')}${link('/flows', 'Flows', 'flows')}${link('/customers', 'Customers', 'customers')}</nav>
 </header>
 <main>${body}</main>
 </body>
@@ -58,6 +65,26 @@ export function journeysPage(): string {
 <div id="rows" aria-live="polite"></div>
 <script src="/assets/chart.umd.js"></script>
 <script src="/assets/dashboard.js"></script>`,
+  );
+}
+
+/** Every journey as a flow with what happened at each step over the last `days` days. */
+export function flowsPage(flows: readonly JourneyFlowView[], days: number): string {
+  return layout(
+    'Flows',
+    'flows',
+    html`<section class="intro">
+  <h1>Journey flows</h1>
+  <p class="lead">Each journey step by step, with what happened at each step in the last ${days} days: customers who entered, mails sent or skipped and why, runs waiting there now, and each experiment variant.</p>
+</section>
+${flows.map(
+  (flow) => html`<section class="card flow" id="${flow.id}">
+  <h2>${flow.name}</h2>
+  <pre class="mermaid">${flow.mermaid}</pre>
+</section>`,
+)}
+<script src="/assets/mermaid.min.js"></script>
+<script src="/assets/flows.js"></script>`,
   );
 }
 

@@ -11,7 +11,13 @@ import { fileURLToPath } from 'node:url';
 import type { WidgetRow } from '#infra/dashboard/widget-model.ts';
 import type { CustomerStory } from './customer-story.ts';
 import type { MetricsStore } from './metrics-store.ts';
-import { type CustomerListing, customerPage, journeysPage } from './pages.ts';
+import {
+  type CustomerListing,
+  customerPage,
+  flowsPage,
+  type JourneyFlowView,
+  journeysPage,
+} from './pages.ts';
 import type { ResourceMetricsSource } from './resource-metrics.ts';
 import { dashboardData } from './widget-data.ts';
 
@@ -23,6 +29,12 @@ export interface CustomerSource {
   list?(): Promise<CustomerListing[]>;
 }
 
+export interface FlowSource {
+  /** How many days the counts cover. */
+  days: number;
+  list(): Promise<JourneyFlowView[]>;
+}
+
 export interface LocalDashboardOptions {
   /** 0: any free port. @default 3100 */
   port?: number;
@@ -31,6 +43,8 @@ export interface LocalDashboardOptions {
   /** @default - resource metrics show no data */
   resources?: ResourceMetricsSource;
   customers: CustomerSource;
+  /** @default - the flows page lists no journeys */
+  flows?: FlowSource;
   /** Virtual now of the runtime. */
   now: () => number;
   /** Where charts start (virtual time). @default - when the dashboard started, or the first metric if earlier */
@@ -49,11 +63,15 @@ export interface LocalDashboard {
 }
 
 const ASSETS = join(dirname(fileURLToPath(import.meta.url)), 'assets');
-const CHART_JS = join(dirname(createRequire(import.meta.url).resolve('chart.js')), 'chart.umd.js');
+const requireModule = createRequire(import.meta.url);
+const CHART_JS = join(dirname(requireModule.resolve('chart.js')), 'chart.umd.js');
+const MERMAID_JS = join(dirname(requireModule.resolve('mermaid')), 'mermaid.min.js');
 const STATIC: Record<string, { file: string; type: string }> = {
   '/assets/dashboard.css': { file: join(ASSETS, 'dashboard.css'), type: 'text/css; charset=utf-8' },
   '/assets/dashboard.js': { file: join(ASSETS, 'dashboard.js'), type: 'text/javascript; charset=utf-8' },
   '/assets/chart.umd.js': { file: CHART_JS, type: 'text/javascript; charset=utf-8' },
+  '/assets/flows.js': { file: join(ASSETS, 'flows.js'), type: 'text/javascript; charset=utf-8' },
+  '/assets/mermaid.min.js': { file: MERMAID_JS, type: 'text/javascript; charset=utf-8' },
 };
 /** Everything the pages load comes from this server; no inline script can run even if markup slipped through. */
 const SECURITY_HEADERS = {
@@ -62,6 +80,11 @@ const SECURITY_HEADERS = {
   'x-content-type-options': 'nosniff',
   'referrer-policy': 'no-referrer',
 };
+/** The same, but Mermaid may style the diagrams it draws; scripts stay this server's own. */
+const FLOWS_CSP = SECURITY_HEADERS['content-security-policy'].replace(
+  "style-src 'self'",
+  "style-src 'self' 'unsafe-inline'",
+);
 
 export async function startLocalDashboard(options: LocalDashboardOptions): Promise<LocalDashboard> {
   const onError = options.onError ?? ((error: unknown) => console.error('local dashboard:', error));
@@ -92,6 +115,15 @@ export async function startLocalDashboard(options: LocalDashboardOptions): Promi
           return sendJson(response, options.rows);
         case '/api/metrics':
           return sendJson(response, metricsJson());
+        case '/flows':
+          return send(
+            response,
+            200,
+            'text/html; charset=utf-8',
+            flowsPage((await options.flows?.list()) ?? [], options.flows?.days ?? 0),
+            // Mermaid styles the SVG it draws with a <style> element and style attributes.
+            { 'content-security-policy': FLOWS_CSP },
+          );
         case '/customers':
           return send(
             response,
@@ -146,13 +178,20 @@ function sendJson(response: ServerResponse, body: unknown): void {
   send(response, 200, 'application/json; charset=utf-8', JSON.stringify(body));
 }
 
-function send(response: ServerResponse, status: number, type: string, body: string | Buffer): void {
+function send(
+  response: ServerResponse,
+  status: number,
+  type: string,
+  body: string | Buffer,
+  headers: Record<string, string> = {},
+): void {
   const bytes = typeof body === 'string' ? Buffer.from(body) : body;
   response.writeHead(status, {
     'content-type': type,
     'content-length': String(bytes.length),
     'cache-control': 'no-store',
     ...SECURITY_HEADERS,
+    ...headers,
   });
   response.end(response.req.method === 'HEAD' ? undefined : bytes);
 }

@@ -6,7 +6,10 @@
 import { relative } from 'node:path';
 import type { WidgetRow } from '#infra/dashboard/widget-model.ts';
 import { dashboardRows } from '#infra/dashboard/widgets.ts';
-import { journeyIds } from '#infra/journeys/catalog.ts';
+import { deployedJourneys, journeyIds } from '#infra/journeys/catalog.ts';
+import { DynamoDbFlowCounter } from '#journeys/adapters/dynamodb-flow-counter.ts';
+import { journeyMermaid } from '#journeys/definition/graph.ts';
+import { addFlowCounts } from '#journeys/step/flow-counts.ts';
 import { deadLetterQueuesOf } from '../dead-letter-queues.ts';
 import { documentClientFor } from '../demo-store.ts';
 import type { HttpApiStats } from '../http-api/http-api-server.ts';
@@ -37,6 +40,9 @@ export interface DashboardForOptions {
 /** How often the resource counters are sampled (real time), so charts can show them over time. */
 const SAMPLE_EVERY_MS = 1000;
 const CUSTOMERS_LISTED = 50;
+/** The flows page counts what happened over this many days up to the runtime's now. */
+const FLOW_DAYS = 30;
+const DAY_MS = 86_400_000;
 
 export async function startDashboardFor(
   runtime: DashboardRuntime,
@@ -75,6 +81,26 @@ export async function startDashboardFor(
     resources,
     now,
     speed: runtime.clock.speed,
+    flows: {
+      days: FLOW_DAYS,
+      list: async () => {
+        const counter = new DynamoDbFlowCounter(documents, runtime.names.messagesTable);
+        const to = new Date(now());
+        const span = { from: new Date(to.getTime() - (FLOW_DAYS - 1) * DAY_MS), to, now: to };
+        return Promise.all(
+          deployedJourneys().map(async (journey) => {
+            const { counts, waiting } = await counter.read(storeId, journey.id, span);
+            for (const [node, count] of Object.entries(waiting))
+              addFlowCounts(counts, node, 'waiting now', count);
+            return {
+              id: journey.id,
+              name: journey.name ?? journey.id,
+              mermaid: journeyMermaid(journey, counts),
+            };
+          }),
+        );
+      },
+    },
     customers: {
       story: (who) => loadCustomerStory({ ...tables, messagesTable: runtime.names.messagesTable, who }),
       list: () => listCustomers({ ...tables, limit: CUSTOMERS_LISTED }),

@@ -158,5 +158,35 @@ if (!hasChromium) {
       },
       SUITE_TIMEOUT_MS,
     );
+
+    it(
+      'draws each journey as a flow with what happened at its steps: entrants at the trigger, mails sent, runs waiting',
+      async () => {
+        // Prepare
+        const pageErrors: string[] = [];
+        const flowPage = await browser.newPage({ viewport: { width: 1360, height: 900 } });
+        flowPage.on('pageerror', (error) => pageErrors.push(error.message));
+        const welcome = flowPage.locator('section#welcome svg');
+
+        // Act: the counts are read when the page loads; reload until the welcome mail is counted
+        const text = await eventually(async () => {
+          await flowPage.goto(`${dashboard.url}/flows`);
+          await welcome.waitFor({ timeout: 10_000 });
+          const drawn = (await welcome.textContent()) ?? '';
+          return drawn.includes('sent: ') ? drawn : undefined;
+        }, 'the welcome flow to count a sent mail');
+        await flowPage.screenshot({ path: join(ARTIFACTS_DIR, 'flows.png'), fullPage: true });
+
+        // Assess: one drawing per journey, and the welcome one with its numbers in its boxes
+        expect(await flowPage.locator('section.flow svg').count()).toBe(6);
+        expect(text).toMatch(/customer\.registered.*entered: [1-9]/s);
+        expect(text).toMatch(/welcome.*send welcome\.welcome.*sent: [1-9]/s);
+        const cart = (await flowPage.locator('section#cart-abandonment svg').textContent()) ?? '';
+        expect(cart).toMatch(/entered: [1-9]/);
+        expect(pageErrors).toEqual([]);
+        await flowPage.close();
+      },
+      SUITE_TIMEOUT_MS,
+    );
   });
 }

@@ -1,4 +1,12 @@
-import type { LatestTrigger, RunStore, SeenEvent, TaskResumer, Waiter } from '#journeys/step/ports.ts';
+import { addFlowCounts, type FlowCounts, type FlowTally } from '#journeys/step/flow-counts.ts';
+import type {
+  FlowCounter,
+  LatestTrigger,
+  RunStore,
+  SeenEvent,
+  TaskResumer,
+  Waiter,
+} from '#journeys/step/ports.ts';
 import type { CustomerRef } from '#messaging/domain/ports.ts';
 
 const ref = ({ storeId, customerKey }: CustomerRef) => `${storeId}#${customerKey}`;
@@ -57,5 +65,47 @@ export class RecordingResumer implements TaskResumer {
     if (this.resumed.some((call) => call.taskToken === taskToken)) return 'gone' as const;
     this.resumed.push({ taskToken, output });
     return 'resumed' as const;
+  }
+}
+
+/** The flow view's counters, kept as the DynamoDB adapter keeps them: per day, and waits by their end. */
+export class InMemoryFlowCounter implements FlowCounter {
+  readonly days = new Map<string, FlowCounts>();
+  readonly waits: Array<{ key: string; node: string; until: string; change: number }> = [];
+
+  async add(storeId: string, journey: string, at: Date, tally: FlowTally): Promise<void> {
+    const key = `${storeId}#${journey}#${at.toISOString().slice(0, 10)}`;
+    const counts = this.days.get(key) ?? {};
+    for (const name of tally.names) addFlowCounts(counts, tally.node, name, 1);
+    this.days.set(key, counts);
+    if (tally.waitingUntil !== undefined)
+      this.waits.push({
+        key: `${storeId}#${journey}`,
+        node: tally.node,
+        until: tally.waitingUntil,
+        change: 1,
+      });
+  }
+
+  async stopWaiting(storeId: string, journey: string, node: string, until: string): Promise<void> {
+    this.waits.push({ key: `${storeId}#${journey}`, node, until, change: -1 });
+  }
+
+  async read(storeId: string, journey: string, span: { from: Date; to: Date; now: Date }) {
+    const counts: FlowCounts = {};
+    const [from, to] = [span.from, span.to].map((at) => at.toISOString().slice(0, 10)) as [string, string];
+    for (const [key, day] of this.days) {
+      const date = key.slice(key.lastIndexOf('#') + 1);
+      if (!key.startsWith(`${storeId}#${journey}#`) || date < from || date > to) continue;
+      for (const [node, names] of Object.entries(day))
+        for (const [name, count] of Object.entries(names)) addFlowCounts(counts, node, name, count);
+    }
+    const waiting: Record<string, number> = {};
+    for (const wait of this.waits) {
+      if (wait.key === `${storeId}#${journey}` && wait.until > span.now.toISOString())
+        waiting[wait.node] = (waiting[wait.node] ?? 0) + wait.change;
+    }
+    for (const [node, count] of Object.entries(waiting)) if (count <= 0) delete waiting[node];
+    return { counts, waiting };
   }
 }

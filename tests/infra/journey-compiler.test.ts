@@ -114,6 +114,20 @@ describe('Compiler: journey definitions to ASL', () => {
     expect(compiled.States.Wait1).toEqual({ Type: 'Wait', Seconds: 3600, Next: 'Reminder1' });
   });
 
+  it('tells a Task which fixed wait its run goes on to, since a bare Wait calls no function to count it', () => {
+    // Act
+    const compiled = compileJourney(journey('cart-abandonment'));
+    const payload = (state: string) =>
+      (compiled.States[state] as { Parameters: { Payload: object } }).Parameters.Payload;
+
+    // Assess: reminder-1 goes on to the 23-hour wait; the last chance to the end
+    expect(payload('Reminder1')).toMatchObject({ nextWait: { node: 'wait-3', seconds: 23 * 3600 } });
+    expect(payload('LastChance')).not.toHaveProperty('nextWait');
+    expect(entryOf(journey('cart-abandonment'))).toMatchObject({
+      nextWait: { node: 'wait-1', seconds: 3600 },
+    });
+  });
+
   it('costs a cart run with three reminders 10 transitions: entry is decided before the run starts', async () => {
     // Act
     const path = await run(compileJourney(journey('cart-abandonment')), (node) =>

@@ -20,6 +20,7 @@ export interface Answer {
   sendAfter: string | null;
   waitSeconds: null;
   branch: string;
+  variant: string;
 }
 
 export const answer = (outcome: Answer['outcome'], extra: Partial<Answer> = {}): Answer => ({
@@ -28,6 +29,7 @@ export const answer = (outcome: Answer['outcome'], extra: Partial<Answer> = {}):
   sendAfter: null,
   waitSeconds: null,
   branch: '',
+  variant: '',
   ...extra,
 });
 

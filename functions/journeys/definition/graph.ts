@@ -9,15 +9,21 @@ import { kindOf } from './schema.ts';
 
 export type StepCounts = Record<string, Record<string, number>>;
 
+/** The counts of the entry decision, under the name the journey runtime gives it. */
+const ENTER_COUNTS = 'enter';
+
 export function journeyMermaid(journey: ResolvedJourney, counts: StepCounts = {}): string {
   const idOf = new Map(journey.steps.map((node, index) => [node.id, `s${index + 1}`]));
   const box = (id: string) => idOf.get(id) ?? 'finish';
-  const lines = ['flowchart TD', `  start(["${text(triggerLabel(journey))}"])`];
-  journey.steps.forEach((node) => {
-    const tally = Object.entries(counts[node.id] ?? {})
-      .map(([name, count]) => `${name}: ${count}`)
+  const tally = (id: string) =>
+    Object.entries(counts[id] ?? {})
+      .map(([name, count]) => `${counterLabel(name)}: ${count}`)
       .join(' · ');
-    const label = [node.id, describe(node), tally].filter((part) => part !== '').join('<br/>');
+  // Entry is decided before the first step: its counts (entered, held out, why not) go on the trigger.
+  const start = [triggerLabel(journey), tally(ENTER_COUNTS)].filter((part) => part !== '').join('<br/>');
+  const lines = ['flowchart TD', `  start(["${text(start)}"])`];
+  journey.steps.forEach((node) => {
+    const label = [node.id, describe(node), tally(node.id)].filter((part) => part !== '').join('<br/>');
     const [open, close] =
       'split' in node || 'randomSplit' in node ? ['{', '}'] : 'exit' in node ? ['([', '])'] : ['[', ']'];
     lines.push(`  ${box(node.id)}${open}"${text(label)}"${close}`);
@@ -33,6 +39,13 @@ export function journeyMermaid(journey: ResolvedJourney, counts: StepCounts = {}
     });
   });
   return `${lines.join('\n')}\n`;
+}
+
+/** `skipped:frequency-cap@ten-off` reads "skipped frequency-cap (ten-off)". */
+function counterLabel(name: string): string {
+  const [counter = name, variant] = name.split('@');
+  const label = counter.replace(':', ' ');
+  return variant === undefined ? label : `${label} (${variant})`;
 }
 
 function triggerLabel(journey: ResolvedJourney): string {

@@ -17,10 +17,12 @@ import { systemClock } from '#shared/clock.ts';
 import { readConfig } from '#shared/config.ts';
 import { observability } from '#shared/middlewares/observability.ts';
 import { logger, metrics, tracer } from '#shared/powertools.ts';
+import { DynamoDbFlowCounter } from '../adapters/dynamodb-flow-counter.ts';
 import { DynamoDbRunStore } from '../adapters/dynamodb-run-store.ts';
 import { CATALOG } from '../config/catalog-config.ts';
 import { executionNameFor } from '../domain/execution-name.ts';
 import { type NodeOutput, nodeInputSchema } from '../step/contract.ts';
+import { ENTER_NODE, flowTallyOf, nextWaitTallyOf } from '../step/flow-counts.ts';
 import { metricOf } from '../step/metrics.ts';
 import { decideEntry } from '../step/run-node.ts';
 
@@ -50,6 +52,7 @@ const dependencies = {
 };
 const attribution = new DynamoDbEngagementStore(documents, config.MESSAGES_TABLE_NAME);
 const windows = { ...DEFAULT_ATTRIBUTION_WINDOWS, conversionMs: config.CONVERSION_WINDOW_SECONDS * 1000 };
+const flow = new DynamoDbFlowCounter(documents, config.MESSAGES_TABLE_NAME);
 const stepFunctions = tracer.captureAWSv3Client(new SFNClient({}));
 const processor = new BatchProcessor(EventType.SQS);
 
@@ -58,8 +61,9 @@ const processor = new BatchProcessor(EventType.SQS);
  * compiler), the alias of its state machine, and the event.
  */
 const entryMessageSchema = nodeInputSchema
-  .pick({ journey: true, node: true, trigger: true })
+  .pick({ journey: true, node: true, trigger: true, nextWait: true })
   .extend({ stateMachineArn: z.string().startsWith('arn:') });
+type EntryMessage = z.infer<typeof entryMessageSchema>;
 
 async function enterJourney(record: SQSRecord): Promise<void> {
   const { stateMachineArn, ...entry } = entryMessageSchema.parse(JSON.parse(record.body));
@@ -67,7 +71,7 @@ async function enterJourney(record: SQSRecord): Promise<void> {
   const { answer, entered } = await decideEntry(dependencies, { ...entry, runId: name });
   if (answer.outcome !== 'continue') {
     logger.debug('no run started', { journey: entry.journey.id, reason: answer.reason });
-    countAnswer(entry.journey.id, answer);
+    await countAnswer(entry, answer);
     return;
   }
   if (entered !== undefined) {
@@ -90,15 +94,24 @@ async function enterJourney(record: SQSRecord): Promise<void> {
     if (error instanceof ExecutionAlreadyExists) return;
     throw error;
   }
-  countAnswer(entry.journey.id, answer);
+  await countAnswer(entry, answer);
 }
 
-/** One metric line per message (a batch holds triggers of several journeys), once the answer stands. */
-function countAnswer(journey: string, answer: NodeOutput): void {
-  const metric = metricOf('enter', answer);
+/**
+ * One metric line per message (a batch holds triggers of several journeys), and the flow view's
+ * count, once the answer stands.
+ */
+async function countAnswer(entry: Omit<EntryMessage, 'stateMachineArn'>, answer: NodeOutput): Promise<void> {
+  const { trigger } = entry;
+  const journey = entry.journey.id;
+  const now = dependencies.clock.now();
+  for (const tally of [flowTallyOf(ENTER_NODE, answer, now), nextWaitTallyOf(answer, entry.nextWait, now)]) {
+    if (tally !== undefined) await flow.add(trigger.storeId, journey, now, tally, trigger.id);
+  }
+  const metric = metricOf(ENTER_NODE, answer);
   if (metric === undefined) return;
   const single = metrics.singleMetric();
-  single.addDimensions({ journey, step: 'enter', ...metric.dimensions });
+  single.addDimensions({ journey, step: ENTER_NODE, ...metric.dimensions });
   single.addMetric(metric.name, MetricUnit.Count, 1);
 }
 

@@ -11,6 +11,7 @@ import { systemClock } from '#shared/clock.ts';
 import { readConfig } from '#shared/config.ts';
 import { observability } from '#shared/middlewares/observability.ts';
 import { logger, metrics, tracer } from '#shared/powertools.ts';
+import { DynamoDbFlowCounter } from '../adapters/dynamodb-flow-counter.ts';
 import { DynamoDbRunStore } from '../adapters/dynamodb-run-store.ts';
 import { SfnTaskResumer } from '../adapters/sfn-task-resumer.ts';
 import { resumeWaitingRuns } from '../step/resume-waiting.ts';
@@ -22,6 +23,7 @@ const documents = documentClient();
 const dependencies = {
   profiles: new DynamoDbProfileStore(documents, config.PROFILES_TABLE_NAME),
   runs: new DynamoDbRunStore(documents, config.MESSAGES_TABLE_NAME),
+  flow: new DynamoDbFlowCounter(documents, config.MESSAGES_TABLE_NAME),
   resumer: new SfnTaskResumer(tracer.captureAWSv3Client(new SFNClient({}))),
   now: () => systemClock.now(),
 };

@@ -15,10 +15,12 @@ import { readConfig } from '#shared/config.ts';
 import { observability } from '#shared/middlewares/observability.ts';
 import { parseEvent } from '#shared/middlewares/parse-event.ts';
 import { logger, metrics, tracer } from '#shared/powertools.ts';
+import { DynamoDbFlowCounter } from '../adapters/dynamodb-flow-counter.ts';
 import { DynamoDbRunStore } from '../adapters/dynamodb-run-store.ts';
 import { SfnTaskResumer } from '../adapters/sfn-task-resumer.ts';
 import { CATALOG } from '../config/catalog-config.ts';
 import { type NodeInput, type NodeOutput, nodeInputSchema } from '../step/contract.ts';
+import { flowTallyOf, nextWaitTallyOf } from '../step/flow-counts.ts';
 import { metricOf } from '../step/metrics.ts';
 import { runNode } from '../step/run-node.ts';
 
@@ -48,6 +50,7 @@ const dependencies = {
   catalog: CATALOG,
   publicApiUrl: config.PUBLIC_API_URL,
 };
+const flow = new DynamoDbFlowCounter(documents, config.MESSAGES_TABLE_NAME);
 
 /**
  * Called by every Task of every compiled journey with the node it is at (see `step/run-node.ts`).
@@ -55,6 +58,10 @@ const dependencies = {
  */
 export const lambdaHandler = async (input: NodeInput): Promise<NodeOutput> => {
   const output = await runNode(dependencies, input);
+  const now = dependencies.clock.now();
+  const tally = flowTallyOf(input.node.id, output, now, output.variant || undefined);
+  if (tally !== undefined)
+    await flow.add(input.trigger.storeId, input.journey.id, now, tally, input.trigger.id);
   const metric = metricOf(input.node.id, output);
   if (metric !== undefined) {
     // One call: each addDimensions call starts a separate dimension set in Powertools.

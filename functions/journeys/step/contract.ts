@@ -42,6 +42,11 @@ export const nodeInputSchema = z.object({
   startedAt: z.iso.datetime({ offset: true }).optional(),
   /** `$$.Task.Token` of a `waitFor` node: the task waits until the awaited event resumes it. */
   taskToken: z.string().min(1).optional(),
+  /**
+   * The fixed wait this node goes on to (a bare Wait state, which calls no function): the flow view
+   * counts the runs waiting there from here.
+   */
+  nextWait: z.object({ node: z.string().min(1), seconds: z.number().int().nonnegative() }).optional(),
 });
 export type NodeInput = z.infer<typeof nodeInputSchema>;
 
@@ -54,6 +59,8 @@ export interface NodeOutput {
   waitSeconds: number | null;
   /** The step id a split goes to; '' otherwise. */
   branch: string;
+  /** The variant an experiment node's answer was for; '' for other nodes. */
+  variant: string;
 }
 
 const output = (outcome: NodeOutcome, reason: string, extra: Partial<NodeOutput> = {}): NodeOutput => ({
@@ -62,6 +69,7 @@ const output = (outcome: NodeOutcome, reason: string, extra: Partial<NodeOutput>
   sendAfter: null,
   waitSeconds: null,
   branch: '',
+  variant: '',
   ...extra,
 });
 

@@ -1,5 +1,6 @@
 import type { CanonicalEvent } from '#events/schemas.ts';
 import type { CustomerRef } from '#messaging/domain/ports.ts';
+import type { FlowCounts, FlowTally } from './flow-counts.ts';
 
 /** The newest trigger of a journey's subject: with `supersede`, an older run of the subject ends. */
 export interface LatestTrigger {
@@ -11,6 +12,10 @@ export interface LatestTrigger {
 export interface Waiter {
   eventType: string;
   journey: string;
+  /** The `waitFor` node; absent on waiters saved before the flow view counted them. */
+  node?: string;
+  /** The fixed wait the run goes on to once resumed, for the flow view. */
+  nextWait?: { node: string; seconds: number };
   subjectKey: string;
   /** The node's filter on the event, with `$subject` already known. */
   where?: unknown;
@@ -52,6 +57,20 @@ export interface RunStore {
 export interface TaskResumer {
   /** `gone`: the task already ended (resumed by someone else, timed out, or its run stopped). */
   resume(taskToken: string, output: unknown): Promise<'resumed' | 'gone'>;
+}
+
+/** The flow view's counters (see `flow-counts.ts`), per store, journey and day. */
+export interface FlowCounter {
+  /** Adds one to each counter of the tally on the day of `at`; `shardKey` spreads one node's writes. */
+  add(storeId: string, journey: string, at: Date, tally: FlowTally, shardKey: string): Promise<void>;
+  /** A run left a node before its wait ended (a `waitFor` resumed by its event). */
+  stopWaiting(storeId: string, journey: string, node: string, until: string, shardKey: string): Promise<void>;
+  /** The counts of the days from `from` to `to`, and the runs waiting at each node at `now`. */
+  read(
+    storeId: string,
+    journey: string,
+    span: { from: Date; to: Date; now: Date },
+  ): Promise<{ counts: FlowCounts; waiting: Record<string, number> }>;
 }
 
 export type { CanonicalEvent };

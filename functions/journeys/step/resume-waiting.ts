@@ -11,11 +11,13 @@ import { identityKeys } from '#profiles/domain/identity.ts';
 import type { ProfileStore } from '#profiles/domain/ports.ts';
 import { resolveProfile } from '#profiles/domain/record-event.ts';
 import { nodeAnswer } from './contract.ts';
-import type { RunStore, TaskResumer } from './ports.ts';
+import { nextWaitTallyOf } from './flow-counts.ts';
+import type { FlowCounter, RunStore, TaskResumer } from './ports.ts';
 
 export interface ResumeDependencies {
   profiles: ProfileStore;
   runs: RunStore;
+  flow: FlowCounter;
   resumer: TaskResumer;
   now(): Date;
 }
@@ -37,8 +39,14 @@ export async function resumeWaitingRuns(
     const context = { now: deps.now(), event, subject: waiter.subject };
     if (waiter.where !== undefined && !evaluate(waiter.where as Condition, context)) continue;
     const outcome = await deps.resumer.resume(waiter.taskToken, nodeAnswer.continue('event'));
-    if (outcome === 'resumed') resumed += 1;
-    else gone += 1;
+    if (outcome === 'resumed') {
+      resumed += 1;
+      if (waiter.node !== undefined)
+        await deps.flow.stopWaiting(event.storeId, waiter.journey, waiter.node, waiter.expiresAt, event.id);
+      const now = deps.now();
+      const next = nextWaitTallyOf(nodeAnswer.continue('event'), waiter.nextWait, now);
+      if (next !== undefined) await deps.flow.add(event.storeId, waiter.journey, now, next, event.id);
+    } else gone += 1;
     await deps.runs.deleteWaiter(customer, waiter);
   }
   return { resumed, gone };

@@ -97,7 +97,10 @@ export async function runNode(deps: RunNodeDependencies, input: NodeInput): Prom
     const chosen = assignVariant(`${input.journey.id}/${node.id}`, run.customerKey, node.experiment.variants);
     const variant = node.experiment.variants.find((candidate) => candidate.id === chosen);
     if (variant === undefined) throw new Error(`experiment ${node.id} has no variant ${chosen}`);
-    return send(deps, run, node.id, variant.send, `${node.id}:${variant.id}`);
+    return {
+      ...(await send(deps, run, node.id, variant.send, `${node.id}:${variant.id}`)),
+      variant: variant.id,
+    };
   }
   if ('wait' in node && node.kind === 'wait') return waitUntil(deps, run, node.wait as WaitSpec);
   if ('split' in node) return nodeAnswer.branch(chooseSplit(node.split, run.context) ?? '');
@@ -304,15 +307,18 @@ async function registerWait(
   const customer = { storeId: trigger.storeId, customerKey: run.customerKey };
   const since = new Date(runBeganAt(run.input)).toISOString();
   const timeoutMs = (durationSeconds(waitFor.timeout) ?? 0) * 1000;
+  const expiresAt = new Date(run.now.getTime() + timeoutMs).toISOString();
   await deps.runs.saveWaiter(customer, {
     eventType: waitFor.event,
     journey: journey.id,
+    node: run.input.node.id,
+    ...(run.input.nextWait !== undefined && { nextWait: run.input.nextWait }),
     subjectKey: run.subjectKey,
     subject: run.subjectKey,
     ...(waitFor.where !== undefined && { where: waitFor.where }),
     since,
     taskToken,
-    expiresAt: new Date(run.now.getTime() + timeoutMs).toISOString(),
+    expiresAt,
   });
   const seen = await deps.runs.listSeenEvents(customer, waitFor.event, since);
   const match = seen.find(
@@ -328,7 +334,10 @@ async function registerWait(
       subjectKey: run.subjectKey,
     });
   }
-  return nodeAnswer.continue(match === undefined ? 'waiting' : 'event');
+  // Step Functions ignores this answer (the task waits for its token); the flow view counts the wait.
+  return match === undefined
+    ? nodeAnswer.until(new Date(expiresAt), 'waiting')
+    : nodeAnswer.continue('event');
 }
 
 async function send(

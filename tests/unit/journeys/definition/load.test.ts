@@ -166,12 +166,16 @@ describe('The shipped journeys as definitions', () => {
     if (!result.ok) throw new Error(JSON.stringify(result.problems));
 
     // Act
-    const mermaid = journeyMermaid(result.definition, { 'order-confirmation': { sent: 12 } });
+    const mermaid = journeyMermaid(result.definition, {
+      enter: { entered: 14, 'exited:duplicate-trigger': 1 },
+      'order-confirmation': { sent: 12, 'skipped:suppressed@b': 2 },
+    });
 
     // Assess
     expect(mermaid).toContain('flowchart TD');
+    expect(mermaid).toContain('start(["order.placed<br/>entered: 14 · exited duplicate-trigger: 1"])');
     expect(mermaid).toContain(
-      's1["order-confirmation<br/>send post-purchase.order-confirmation<br/>sent: 12"]',
+      's1["order-confirmation<br/>send post-purchase.order-confirmation<br/>sent: 12 · skipped suppressed (b): 2"]',
     );
     expect(mermaid).toContain('s2 -->|"order.fulfilled"| s3');
     expect(mermaid).toContain('s2 -->|"timeout"| finish');

@@ -13,7 +13,7 @@ import type { StoreRecord } from '#stores/store-record.ts';
 import { canonical, usd } from '#tests/helpers/events.ts';
 import { InMemoryMessagingStore, RecordingMailer } from '#tests/helpers/in-memory-messaging.ts';
 import { InMemoryProfileStore } from '#tests/helpers/in-memory-profile-store.ts';
-import { InMemoryRunStore, RecordingResumer } from '#tests/helpers/in-memory-runs.ts';
+import { InMemoryFlowCounter, InMemoryRunStore, RecordingResumer } from '#tests/helpers/in-memory-runs.ts';
 
 const store: StoreRecord = {
   storeId: 'demo',
@@ -235,6 +235,7 @@ describe('Function: runNode (the one interpreter of compiled journeys)', () => {
       sendAfter: '2026-03-01T10:01:00.000Z',
       waitSeconds: null,
       branch: '',
+      variant: '',
     });
   });
 
@@ -290,12 +291,29 @@ describe('Function: runNode (the one interpreter of compiled journeys)', () => {
     const waiting = await at('2026-03-01T09:31:00Z')(
       inputAt('post-purchase', 'AwaitFulfilment', order, { taskToken: 'token-1' }),
     );
-    const router = { profiles, runs, resumer, now: () => new Date('2026-03-02T09:00:01Z') };
+    const flow = new InMemoryFlowCounter();
+    const waitEnds = waiting.sendAfter as string;
+    await flow.add('demo', 'post-purchase', new Date('2026-03-01T09:31:00Z'), {
+      node: 'await-fulfilment',
+      names: ['passed'],
+      waitingUntil: waitEnds,
+    });
+    const router = { profiles, runs, resumer, flow, now: () => new Date('2026-03-02T09:00:01Z') };
     const first = await resumeWaitingRuns(router, fulfilled);
     const second = await resumeWaitingRuns(router, fulfilled);
 
-    // Assess
-    expect(waiting).toMatchObject({ outcome: 'continue', reason: 'waiting' });
+    // Assess: the wait ends with the 30-day timeout, unless the shipment resumes it first; once
+    expect(waiting).toMatchObject({
+      outcome: 'continue',
+      reason: 'waiting',
+      sendAfter: '2026-03-31T09:31:00.000Z',
+    });
+    expect(flow.waits).toEqual([
+      { key: 'demo#post-purchase', node: 'await-fulfilment', until: waitEnds, change: 1 },
+      { key: 'demo#post-purchase', node: 'await-fulfilment', until: waitEnds, change: -1 },
+      // resumed, the run goes on into the five-day wait after the shipment
+      { key: 'demo#post-purchase', node: 'wait-3', until: '2026-03-07T09:00:01.000Z', change: 1 },
+    ]);
     expect(first).toEqual({ resumed: 1, gone: 0 });
     expect(second).toEqual({ resumed: 0, gone: 0 });
     expect(resumer.resumed).toEqual([
@@ -307,7 +325,13 @@ describe('Function: runNode (the one interpreter of compiled journeys)', () => {
     // Prepare: the shipment is routed before the run reaches its waitFor.
     const { at, runs, resumer, profiles } = await world([registered, order]);
     await resumeWaitingRuns(
-      { profiles, runs, resumer, now: () => new Date('2026-03-01T09:40:00Z') },
+      {
+        profiles,
+        runs,
+        resumer,
+        flow: new InMemoryFlowCounter(),
+        now: () => new Date('2026-03-01T09:40:00Z'),
+      },
       { ...fulfilled, occurredAt: '2026-03-01T09:40:00.000Z' },
     );
 
