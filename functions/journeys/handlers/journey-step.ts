@@ -59,9 +59,13 @@ const flow = new DynamoDbFlowCounter(documents, config.MESSAGES_TABLE_NAME);
 export const lambdaHandler = async (input: NodeInput): Promise<NodeOutput> => {
   const output = await runNode(dependencies, input);
   const now = dependencies.clock.now();
-  const tally = flowTallyOf(input.node.id, output, now, output.variant || undefined);
-  if (tally !== undefined)
-    await flow.add(input.trigger.storeId, input.journey.id, now, tally, input.trigger.id);
+  for (const tally of [
+    flowTallyOf(input.node.id, output, now, output.variant || undefined),
+    nextWaitTallyOf(output, input.nextWait, now),
+  ]) {
+    if (tally !== undefined)
+      await flow.add(input.trigger.storeId, input.journey.id, now, tally, input.trigger.id);
+  }
   const metric = metricOf(input.node.id, output);
   if (metric !== undefined) {
     // One call: each addDimensions call starts a separate dimension set in Powertools.
