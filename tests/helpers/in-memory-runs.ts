@@ -73,10 +73,12 @@ export class InMemoryFlowCounter implements FlowCounter {
   readonly days = new Map<string, FlowCounts>();
   readonly waits: Array<{ key: string; node: string; until: string; change: number }> = [];
 
-  async add(storeId: string, journey: string, at: Date, tally: FlowTally): Promise<void> {
+  async add(storeId: string, journey: string, at: Date, tally: FlowTally, _shardKey?: string): Promise<void> {
     const key = `${storeId}#${journey}#${at.toISOString().slice(0, 10)}`;
     const counts = this.days.get(key) ?? {};
     for (const name of tally.names) addFlowCounts(counts, tally.node, name, 1);
+    for (const [name, amount] of Object.entries(tally.amounts ?? {}))
+      addFlowCounts(counts, tally.node, name, amount);
     this.days.set(key, counts);
     if (tally.waitingUntil !== undefined)
       this.waits.push({
@@ -87,11 +89,30 @@ export class InMemoryFlowCounter implements FlowCounter {
       });
   }
 
+  readonly winners = new Map<string, { winner: string; reason: string; at: string }>();
+  reads = 0;
+
+  async findWinner(storeId: string, journey: string, node: string) {
+    return this.winners.get(`${storeId}#${journey}#${node}`)?.winner;
+  }
+
+  async declareWinner(
+    storeId: string,
+    journey: string,
+    node: string,
+    decision: { winner: string; reason: string; at: string },
+  ) {
+    const key = `${storeId}#${journey}#${node}`;
+    if (!this.winners.has(key)) this.winners.set(key, decision);
+    return (this.winners.get(key) as { winner: string }).winner;
+  }
+
   async stopWaiting(storeId: string, journey: string, node: string, until: string): Promise<void> {
     this.waits.push({ key: `${storeId}#${journey}`, node, until, change: -1 });
   }
 
   async read(storeId: string, journey: string, span: { from: Date; to: Date; now: Date }) {
+    this.reads += 1;
     const counts: FlowCounts = {};
     const [from, to] = [span.from, span.to].map((at) => at.toISOString().slice(0, 10)) as [string, string];
     for (const [key, day] of this.days) {

@@ -3,6 +3,9 @@ import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import middy from '@middy/core';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { z } from 'zod';
+import { toMinorUnits } from '#events/money.ts';
+import { DynamoDbFlowCounter } from '#journeys/adapters/dynamodb-flow-counter.ts';
+import { experimentTallyOf } from '#journeys/step/experiment-judge.ts';
 import { DynamoDbProfileStore } from '#profiles/adapters/dynamodb-profile-store.ts';
 import { documentClient } from '#shared/aws-clients.ts';
 import { readConfig } from '#shared/config.ts';
@@ -10,7 +13,7 @@ import { observability } from '#shared/middlewares/observability.ts';
 import { logger, metrics } from '#shared/powertools.ts';
 import { DynamoDbEngagementStore } from '../adapters/dynamodb-engagement-store.ts';
 import { adjustAttribution } from '../domain/adjust-attribution.ts';
-import { attributeOrder } from '../domain/attribute-order.ts';
+import { type AttributeOrderResult, attributeOrder } from '../domain/attribute-order.ts';
 import { DEFAULT_ATTRIBUTION_WINDOWS } from '../domain/attribution-rules.ts';
 import { publishAttributionAdjustment, publishAttributionMetrics } from '../metrics.ts';
 import { parseOrderMessage } from '../schemas.ts';
@@ -39,6 +42,8 @@ const windows = {
   openMs: config.ATTRIBUTION_OPEN_WINDOW_SECONDS * 1000,
   conversionMs: config.CONVERSION_WINDOW_SECONDS * 1000,
 };
+/** Orders credited to experiment mails count towards their variant's results (the flow counters). */
+const flow = new DynamoDbFlowCounter(documents, config.MESSAGES_TABLE_NAME);
 const processor = new BatchProcessor(EventType.SQS);
 
 async function attributeMessage(record: SQSRecord): Promise<void> {
@@ -65,12 +70,25 @@ async function attributeMessage(record: SQSRecord): Promise<void> {
   }
   const result = await attributeOrder(dependencies, parsed.event, windows);
   publishAttributionMetrics(result);
+  await countForExperiment(parsed.event.storeId, result);
   logger.info('order attributed', {
     orderId: parsed.event.data.orderId,
     outcome: result.outcome,
     journey: 'journey' in result.attribution ? result.attribution.journey : undefined,
     conversions: result.conversions.map(({ journey, group }) => ({ journey, group })),
   });
+}
+
+/** An order credited to an experiment mail counts as its variant's conversion, with its revenue. */
+async function countForExperiment(storeId: string, result: AttributeOrderResult): Promise<void> {
+  const { attribution } = result;
+  if (result.outcome !== 'recorded' || 'unattributed' in attribution) return;
+  const { currency, amount } = attribution.revenue;
+  const tally = experimentTallyOf(attribution, {
+    order: { currency, minorUnits: Number(toMinorUnits(amount, currency)) },
+  });
+  if (tally !== undefined)
+    await flow.add(storeId, attribution.journey, new Date(attribution.at), tally, attribution.orderId);
 }
 
 /**

@@ -3,6 +3,8 @@ import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import middy from '@middy/core';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { z } from 'zod';
+import { DynamoDbFlowCounter } from '#journeys/adapters/dynamodb-flow-counter.ts';
+import { experimentTallyOf } from '#journeys/step/experiment-judge.ts';
 import { documentClient } from '#shared/aws-clients.ts';
 import { systemClock } from '#shared/clock.ts';
 import { readConfig } from '#shared/config.ts';
@@ -26,7 +28,10 @@ const config = readConfig(
       .default(DEFAULT_SOFT_BOUNCE_LIMIT),
   }),
 );
-const store = new DynamoDbEngagementStore(documentClient(), config.MESSAGES_TABLE_NAME);
+const documents = documentClient();
+const store = new DynamoDbEngagementStore(documents, config.MESSAGES_TABLE_NAME);
+/** Opens and clicks of experiment mails count towards their variant's results (the flow counters). */
+const flow = new DynamoDbFlowCounter(documents, config.MESSAGES_TABLE_NAME);
 const processor = new BatchProcessor(EventType.SQS);
 
 async function recordMessage(record: SQSRecord): Promise<void> {
@@ -64,6 +69,12 @@ async function recordMessage(record: SQSRecord): Promise<void> {
     });
   }
   publishEngagementMetrics(result);
+  const tally = experimentTallyOf(result.message, {
+    opened: result.firsts.includes('open'),
+    clicked: result.firsts.includes('click'),
+  });
+  if (tally !== undefined)
+    await flow.add(result.message.storeId, result.message.journey, systemClock.now(), tally, event.messageId);
   logger.debug('SES event recorded', {
     messageId: event.messageId,
     kind: event.kind,

@@ -1,5 +1,12 @@
 import { createHash } from 'node:crypto';
-import { type DynamoDBDocumentClient, paginateQuery, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import {
+  type DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  paginateQuery,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
 import { addFlowCounts, type FlowCounts, type FlowTally } from '../step/flow-counts.ts';
 import type { FlowCounter } from '../step/ports.ts';
 
@@ -37,10 +44,16 @@ export class DynamoDbFlowCounter implements FlowCounter {
 
   async add(storeId: string, journey: string, at: Date, tally: FlowTally, shardKey: string): Promise<void> {
     const shard = shardOf(shardKey);
+    const attribute = (name: string) => `${tally.node}${SEPARATOR}${name}`;
     await this.addTo(
       { pk: flowPk(storeId, journey), sk: `DAY#${dayOf(at)}#${shard}` },
-      tally.names.map((name) => `${tally.node}${SEPARATOR}${name}`),
-      1,
+      [
+        ...tally.names.map((name): [string, number] => [attribute(name), 1]),
+        ...Object.entries(tally.amounts ?? {}).map(([name, amount]): [string, number] => [
+          attribute(name),
+          amount,
+        ]),
+      ],
       epochSeconds(at.getTime()) + COUNTS_TTL_DAYS * DAY_SECONDS,
     );
     if (tally.waitingUntil !== undefined)
@@ -98,31 +111,68 @@ export class DynamoDbFlowCounter implements FlowCounter {
   ): Promise<void> {
     await this.addTo(
       { pk: flowPk(storeId, journey), sk: `WAIT#${waitBucketOf(until)}#${shard}` },
-      [`n:${node}`],
-      change,
+      [[`n:${node}`, change]],
       epochSeconds(Date.parse(until)) + DAY_SECONDS,
     );
   }
 
   private async addTo(
     key: { pk: string; sk: string },
-    attributes: readonly string[],
-    change: number,
+    changes: ReadonlyArray<[attribute: string, change: number]>,
     expiresAt: number,
   ): Promise<void> {
-    if (attributes.length === 0) return;
-    const names = Object.fromEntries(attributes.map((attribute, index) => [`#c${index}`, attribute]));
+    if (changes.length === 0) return;
     await this.client.send(
       new UpdateCommand({
         TableName: this.tableName,
         Key: key,
-        UpdateExpression: `ADD ${Object.keys(names)
-          .map((name) => `${name} :change`)
-          .join(', ')} SET expiresAt = if_not_exists(expiresAt, :expiresAt)`,
-        ExpressionAttributeNames: names,
-        ExpressionAttributeValues: { ':change': change, ':expiresAt': expiresAt },
+        UpdateExpression: `ADD ${changes.map((_, index) => `#c${index} :c${index}`).join(', ')} SET expiresAt = if_not_exists(expiresAt, :expiresAt)`,
+        ExpressionAttributeNames: Object.fromEntries(
+          changes.map(([attribute], index) => [`#c${index}`, attribute]),
+        ),
+        ExpressionAttributeValues: {
+          ...Object.fromEntries(changes.map(([, change], index) => [`:c${index}`, change])),
+          ':expiresAt': expiresAt,
+        },
       }),
     );
+  }
+
+  async findWinner(storeId: string, journey: string, node: string): Promise<string | undefined> {
+    const { Item } = await this.client.send(
+      new GetCommand({
+        TableName: this.tableName,
+        Key: { pk: flowPk(storeId, journey), sk: `WINNER#${node}` },
+      }),
+    );
+    return typeof Item?.winner === 'string' ? Item.winner : undefined;
+  }
+
+  async declareWinner(
+    storeId: string,
+    journey: string,
+    node: string,
+    decision: { winner: string; reason: string; at: string },
+  ): Promise<string> {
+    try {
+      await this.client.send(
+        new PutCommand({
+          TableName: this.tableName,
+          // Kept as long as the counters that decided it.
+          Item: {
+            pk: flowPk(storeId, journey),
+            sk: `WINNER#${node}`,
+            ...decision,
+            expiresAt: epochSeconds(Date.parse(decision.at)) + COUNTS_TTL_DAYS * DAY_SECONDS,
+          },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        }),
+      );
+      return decision.winner;
+    } catch (error) {
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      return (await this.findWinner(storeId, journey, node)) ?? decision.winner;
+    }
   }
 
   private async query(storeId: string, journey: string, from: string, to: string) {

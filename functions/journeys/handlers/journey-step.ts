@@ -20,6 +20,7 @@ import { DynamoDbRunStore } from '../adapters/dynamodb-run-store.ts';
 import { SfnTaskResumer } from '../adapters/sfn-task-resumer.ts';
 import { CATALOG } from '../config/catalog-config.ts';
 import { type NodeInput, type NodeOutput, nodeInputSchema } from '../step/contract.ts';
+import { ExperimentJudge } from '../step/experiment-judge.ts';
 import { flowTallyOf, nextWaitTallyOf } from '../step/flow-counts.ts';
 import { metricOf } from '../step/metrics.ts';
 import { runNode } from '../step/run-node.ts';
@@ -38,6 +39,7 @@ const stores = new CachingCredentialStore(
   new DynamoDbCredentialStore(documents, config.STORES_TABLE_NAME),
   60_000,
 );
+const flow = new DynamoDbFlowCounter(documents, config.MESSAGES_TABLE_NAME);
 const dependencies = {
   profiles: new DynamoDbProfileStore(documents, config.PROFILES_TABLE_NAME),
   messaging: new DynamoDbMessagingStore(documents, config.MESSAGES_TABLE_NAME),
@@ -49,8 +51,8 @@ const dependencies = {
   clock: systemClock,
   catalog: CATALOG,
   publicApiUrl: config.PUBLIC_API_URL,
+  experiments: new ExperimentJudge(flow),
 };
-const flow = new DynamoDbFlowCounter(documents, config.MESSAGES_TABLE_NAME);
 
 /**
  * Called by every Task of every compiled journey with the node it is at (see `step/run-node.ts`).

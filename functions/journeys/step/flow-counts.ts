@@ -13,6 +13,8 @@ export interface FlowTally {
   node: string;
   /** Counter names: `entered`, `heldout`, `passed`, `sent`, `skipped:<reason>`, `exited:<reason>`… */
   names: string[];
+  /** Counters added by an amount rather than one (an experiment variant's revenue in minor units). */
+  amounts?: Record<string, number>;
   /** The run now waits at this node until then (a wait, a deferred send, a `waitFor`'s timeout). */
   waitingUntil?: string;
 }

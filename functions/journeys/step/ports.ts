@@ -65,6 +65,15 @@ export interface FlowCounter {
   add(storeId: string, journey: string, at: Date, tally: FlowTally, shardKey: string): Promise<void>;
   /** A run left a node before its wait ended (a `waitFor` resumed by its event). */
   stopWaiting(storeId: string, journey: string, node: string, until: string, shardKey: string): Promise<void>;
+  /** The winner declared for the experiment at `node`, if any. */
+  findWinner(storeId: string, journey: string, node: string): Promise<string | undefined>;
+  /** Records the winner unless one is recorded; returns the one that stands. */
+  declareWinner(
+    storeId: string,
+    journey: string,
+    node: string,
+    decision: { winner: string; reason: string; at: string },
+  ): Promise<string>;
   /** The counts of the days from `from` to `to`, and the runs waiting at each node at `now`. */
   read(
     storeId: string,

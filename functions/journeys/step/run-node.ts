@@ -31,6 +31,7 @@ import { chooseRandomSplit, chooseSplit } from './branches.ts';
 import type { NodeInput, NodeOutput } from './contract.ts';
 import { nodeAnswer } from './contract.ts';
 import { type ExitGoal, exitGoalReached } from './exit-goals.ts';
+import type { ExperimentJudge } from './experiment-judge.ts';
 import { factsOf, messageHistory } from './facts.ts';
 import type { RunStore, TaskResumer } from './ports.ts';
 import { subjectOf } from './subject.ts';
@@ -60,6 +61,8 @@ export interface RunNodeDependencies {
   clock: Clock;
   catalog: CatalogConfig;
   publicApiUrl: string;
+  /** An experiment's declared winner, which every customer gets once there is one. */
+  experiments: Pick<ExperimentJudge, 'winnerOf'>;
 }
 
 /** What deciding an entry needs: no mail is sent at entry. */
@@ -94,7 +97,15 @@ export async function runNode(deps: RunNodeDependencies, input: NodeInput): Prom
   const { node } = input;
   if ('send' in node) return send(deps, run, node.id, node.send, node.id);
   if ('experiment' in node) {
-    const chosen = assignVariant(`${input.journey.id}/${node.id}`, run.customerKey, node.experiment.variants);
+    const winner = await deps.experiments.winnerOf(
+      input.trigger.storeId,
+      input.journey.id,
+      node.id,
+      node.experiment,
+      run.now,
+    );
+    const chosen =
+      winner ?? assignVariant(`${input.journey.id}/${node.id}`, run.customerKey, node.experiment.variants);
     const variant = node.experiment.variants.find((candidate) => candidate.id === chosen);
     if (variant === undefined) throw new Error(`experiment ${node.id} has no variant ${chosen}`);
     return {

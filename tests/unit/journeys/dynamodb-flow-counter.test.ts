@@ -93,4 +93,47 @@ describe('Class: DynamoDbFlowCounter', () => {
     expect(later.waiting).toEqual({ await: 1 });
     expect(later.counts).toEqual({ await: { passed: 3 } });
   });
+
+  it('adds amounts, and records the first winner declared for a node', async () => {
+    // Prepare
+    await flow.add(
+      'demo',
+      'cart-abandonment',
+      at('2026-03-01T09:00:00Z'),
+      { node: 'last-chance', names: ['converted@a'], amounts: { 'revenue:USD@a': 1999 } },
+      'o-1',
+    );
+    await flow.add(
+      'demo',
+      'cart-abandonment',
+      at('2026-03-01T10:00:00Z'),
+      { node: 'last-chance', names: ['converted@a'], amounts: { 'revenue:USD@a': 1 } },
+      'o-2',
+    );
+
+    // Act
+    const first = await flow.declareWinner('demo', 'cart-abandonment', 'last-chance', {
+      winner: 'a',
+      reason: 'a is best',
+      at: '2026-03-02T00:00:00.000Z',
+    });
+    const second = await flow.declareWinner('demo', 'cart-abandonment', 'last-chance', {
+      winner: 'b',
+      reason: 'b is best',
+      at: '2026-03-03T00:00:00.000Z',
+    });
+    const span = {
+      from: at('2026-03-01T00:00:00Z'),
+      to: at('2026-03-01T00:00:00Z'),
+      now: at('2026-03-02T00:00:00Z'),
+    };
+
+    // Assess
+    expect([first, second]).toEqual(['a', 'a']);
+    expect(await flow.findWinner('demo', 'cart-abandonment', 'last-chance')).toBe('a');
+    expect(await flow.findWinner('demo', 'cart-abandonment', 'other')).toBeUndefined();
+    expect((await flow.read('demo', 'cart-abandonment', span)).counts).toEqual({
+      'last-chance': { 'converted@a': 2, 'revenue:USD@a': 2000 },
+    });
+  });
 });

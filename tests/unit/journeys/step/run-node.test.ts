@@ -3,7 +3,9 @@ import type { CanonicalEvent } from '#events/schemas.ts';
 import { compileJourney, entersInMachine, entryOf } from '#infra/journeys/compile.ts';
 import { loadJourneys } from '#infra/journeys/definitions.ts';
 import { CATALOG } from '#journeys/config/catalog-config.ts';
+import { assignVariant } from '#journeys/definition/experiments.ts';
 import { type NodeInput, nodeInputSchema } from '#journeys/step/contract.ts';
+import { ExperimentJudge } from '#journeys/step/experiment-judge.ts';
 import { resumeWaitingRuns } from '#journeys/step/resume-waiting.ts';
 import { decideEntry, ProfileBehindError, runNode } from '#journeys/step/run-node.ts';
 import { renderMessage } from '#messaging/rendering/render.ts';
@@ -111,6 +113,8 @@ async function world(events: CanonicalEvent[]) {
   const runs = new InMemoryRunStore();
   const resumer = new RecordingResumer();
   const mailer = new RecordingMailer();
+  const flow = new InMemoryFlowCounter();
+  const experiments = new ExperimentJudge(flow);
   const deps = (time: string) => ({
     profiles,
     messaging,
@@ -122,9 +126,10 @@ async function world(events: CanonicalEvent[]) {
     clock: fixedClock(time),
     catalog: CATALOG,
     publicApiUrl: 'https://api.demo-store.example',
+    experiments,
   });
   const at = (time: string) => (input: NodeInput) => runNode(deps(time), input);
-  return { at, mailer, messaging, runs, resumer, profiles, deps };
+  return { at, mailer, messaging, runs, resumer, profiles, deps, flow };
 }
 
 describe('Function: runNode (the one interpreter of compiled journeys)', () => {
@@ -344,5 +349,80 @@ describe('Function: runNode (the one interpreter of compiled journeys)', () => {
     expect(answer).toMatchObject({ outcome: 'continue', reason: 'event' });
     expect(resumer.resumed.map((call) => call.taskToken)).toEqual(['token-2']);
     expect(runs.waiters.size).toBe(0);
+  });
+
+  it('gives every customer the declared winner of an experiment once its figures decide it', async () => {
+    // Prepare: an experiment at the last chance; the variant this customer is assigned converts worse
+    const trigger = cart('cart-ev-1', '2026-03-01T09:00:00Z');
+    const { at, flow } = await world([registered, trigger]);
+    const base = inputAt('cart-abandonment', 'LastChance', trigger);
+    const { send } = base.node as { send: object };
+    const variants = [
+      { id: 'ten-off', weight: 1, send },
+      { id: 'free-ship', weight: 1, send },
+    ];
+    const assigned = assignVariant('cart-abandonment/last-chance', 'customer:c-1', variants);
+    const better = assigned === 'ten-off' ? 'free-ship' : 'ten-off';
+    const input = nodeInputSchema.parse({
+      ...base,
+      node: {
+        id: 'last-chance',
+        kind: 'experiment',
+        experiment: { autoWinner: { minPerVariant: 100, probability: 0.95 }, variants },
+      },
+    });
+    await flow.add(
+      'demo',
+      'cart-abandonment',
+      new Date('2026-03-02T09:00:00Z'),
+      {
+        node: 'last-chance',
+        names: [],
+        amounts: {
+          [`sent@${assigned}`]: 200,
+          [`converted@${assigned}`]: 10,
+          [`sent@${better}`]: 200,
+          [`converted@${better}`]: 40,
+          [`revenue:USD@${better}`]: 400_000,
+        },
+      },
+      'figures',
+    );
+
+    // Act
+    const answer = await at('2026-03-04T09:00:00Z')(input);
+    const again = await at('2026-03-04T09:01:00Z')(input);
+
+    // Assess: the winner is recorded once, and read from memory for the next send
+    expect(answer).toMatchObject({ outcome: 'sent', variant: better });
+    expect(again).toMatchObject({ variant: better });
+    expect(flow.winners.get('demo#cart-abandonment#last-chance')).toMatchObject({ winner: better });
+    expect(flow.reads).toBe(1);
+  });
+
+  it('keeps assigning variants while no experiment variant has won', async () => {
+    // Prepare
+    const trigger = cart('cart-ev-1', '2026-03-01T09:00:00Z');
+    const { at, flow } = await world([registered, trigger]);
+    const base = inputAt('cart-abandonment', 'LastChance', trigger);
+    const { send } = base.node as { send: object };
+    const variants = [
+      { id: 'ten-off', weight: 1, send },
+      { id: 'free-ship', weight: 1, send },
+    ];
+    const input = nodeInputSchema.parse({
+      ...base,
+      node: { id: 'last-chance', kind: 'experiment', experiment: { autoWinner: {}, variants } },
+    });
+
+    // Act
+    const answer = await at('2026-03-04T09:00:00Z')(input);
+
+    // Assess
+    expect(answer).toMatchObject({
+      outcome: 'sent',
+      variant: assignVariant('cart-abandonment/last-chance', 'customer:c-1', variants),
+    });
+    expect(flow.winners.size).toBe(0);
   });
 });
