@@ -92,6 +92,9 @@ export async function startDashboardFor(
             const { counts, waiting } = await counter.read(storeId, journey.id, span);
             for (const [node, count] of Object.entries(waiting))
               addFlowCounts(counts, node, 'waiting now', count);
+            // Revenue counters (minor units, for the experiment statistics) are no figure for a box.
+            for (const names of Object.values(counts))
+              for (const name of Object.keys(names)) if (name.startsWith('revenue:')) delete names[name];
             return {
               id: journey.id,
               name: journey.name ?? journey.id,

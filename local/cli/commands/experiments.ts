@@ -24,12 +24,17 @@ export async function runExperiments(journeyFilter: string | undefined): Promise
   const documents = documentClientFor(runtime.urls.dynamodb);
   const mails: SentMailFigures[] = [];
   const orders: CreditedOrder[] = [];
+  const winners = new Map<string, Winner>();
   for await (const page of paginateScan({ client: documents }, { TableName: runtime.names.messagesTable })) {
     for (const item of page.Items ?? []) {
       if (String(item.pk).startsWith('SESMESSAGE#') && typeof item.journey === 'string') {
         mails.push(item as unknown as SentMailFigures);
       } else if (String(item.sk).startsWith('ATTRIBUTION#') && typeof item.journey === 'string') {
         orders.push(item as unknown as CreditedOrder);
+      } else if (String(item.pk).startsWith('FLOW#') && String(item.sk).startsWith('WINNER#')) {
+        // FLOW#<store>#<journey>, WINNER#<node>: the winner every customer now gets.
+        const journey = String(item.pk).split('#').slice(2).join('#');
+        winners.set(`${journey} ${String(item.sk).slice('WINNER#'.length)}`, item as unknown as Winner);
       }
     }
   }
@@ -63,11 +68,22 @@ export async function runExperiments(journeyFilter: string | undefined): Promise
         `  ${row.id}: ${row.recipients} recipients, ${pct(row.openRate)} opened, ${pct(row.clickRate)} clicked, ${row.conversions} converted (${pct(row.conversionRate)}), ${money || 'no revenue'} per recipient${best}\n`,
       );
     }
-    if (experiment && variants.length > 1) {
+    const declared = winners.get(key);
+    if (declared !== undefined) {
+      process.stdout.write(
+        `  → winner ${declared.winner}, declared ${declared.at}: ${declared.reason}; everyone gets it now\n`,
+      );
+    } else if (experiment && variants.length > 1) {
       const rule = experiment.autoWinner ?? { minPerVariant: 200, probability: 0.95 };
       process.stdout.write(`  → ${decideWinner(variants, { metric, ...rule }).reason}\n`);
     }
   }
+}
+
+interface Winner {
+  winner: string;
+  reason: string;
+  at: string;
 }
 
 const pct = (share: number) => `${(share * 100).toFixed(1)}%`;
