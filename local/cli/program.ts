@@ -90,23 +90,37 @@ Examples:
       parseNumber,
     )
     .option('--no-demo', 'no simulated shoppers')
+    .option(
+      '--verbose',
+      "print the functions' JSON log lines as well (they always go to .local-data/logs/functions.log)",
+    )
     .addHelpText(
       'after',
       examples([
         'start',
         'start --persist',
+        'start --verbose                  # every function log line in the terminal',
         'start --speed 1 --no-demo        # real time, no simulated shoppers',
       ]),
     )
-    .action(async (options: { persist?: boolean; port?: number; speed?: number; demo: boolean }) => {
-      const { runStart } = await import('./commands/start.ts');
-      await runStart({
-        persist: options.persist === true,
-        demo: options.demo,
-        ...(options.port !== undefined && { port: options.port }),
-        ...(options.speed !== undefined && { speed: options.speed }),
-      });
-    });
+    .action(
+      async (options: {
+        persist?: boolean;
+        port?: number;
+        speed?: number;
+        demo: boolean;
+        verbose?: boolean;
+      }) => {
+        const { runStart } = await import('./commands/start.ts');
+        await runStart({
+          persist: options.persist === true,
+          demo: options.demo,
+          verbose: options.verbose === true,
+          ...(options.port !== undefined && { port: options.port }),
+          ...(options.speed !== undefined && { speed: options.speed }),
+        });
+      },
+    );
 
   program
     .command('send')

@@ -1,12 +1,17 @@
-import { join } from 'node:path';
+import { createWriteStream, mkdirSync } from 'node:fs';
+import { join, relative } from 'node:path';
 import { MetricsStore } from '../../dashboard/metrics-store.ts';
 import { DEFAULT_DASHBOARD_PORT, type LocalDashboard } from '../../dashboard/server.ts';
 import { startDashboardFor } from '../../dashboard/start-dashboard.ts';
 import { deadLetterQueuesOf } from '../../dead-letter-queues.ts';
 import { runDemoShoppers } from '../../demo/demo-shoppers.ts';
 import { seedDemoStore } from '../../demo-store.ts';
-import { type LocalRuntime, startRuntime } from '../../runtime.ts';
+import { type LocalRuntime, PROJECT_ROOT, startRuntime } from '../../runtime.ts';
 import { LOCAL_DATA_DIR, removeRuntimeFile, writeRuntimeFile } from '../../runtime-file.ts';
+import { activityLine } from '../../terminal/activity.ts';
+
+/** The functions' JSON logs and metrics, written afresh on every start. */
+export const FUNCTION_LOG_FILE = join(LOCAL_DATA_DIR, 'logs', 'functions.log');
 
 /** Well-known local ports, so SDK clients and docs can name them. */
 export const DEFAULT_PORTS = {
@@ -25,17 +30,23 @@ export interface StartOptions {
   port?: number;
   speed?: number;
   demo: boolean;
+  /** Print the functions' JSON log lines too, not only one readable line per thing that happens. */
+  verbose?: boolean;
 }
 
 export async function runStart(options: StartOptions): Promise<void> {
   const startedAt = Date.now();
   const metrics = new MetricsStore();
+  mkdirSync(join(LOCAL_DATA_DIR, 'logs'), { recursive: true });
+  const logFile = createWriteStream(FUNCTION_LOG_FILE, { flags: 'w' });
   const runtime = await startRuntime({
     ports: { ...DEFAULT_PORTS, ...(options.port !== undefined && { http: options.port }) },
     speed: options.speed ?? DEFAULT_SPEED,
-    onLogLine: (_, line) => {
-      metrics.onLogLine(_, line);
-      process.stdout.write(`${line}\n`);
+    onLogLine: (functionName, line) => {
+      metrics.onLogLine(functionName, line);
+      logFile.write(`${line}\n`);
+      const shown = options.verbose === true ? line : activityLine(functionName, line);
+      if (shown !== undefined) process.stdout.write(`${shown}\n`);
     },
     ...(options.persist && { dataDir: join(LOCAL_DATA_DIR, 'data') }),
   });
@@ -54,6 +65,7 @@ export async function runStart(options: StartOptions): Promise<void> {
   } catch (error) {
     await dashboard?.close();
     await runtime.close();
+    logFile.end();
     throw error;
   }
   await new Promise<void>((resolve) => {
@@ -64,6 +76,7 @@ export async function runStart(options: StartOptions): Promise<void> {
   removeRuntimeFile();
   await dashboard.close();
   await runtime.close();
+  logFile.end();
   process.stdout.write('Stopped.\n');
 }
 
@@ -93,6 +106,7 @@ storefront-journeys is running locally (started in ${((Date.now() - startedAt) /
   SES v2        ${runtime.urls.ses}
   Inbox         ${runtime.urls.inbox}   ← the mails journeys send
   Dashboard     ${dashboardUrl}   ← how the journeys are doing; /customers: why did (or didn't) someone get a mail
+  Function logs ${relative(PROJECT_ROOT, FUNCTION_LOG_FILE)}   ← JSON logs and metrics (--verbose prints them here too)
   Clock         ${runtime.clock.speed}× real time${runtime.clock.speed === 3600 ? ' (an hour a second)' : ''}
 
 Demo store "demo" (keys are new on every start):

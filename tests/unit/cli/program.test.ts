@@ -269,16 +269,16 @@ describe('CLI: usage errors are one line on stderr and exit code 2', () => {
 });
 
 describe('CLI: commands get their own options', () => {
-  it('start: --persist, --port, --speed and --no-demo', async () => {
+  it('start: --persist, --port, --speed, --no-demo and --verbose', async () => {
     // Act
     const defaults = await cli('start');
-    const all = await cli('start', '--persist', '--port', '3001', '--speed', '60', '--no-demo');
+    const all = await cli('start', '--persist', '--port', '3001', '--speed', '60', '--no-demo', '--verbose');
 
     // Assess
     expect([defaults.code, all.code]).toEqual([undefined, undefined]);
     expect(run.start.mock.calls).toEqual([
-      [{ persist: false, demo: true }],
-      [{ persist: true, demo: false, port: 3001, speed: 60 }],
+      [{ persist: false, demo: true, verbose: false }],
+      [{ persist: true, demo: false, verbose: true, port: 3001, speed: 60 }],
     ]);
   });
 
