@@ -7,8 +7,8 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { z } from 'zod';
 import { createLiquidEngines } from '#messaging/rendering/liquid-engines.ts';
-import { type TemplateId, templateIds } from '#messaging/rendering/template-catalog.ts';
 import { AppError } from '#shared/errors.ts';
 
 export const TEMPLATES_DIR = fileURLToPath(new URL('./', import.meta.url));
@@ -30,37 +30,53 @@ type Mjml2Html = (source: string, options: Record<string, unknown>) => Promise<M
 export class TemplateBuildError extends AppError {}
 
 interface CompiledTemplate {
+  kind: MessageKind;
   subject: string;
   html: string;
   text: string;
 }
 
+/**
+ * `templates.json`: each template's kind (marketing mail carries the unsubscribe footer, transactional
+ * mail must not depend on one) and its subject (Liquid). A template exists by being listed here with
+ * its two parts beside it; ids are stored in definitions and send records, so they are never renamed.
+ */
+const templateCatalogSchema = z.record(
+  z
+    .string()
+    .regex(/^[a-z0-9]+(?:-[a-z0-9]+)*\.[a-z0-9]+(?:-[a-z0-9]+)*$/, 'is not <journey>.<name> in kebab case'),
+  z.strictObject({ kind: z.enum(['marketing', 'transactional']), subject: z.string().trim().min(1) }),
+);
+type MessageKind = 'marketing' | 'transactional';
+type TemplateCatalog = z.infer<typeof templateCatalogSchema>;
+export const CATALOG_FILE = 'templates.json';
+
 /** The source text of `compiled-templates.ts` for the templates as they are now. */
 export async function compileTemplates(): Promise<string> {
-  const subjects = readSubjects();
-  checkSourcesMatchCatalog(subjects);
+  const catalog = readCatalog();
+  checkSourcesMatchCatalog(catalog);
   const textPartials = readTextPartials();
   const engines = createLiquidEngines(textPartials);
   // mjml has no type declarations and is CommonJS; a typed require keeps it out of the program's types.
   const mjml2html = createRequire(import.meta.url)('mjml') as Mjml2Html;
 
-  const compiled = new Map<TemplateId, CompiledTemplate>();
+  const compiled = new Map<string, CompiledTemplate>();
   const problems: string[] = [];
-  for (const templateId of templateIds) {
-    const template = {
-      subject: subjects[templateId] ?? '',
+  for (const [templateId, { kind, subject }] of Object.entries(catalog)) {
+    const parts = {
+      subject,
       html: await compileMjml(mjml2html, templateId),
       text: readFileSync(join(TEMPLATES_DIR, `${templateId}${TEXT_SUFFIX}`), 'utf8'),
     };
     // Parsing now turns a Liquid typo or an unknown filter into a build failure, not a failed send.
-    for (const [part, source] of Object.entries(template)) {
+    for (const [part, source] of Object.entries(parts)) {
       try {
         (part === 'html' ? engines.html : engines.text).parse(source);
       } catch (error) {
         problems.push(`${templateId} (${part}): ${(error as Error).message}`);
       }
     }
-    compiled.set(templateId, template);
+    compiled.set(templateId, { kind, ...parts });
   }
   for (const [name, source] of Object.entries(textPartials)) {
     try {
@@ -73,7 +89,7 @@ export async function compileTemplates(): Promise<string> {
   return moduleSource(compiled, textPartials);
 }
 
-async function compileMjml(mjml2html: Mjml2Html, templateId: TemplateId): Promise<string> {
+async function compileMjml(mjml2html: Mjml2Html, templateId: string): Promise<string> {
   const source = readFileSync(join(TEMPLATES_DIR, `${templateId}${MJML_SUFFIX}`), 'utf8');
   let result: MjmlResult;
   try {
@@ -96,36 +112,37 @@ async function compileMjml(mjml2html: Mjml2Html, templateId: TemplateId): Promis
   return result.html;
 }
 
-function readSubjects(): Record<string, string> {
-  const subjects: unknown = JSON.parse(readFileSync(join(TEMPLATES_DIR, 'subjects.json'), 'utf8'));
-  if (
-    typeof subjects !== 'object' ||
-    subjects === null ||
-    !Object.values(subjects).every((value) => typeof value === 'string' && value.trim() !== '')
-  ) {
-    throw new TemplateBuildError('subjects.json must map each template id to a non-empty subject');
+function readCatalog(): TemplateCatalog {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(readFileSync(join(TEMPLATES_DIR, CATALOG_FILE), 'utf8'));
+  } catch (error) {
+    throw new TemplateBuildError(`${CATALOG_FILE}: ${(error as Error).message}`);
   }
-  return subjects as Record<string, string>;
+  const result = templateCatalogSchema.safeParse(parsed);
+  if (!result.success) {
+    const problems = result.error.issues.map(
+      (issue) => `${CATALOG_FILE}: ${issue.path.join('.')}: ${issue.message}`,
+    );
+    throw new TemplateBuildError(problems.join('\n'));
+  }
+  return result.data;
 }
 
-/** Every catalog id has its three sources, and no source exists for an id the catalog lacks. */
-function checkSourcesMatchCatalog(subjects: Record<string, string>): void {
+/** Every template in the catalog has its two parts, and no part exists for an id the catalog lacks. */
+function checkSourcesMatchCatalog(catalog: TemplateCatalog): void {
   const files = readdirSync(TEMPLATES_DIR);
   const sourceIds = (suffix: string) =>
     files.filter((file) => file.endsWith(suffix)).map((file) => file.slice(0, -suffix.length));
-  const sources = {
-    [MJML_SUFFIX]: sourceIds(MJML_SUFFIX),
-    [TEXT_SUFFIX]: sourceIds(TEXT_SUFFIX),
-    'subjects.json': Object.keys(subjects),
-  };
-  const known = new Set<string>(templateIds);
+  const ids = Object.keys(catalog);
   const problems: string[] = [];
-  for (const [source, ids] of Object.entries(sources)) {
-    for (const id of templateIds) if (!ids.includes(id)) problems.push(`${id}: missing in ${source}`);
-    for (const id of ids) if (!known.has(id)) problems.push(`${id} (${source}): not in the template catalog`);
+  for (const suffix of [MJML_SUFFIX, TEXT_SUFFIX]) {
+    const found = sourceIds(suffix);
+    for (const id of ids) if (!found.includes(id)) problems.push(`${id}: missing ${id}${suffix}`);
+    for (const id of found) if (!ids.includes(id)) problems.push(`${id}${suffix}: not in ${CATALOG_FILE}`);
   }
   if (problems.length > 0)
-    throw new TemplateBuildError(`Template sources and catalog differ:\n${problems.join('\n')}`);
+    throw new TemplateBuildError(`Template sources and ${CATALOG_FILE} differ:\n${problems.join('\n')}`);
 }
 
 function readTextPartials(): Record<string, string> {
@@ -138,13 +155,11 @@ function readTextPartials(): Record<string, string> {
   return partials;
 }
 
-function moduleSource(
-  compiled: Map<TemplateId, CompiledTemplate>,
-  textPartials: Record<string, string>,
-): string {
+function moduleSource(compiled: Map<string, CompiledTemplate>, textPartials: Record<string, string>): string {
   const entries = [...compiled].map(
     ([id, template]) =>
       `  ${JSON.stringify(id)}: {\n` +
+      `    kind: ${JSON.stringify(template.kind)},\n` +
       `    subject: ${JSON.stringify(template.subject)},\n` +
       `    html: ${JSON.stringify(template.html)},\n` +
       `    text: ${JSON.stringify(template.text)},\n` +
@@ -154,19 +169,19 @@ function moduleSource(
     ([name, source]) => `  ${JSON.stringify(name)}: ${JSON.stringify(source)},\n`,
   );
   return `// GENERATED by \`npm run templates\` (templates/build.ts) from templates/*.mjml, *.txt.liquid,
-// partials/ and subjects.json. Do not edit: change the sources and regenerate. A unit test fails when
+// partials/ and templates.json. Do not edit: change the sources and regenerate. A unit test fails when
 // this file is stale.
-import type { TemplateId } from './template-catalog.ts';
 
 export interface CompiledTemplate {
+  readonly kind: 'marketing' | 'transactional';
   readonly subject: string;
   readonly html: string;
   readonly text: string;
 }
 
 // biome-ignore format: generated
-export const compiledTemplates: Readonly<Record<TemplateId, CompiledTemplate>> = {
-${entries.join('')}};
+export const compiledTemplates = {
+${entries.join('')}} as const satisfies Readonly<Record<string, CompiledTemplate>>;
 
 // biome-ignore format: generated
 export const textPartials: Readonly<Record<string, string>> = {
