@@ -17,6 +17,7 @@ import { Schedule, ScheduleExpression, ScheduleTargetInput } from 'aws-cdk-lib/a
 import { LambdaInvoke } from 'aws-cdk-lib/aws-scheduler-targets';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import {
+  type CfnStateMachine,
   CfnStateMachineAlias,
   CfnStateMachineVersion,
   DefinitionBody,
@@ -74,6 +75,12 @@ export interface JourneysProps {
 
 /** How cdk-nag writes a part of an ARN: its value when the stack knows it, else the pseudo parameter. */
 const nagName = (value: string, pseudo: string) => (Token.isUnresolved(value) ? `<${pseudo}>` : value);
+
+/** The cdk-nag finding of a policy on every execution of a state machine (`…:execution:<machine>:*`). */
+export function runsOfFinding(machine: StateMachine, stack: Stack): string {
+  const logicalId = stack.getLogicalId(machine.node.defaultChild as CfnStateMachine);
+  return `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:states:${nagName(stack.region, 'AWS::Region')}:${nagName(stack.account, 'AWS::AccountId')}:execution:<${logicalId}.Name>:*]`;
+}
 
 const PASCAL = (id: string) => id.replace(/(^|-)(\w)/g, (_, __, letter: string) => letter.toUpperCase());
 
@@ -178,14 +185,16 @@ export class Journeys extends Construct {
 
     const awaited = [
       ...new Set(
-        definitions.flatMap((journey) =>
-          journey.steps.flatMap((node) => ('waitFor' in node ? [node.waitFor.event] : [])),
-        ),
+        definitions.flatMap((journey) => [
+          ...journey.steps.flatMap((node) => ('waitFor' in node ? [node.waitFor.event] : [])),
+          // A goal's event stops the run at once (`step/run-goals.ts`).
+          ...journey.exitWhen.flatMap((goal) => ('event' in goal ? [goal.event] : [])),
+        ]),
       ),
     ];
     if (awaited.length > 0) {
       new Rule(this, 'AwaitedEvents', {
-        description: 'Events journey runs wait for, to the function that resumes them',
+        description: 'Events journey runs wait for or end on, to the function that resumes or stops them',
         eventBus: props.eventBus,
         eventPattern: { source: ['storefront-journeys.ingest'], detailType: awaited },
         targets: [
@@ -205,6 +214,31 @@ export class Journeys extends Construct {
     this.stateMachines = Object.fromEntries(
       definitions.map((journey) => [journey.id, this.stateMachine(journey, logs)]),
     );
+    // A goal reached ends a run at once: the entry function (an event seen while the run started) and
+    // the event router stop runs of these machines, after reading their status.
+    const stopRuns = new PolicyStatement({
+      actions: ['states:DescribeExecution', 'states:StopExecution'],
+      resources: Object.values(this.stateMachines).map((machine) =>
+        stack.formatArn({
+          service: 'states',
+          resource: 'execution',
+          resourceName: `${machine.stateMachineName}:*`,
+          arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+        }),
+      ),
+    });
+    for (const fn of [this.entryFunction, this.eventsFunction]) {
+      fn.function.addToRolePolicy(stopRuns);
+      const policy = fn.function.role?.node.tryFindChild('DefaultPolicy');
+      if (policy === undefined) continue;
+      for (const machine of Object.values(this.stateMachines)) {
+        Validations.of(policy).acknowledge({
+          id: runsOfFinding(machine, stack),
+          reason:
+            'states:DescribeExecution and states:StopExecution on the runs of one journey state machine: a goal reached ends whichever run of it the goal names; execution names are only known at run time.',
+        });
+      }
+    }
     this.liveAliases = Object.fromEntries(
       definitions.map((journey) => [
         journey.id,

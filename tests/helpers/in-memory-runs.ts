@@ -2,6 +2,8 @@ import { addFlowCounts, type FlowCounts, type FlowTally } from '#journeys/step/f
 import type {
   FlowCounter,
   LatestTrigger,
+  RunGoal,
+  RunStopper,
   RunStore,
   SeenEvent,
   TaskResumer,
@@ -16,6 +18,7 @@ export class InMemoryRunStore implements RunStore {
   readonly latest = new Map<string, LatestTrigger>();
   readonly waiters = new Map<string, Waiter>();
   readonly seen = new Map<string, SeenEvent[]>();
+  readonly goals = new Map<string, RunGoal>();
 
   async recordLatestTrigger(storeId: string, journey: string, subjectKey: string, trigger: LatestTrigger) {
     const key = `${storeId}#${journey}#${subjectKey}`;
@@ -45,6 +48,21 @@ export class InMemoryRunStore implements RunStore {
     this.waiters.delete(`${ref(customer)}#${waiter.eventType}#${waiter.journey}#${waiter.subjectKey}`);
   }
 
+  async saveGoals(customer: CustomerRef, goals: readonly RunGoal[]) {
+    for (const goal of goals)
+      this.goals.set(`${ref(customer)}#${goal.eventType}#${goal.journey}#${goal.subjectKey}`, goal);
+  }
+
+  async listGoals(customer: CustomerRef, eventType: string) {
+    const prefix = `${ref(customer)}#${eventType}#`;
+    return [...this.goals.entries()].filter(([key]) => key.startsWith(prefix)).map(([, goal]) => goal);
+  }
+
+  async deleteGoals(customer: CustomerRef, goal: Pick<RunGoal, 'eventTypes' | 'journey' | 'subjectKey'>) {
+    for (const eventType of goal.eventTypes)
+      this.goals.delete(`${ref(customer)}#${eventType}#${goal.journey}#${goal.subjectKey}`);
+  }
+
   async recordSeenEvent(customer: CustomerRef, event: SeenEvent) {
     const key = `${ref(customer)}#${event.type}`;
     this.seen.set(key, [...(this.seen.get(key) ?? []), event]);
@@ -54,6 +72,18 @@ export class InMemoryRunStore implements RunStore {
     return (this.seen.get(`${ref(customer)}#${eventType}`) ?? []).filter(
       (event) => event.occurredAt >= since,
     );
+  }
+}
+
+/** Records StopExecution calls on the runs it was told are running; a run stops once. */
+export class RecordingStopper implements RunStopper {
+  readonly running = new Set<string>();
+  readonly stopped: Array<{ executionArn: string; cause: string }> = [];
+
+  async stop(executionArn: string, cause: string) {
+    if (!this.running.delete(executionArn)) return 'gone' as const;
+    this.stopped.push({ executionArn, cause });
+    return 'stopped' as const;
   }
 }
 

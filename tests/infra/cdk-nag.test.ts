@@ -4,6 +4,7 @@ import { type App, type CfnElement, Stack, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import type { IConstruct } from 'constructs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runsOfFinding } from '#infra/constructs/journeys.ts';
 import { ServiceFunction } from '#infra/constructs/service-function.ts';
 import { buildTestApp, type TestApp } from './test-app.ts';
 
@@ -64,6 +65,12 @@ describe('cdk-nag: AwsSolutions', () => {
         ]),
       ),
       [TASK_ANSWERS]: /SendTaskSuccess/,
+      ...Object.fromEntries(
+        Object.values(built.stateless.journeys.stateMachines).map((machine) => [
+          runsOfFinding(machine, built.stateless),
+          /StopExecution on the runs of one journey state machine/,
+        ]),
+      ),
       'AwsSolutions-L1': /Node\.js 22/,
       'AwsSolutions-APIG4': /handler/,
       'AwsSolutions-SQS3': /itself a dead-letter queue/,
@@ -99,6 +106,9 @@ describe('cdk-nag: AwsSolutions', () => {
       stepVersions: pathsOf(anyVersionFinding(stateless.journeys.stepFunction)),
       scanVersions: stateless.journeys.scanFunctions.flatMap((fn) => pathsOf(anyVersionFinding(fn))),
       taskAnswers: pathsOf(TASK_ANSWERS),
+      stopRuns: Object.values(stateless.journeys.stateMachines).map((machine) =>
+        pathsOf(runsOfFinding(machine, stateless)),
+      ),
       runtime: pathsOf('AwsSolutions-L1'),
       noAuthorizer: pathsOf('AwsSolutions-APIG4'),
       deadLetterQueues: pathsOf('AwsSolutions-SQS3'),
@@ -116,6 +126,11 @@ describe('cdk-nag: AwsSolutions', () => {
       taskAnswers: [stateless.journeys.stepFunction, stateless.journeys.eventsFunction]
         .map((fn) => `${fn.role.node.path}/DefaultPolicy`)
         .sort(),
+      stopRuns: Object.values(stateless.journeys.stateMachines).map(() =>
+        [stateless.journeys.entryFunction, stateless.journeys.eventsFunction]
+          .map((fn) => `${fn.role.node.path}/DefaultPolicy`)
+          .sort(),
+      ),
       runtime: functions.map((fn) => fn.function.node.path).sort(),
       noAuthorizer: expect.any(Array),
       // Rule-target dead-letter queues only: cdk-nag sees the redrive targets' use in their own stack.

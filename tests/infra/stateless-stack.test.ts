@@ -499,6 +499,13 @@ describe('Stack: Stateless', () => {
           `scheduler.amazonaws.com ${WIN_BACK_SCAN} lambda:InvokeFunction`,
           // The journey functions resume runs by their task tokens (the token names the execution).
           'lambda.amazonaws.com {"Fn::Join":["",["arn:",{"Ref":"AWS::Partition"},":states:",{"Ref":"AWS::Region"},":",{"Ref":"AWS::AccountId"},":stateMachine:*"]]} states:SendTaskSuccess',
+          // A goal reached stops whichever run of a journey it names (execution names are made at run time).
+          ...journeyMachineIds(json).flatMap((machineId) =>
+            ['states:DescribeExecution', 'states:StopExecution'].map(
+              (action) =>
+                `lambda.amazonaws.com {"Fn::Join":["",["arn:",{"Ref":"AWS::Partition"},":states:",{"Ref":"AWS::Region"},":",{"Ref":"AWS::AccountId"},":execution:",{"Fn::GetAtt":["${machineId}","Name"]},":*"]]} ${action}`,
+            ),
+          ),
         ].sort(),
       );
     });
@@ -714,3 +721,10 @@ describe('Stack: Stateless', () => {
     return list.map((r) => referencedLogicalId(stateful, r) ?? r);
   }
 });
+
+/** The logical ids of the journeys' state machines. */
+function journeyMachineIds(template: { Resources: Record<string, { Type: string }> }): string[] {
+  return Object.entries(template.Resources)
+    .filter(([, resource]) => resource.Type === 'AWS::StepFunctions::StateMachine')
+    .map(([id]) => id);
+}

@@ -7,7 +7,7 @@ import {
   QueryCommand,
 } from '@aws-sdk/lib-dynamodb';
 import type { CustomerRef } from '#messaging/domain/ports.ts';
-import type { LatestTrigger, RunStore, SeenEvent, Waiter } from '../step/ports.ts';
+import type { LatestTrigger, RunGoal, RunStore, SeenEvent, Waiter } from '../step/ports.ts';
 
 const DAY_SECONDS = 86_400;
 /** A seen event is kept as long as a `waitFor` that started before it may still be waiting for it. */
@@ -111,6 +111,53 @@ export class DynamoDbRunStore implements RunStore {
         },
       }),
     );
+  }
+
+  async saveGoals(customer: CustomerRef, goals: readonly RunGoal[]): Promise<void> {
+    for (const goal of goals) {
+      await this.client.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: {
+            pk: customerPk(customer),
+            sk: `GOAL#${goal.eventType}#${goal.journey}#${goal.subjectKey}`,
+            ...goal,
+            expiresAtIso: goal.expiresAt,
+            expiresAt: epochSeconds(goal.expiresAt),
+          },
+        }),
+      );
+    }
+  }
+
+  async listGoals(customer: CustomerRef, eventType: string): Promise<RunGoal[]> {
+    const { Items = [] } = await this.client.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+        ExpressionAttributeValues: { ':pk': customerPk(customer), ':prefix': `GOAL#${eventType}#` },
+        // A goal written just before this read must be seen (see run-goals.ts).
+        ConsistentRead: true,
+      }),
+    );
+    return Items.map(({ pk: _pk, sk: _sk, expiresAt: _epoch, expiresAtIso, ...goal }) => ({
+      ...(goal as Omit<RunGoal, 'expiresAt'>),
+      expiresAt: String(expiresAtIso),
+    }));
+  }
+
+  async deleteGoals(
+    customer: CustomerRef,
+    goal: Pick<RunGoal, 'eventTypes' | 'journey' | 'subjectKey'>,
+  ): Promise<void> {
+    for (const eventType of goal.eventTypes) {
+      await this.client.send(
+        new DeleteCommand({
+          TableName: this.tableName,
+          Key: { pk: customerPk(customer), sk: `GOAL#${eventType}#${goal.journey}#${goal.subjectKey}` },
+        }),
+      );
+    }
   }
 
   async recordSeenEvent(customer: CustomerRef, event: SeenEvent): Promise<void> {

@@ -11,3 +11,14 @@ import type { CanonicalEvent } from '#events/schemas.ts';
 export function executionNameFor(trigger: Pick<CanonicalEvent, 'storeId' | 'id'>): string {
   return createHash('sha256').update(`${trigger.storeId}\n${trigger.id}`).digest('hex');
 }
+
+/**
+ * The ARN of the run named `name` started on a state machine, its version or its alias: executions
+ * are named under the unqualified state machine (`…:execution:<machine>:<name>`), whichever started
+ * them.
+ */
+export function executionArnOf(stateMachineArn: string, name: string): string {
+  const [prefix = '', machine = ''] = stateMachineArn.split(':stateMachine:');
+  const [unqualified = ''] = machine.split(':');
+  return `${prefix}:execution:${unqualified}:${name}`;
+}

@@ -19,11 +19,13 @@ import { observability } from '#shared/middlewares/observability.ts';
 import { logger, metrics, tracer } from '#shared/powertools.ts';
 import { DynamoDbFlowCounter } from '../adapters/dynamodb-flow-counter.ts';
 import { DynamoDbRunStore } from '../adapters/dynamodb-run-store.ts';
+import { SfnRunStopper } from '../adapters/sfn-run-stopper.ts';
 import { CATALOG } from '../config/catalog-config.ts';
-import { executionNameFor } from '../domain/execution-name.ts';
+import { executionArnOf, executionNameFor } from '../domain/execution-name.ts';
 import { type NodeOutput, nodeInputSchema } from '../step/contract.ts';
 import { ENTER_NODE, flowTallyOf, nextWaitTallyOf } from '../step/flow-counts.ts';
-import { metricOf } from '../step/metrics.ts';
+import { metricOf, publishGoalExit } from '../step/metrics.ts';
+import { runGoalsOf, watchGoals } from '../step/run-goals.ts';
 import { decideEntry } from '../step/run-node.ts';
 
 const config = readConfig(
@@ -54,6 +56,13 @@ const attribution = new DynamoDbEngagementStore(documents, config.MESSAGES_TABLE
 const windows = { ...DEFAULT_ATTRIBUTION_WINDOWS, conversionMs: config.CONVERSION_WINDOW_SECONDS * 1000 };
 const flow = new DynamoDbFlowCounter(documents, config.MESSAGES_TABLE_NAME);
 const stepFunctions = tracer.captureAWSv3Client(new SFNClient({}));
+const goalDependencies = {
+  runs: dependencies.runs,
+  messaging: dependencies.messaging,
+  flow,
+  stopper: new SfnRunStopper(stepFunctions),
+  now: () => dependencies.clock.now(),
+};
 const processor = new BatchProcessor(EventType.SQS);
 
 /**
@@ -79,8 +88,10 @@ async function enterJourney(record: SQSRecord): Promise<void> {
     const conversions = await convertOrdersAfterEntry(attribution, entered.customer, entered.entry, windows);
     publishConversionMetrics(conversions);
   }
+  let executionArn: string;
+  let started = true;
   try {
-    await stepFunctions.send(
+    ({ executionArn = executionArnOf(stateMachineArn, name) } = await stepFunctions.send(
       new StartExecutionCommand({
         stateMachineArn,
         name,
@@ -88,13 +99,21 @@ async function enterJourney(record: SQSRecord): Promise<void> {
         // date or a local time waits until its `sendAfter`.
         input: JSON.stringify({ trigger: entry.trigger, last: answer }),
       }),
-    );
+    ));
   } catch (error) {
-    // The run started on an earlier receive of this message, which counted its entry.
-    if (error instanceof ExecutionAlreadyExists) return;
-    throw error;
+    if (!(error instanceof ExecutionAlreadyExists)) throw error;
+    // The run started on an earlier receive of this message, which counted its entry; its goals
+    // are kept again below in case that receive ended before it kept them.
+    executionArn = executionArnOf(stateMachineArn, name);
+    started = false;
   }
-  await countAnswer(entry, answer);
+  if (started) await countAnswer(entry, answer);
+  if (entered !== undefined) {
+    const now = dependencies.clock.now();
+    const goals = runGoalsOf(entry.journey, entry.trigger, entered.entry.subjectKey, executionArn, now);
+    const ended = await watchGoals(goalDependencies, entered.customer, goals);
+    if (ended !== undefined) publishGoalExit(ended);
+  }
 }
 
 /**

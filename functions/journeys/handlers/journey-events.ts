@@ -5,6 +5,7 @@ import middy from '@middy/core';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { z } from 'zod';
 import { canonicalEventSchema } from '#events/schemas.ts';
+import { DynamoDbMessagingStore } from '#messaging/adapters/dynamodb-messaging-store.ts';
 import { DynamoDbProfileStore } from '#profiles/adapters/dynamodb-profile-store.ts';
 import { documentClient } from '#shared/aws-clients.ts';
 import { systemClock } from '#shared/clock.ts';
@@ -13,18 +14,23 @@ import { observability } from '#shared/middlewares/observability.ts';
 import { logger, metrics, tracer } from '#shared/powertools.ts';
 import { DynamoDbFlowCounter } from '../adapters/dynamodb-flow-counter.ts';
 import { DynamoDbRunStore } from '../adapters/dynamodb-run-store.ts';
+import { SfnRunStopper } from '../adapters/sfn-run-stopper.ts';
 import { SfnTaskResumer } from '../adapters/sfn-task-resumer.ts';
+import { publishGoalExit } from '../step/metrics.ts';
 import { resumeWaitingRuns } from '../step/resume-waiting.ts';
 
 const config = readConfig(
   z.object({ PROFILES_TABLE_NAME: z.string().min(1), MESSAGES_TABLE_NAME: z.string().min(1) }),
 );
 const documents = documentClient();
+const stepFunctions = tracer.captureAWSv3Client(new SFNClient({}));
 const dependencies = {
   profiles: new DynamoDbProfileStore(documents, config.PROFILES_TABLE_NAME),
   runs: new DynamoDbRunStore(documents, config.MESSAGES_TABLE_NAME),
   flow: new DynamoDbFlowCounter(documents, config.MESSAGES_TABLE_NAME),
-  resumer: new SfnTaskResumer(tracer.captureAWSv3Client(new SFNClient({}))),
+  messaging: new DynamoDbMessagingStore(documents, config.MESSAGES_TABLE_NAME),
+  stopper: new SfnRunStopper(stepFunctions),
+  resumer: new SfnTaskResumer(stepFunctions),
   now: () => systemClock.now(),
 };
 const processor = new BatchProcessor(EventType.SQS);
@@ -34,10 +40,19 @@ async function resume(record: SQSRecord): Promise<void> {
   const event = busMessageSchema.parse(JSON.parse(record.body)).detail;
   const result = await resumeWaitingRuns(dependencies, event);
   if (result.resumed > 0) metrics.addMetric('journeyResumed', MetricUnit.Count, result.resumed);
-  logger.debug('waiting runs looked up', { eventType: event.type, ...result });
+  for (const goal of result.ended) publishGoalExit(goal);
+  logger.debug('waiting runs looked up', {
+    eventType: event.type,
+    resumed: result.resumed,
+    gone: result.gone,
+    ended: result.ended.length,
+  });
 }
 
-/** Each message is an event some journey waits for: the runs waiting for it are resumed at once. */
+/**
+ * Each message is an event some journey waits for or has as a goal: the runs waiting for it are
+ * resumed at once, and the runs whose goal it reaches are stopped at once.
+ */
 export const lambdaHandler = async (event: SQSEvent, context: Context): Promise<SQSBatchResponse> => {
   metrics.addMetric('journeyEventReceived', MetricUnit.Count, event.Records.length);
   return processPartialResponse(event, resume, processor, { context });

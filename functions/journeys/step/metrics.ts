@@ -1,5 +1,8 @@
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { DEFER_REASONS } from '#messaging/domain/send-decision.ts';
+import { metrics } from '#shared/powertools.ts';
 import type { NodeOutput } from './contract.ts';
+import { GOAL_NODE } from './run-goals.ts';
 import { ENTERED_HELD_OUT } from './run-node.ts';
 
 /**
@@ -31,4 +34,11 @@ export function metricOf(
     case 'exited':
       return { name: 'journeyExited', dimensions: { reason: output.reason } };
   }
+}
+
+/** A run a goal ended between its steps: an exit at the `goal` step, one metric line of its own. */
+export function publishGoalExit(goal: { journey: string; as: string }): void {
+  const single = metrics.singleMetric();
+  single.addDimensions({ journey: goal.journey, step: GOAL_NODE, reason: goal.as });
+  single.addMetric('journeyExited', MetricUnit.Count, 1);
 }

@@ -25,6 +25,27 @@ export interface Waiter {
   expiresAt: string;
 }
 
+/**
+ * A goal on events of a running journey (`exitWhen`), kept per event type in the customer's partition
+ * so that a matching event stops the run at once instead of at its next step.
+ */
+export interface RunGoal {
+  eventType: string;
+  journey: string;
+  subjectKey: string;
+  /** The goal's filter on the event; `$subject` is the run's subject. */
+  where?: unknown;
+  /** The exit reason. */
+  as: string;
+  executionArn: string;
+  /** The trigger's time: events of the trigger's own type count after it, others from it on. */
+  since: string;
+  triggerType: string;
+  /** Every event type the run has goals on, so ending it removes them all. */
+  eventTypes: string[];
+  expiresAt: string;
+}
+
 /** An event of the customer's that a run may wait for, kept a while so a run that starts waiting late still sees it. */
 export interface SeenEvent {
   id: string;
@@ -49,8 +70,21 @@ export interface RunStore {
     customer: CustomerRef,
     waiter: Pick<Waiter, 'eventType' | 'journey' | 'subjectKey'>,
   ): Promise<void>;
+  saveGoals(customer: CustomerRef, goals: readonly RunGoal[]): Promise<void>;
+  listGoals(customer: CustomerRef, eventType: string): Promise<RunGoal[]>;
+  /** Removes a run's goals, of every event type it had them on. */
+  deleteGoals(
+    customer: CustomerRef,
+    goal: Pick<RunGoal, 'eventTypes' | 'journey' | 'subjectKey'>,
+  ): Promise<void>;
   recordSeenEvent(customer: CustomerRef, event: SeenEvent): Promise<void>;
   listSeenEvents(customer: CustomerRef, eventType: string, since: string): Promise<SeenEvent[]>;
+}
+
+/** Stops a run (Step Functions' StopExecution). */
+export interface RunStopper {
+  /** `gone`: the run already ended. */
+  stop(executionArn: string, cause: string): Promise<'stopped' | 'gone'>;
 }
 
 /** Resumes a task that waits for a token (Step Functions' SendTaskSuccess). */

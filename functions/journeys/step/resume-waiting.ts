@@ -3,7 +3,8 @@
  * partition for a while, then every run of the customer waiting for its type whose filter it passes
  * is resumed with its task token — at once, instead of polling. Writing the event before looking for
  * waiters (while a run writes its waiter before looking for events) means one of the two always sees
- * the other. Resuming twice is harmless: a task resumes once, later tokens are `gone`.
+ * the other. Resuming twice is harmless: a task resumes once, later tokens are `gone`. The same
+ * event then ends the runs whose goals it reaches (`run-goals.ts`).
  */
 import type { CanonicalEvent } from '#events/schemas.ts';
 import { type Condition, evaluate } from '#journeys/definition/conditions.ts';
@@ -12,22 +13,20 @@ import type { ProfileStore } from '#profiles/domain/ports.ts';
 import { resolveProfile } from '#profiles/domain/record-event.ts';
 import { nodeAnswer } from './contract.ts';
 import { nextWaitTallyOf } from './flow-counts.ts';
-import type { FlowCounter, RunStore, TaskResumer } from './ports.ts';
+import type { RunGoal, TaskResumer } from './ports.ts';
+import { endRunsReaching, type GoalDependencies } from './run-goals.ts';
 
-export interface ResumeDependencies {
+export interface ResumeDependencies extends GoalDependencies {
   profiles: ProfileStore;
-  runs: RunStore;
-  flow: FlowCounter;
   resumer: TaskResumer;
-  now(): Date;
 }
 
 export async function resumeWaitingRuns(
   deps: ResumeDependencies,
   event: CanonicalEvent,
-): Promise<{ resumed: number; gone: number }> {
+): Promise<{ resumed: number; gone: number; ended: RunGoal[] }> {
   const [strongest] = identityKeys(event.identity);
-  if (strongest === undefined) return { resumed: 0, gone: 0 };
+  if (strongest === undefined) return { resumed: 0, gone: 0, ended: [] };
   const customerKey = (await resolveProfile(deps.profiles, event.storeId, strongest)).key;
   const customer = { storeId: event.storeId, customerKey };
   const occurredAt = new Date(event.occurredAt).toISOString();
@@ -49,5 +48,7 @@ export async function resumeWaitingRuns(
     } else gone += 1;
     await deps.runs.deleteWaiter(customer, waiter);
   }
-  return { resumed, gone };
+  // Goals too: the event is recorded as seen above, before the goals are read.
+  const ended = await endRunsReaching(deps, customer, { ...event, occurredAt });
+  return { resumed, gone, ended };
 }

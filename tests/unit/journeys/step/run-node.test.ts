@@ -15,7 +15,12 @@ import type { StoreRecord } from '#stores/store-record.ts';
 import { canonical, usd } from '#tests/helpers/events.ts';
 import { InMemoryMessagingStore, RecordingMailer } from '#tests/helpers/in-memory-messaging.ts';
 import { InMemoryProfileStore } from '#tests/helpers/in-memory-profile-store.ts';
-import { InMemoryFlowCounter, InMemoryRunStore, RecordingResumer } from '#tests/helpers/in-memory-runs.ts';
+import {
+  InMemoryFlowCounter,
+  InMemoryRunStore,
+  RecordingResumer,
+  RecordingStopper,
+} from '#tests/helpers/in-memory-runs.ts';
 
 const store: StoreRecord = {
   storeId: 'demo',
@@ -303,7 +308,15 @@ describe('Function: runNode (the one interpreter of compiled journeys)', () => {
       names: ['passed'],
       waitingUntil: waitEnds,
     });
-    const router = { profiles, runs, resumer, flow, now: () => new Date('2026-03-02T09:00:01Z') };
+    const router = {
+      profiles,
+      runs,
+      resumer,
+      flow,
+      messaging: new InMemoryMessagingStore(),
+      stopper: new RecordingStopper(),
+      now: () => new Date('2026-03-02T09:00:01Z'),
+    };
     const first = await resumeWaitingRuns(router, fulfilled);
     const second = await resumeWaitingRuns(router, fulfilled);
 
@@ -319,8 +332,8 @@ describe('Function: runNode (the one interpreter of compiled journeys)', () => {
       // resumed, the run goes on into the five-day wait after the shipment
       { key: 'demo#post-purchase', node: 'wait-3', until: '2026-03-07T09:00:01.000Z', change: 1 },
     ]);
-    expect(first).toEqual({ resumed: 1, gone: 0 });
-    expect(second).toEqual({ resumed: 0, gone: 0 });
+    expect(first).toEqual({ resumed: 1, gone: 0, ended: [] });
+    expect(second).toEqual({ resumed: 0, gone: 0, ended: [] });
     expect(resumer.resumed).toEqual([
       { taskToken: 'token-1', output: expect.objectContaining({ outcome: 'continue', reason: 'event' }) },
     ]);
@@ -335,6 +348,8 @@ describe('Function: runNode (the one interpreter of compiled journeys)', () => {
         runs,
         resumer,
         flow: new InMemoryFlowCounter(),
+        messaging: new InMemoryMessagingStore(),
+        stopper: new RecordingStopper(),
         now: () => new Date('2026-03-01T09:40:00Z'),
       },
       { ...fulfilled, occurredAt: '2026-03-01T09:40:00.000Z' },
