@@ -7,6 +7,7 @@
 
 import type { ResolvedJourney } from '#journeys/definition/load.ts';
 import { kindOf } from '#journeys/definition/schema.ts';
+import { GOAL_NODE } from '#journeys/step/run-goals.ts';
 import { SKIP_REASONS } from '#messaging/domain/send-decision.ts';
 import { loadJourneys } from './definitions.ts';
 
@@ -73,5 +74,7 @@ export function stepIdsOf(id: string): string[] {
   const steps = journeyOf(id).steps.filter(
     (node) => !(kindOf(node) === 'wait' && 'wait' in node && 'for' in node.wait),
   );
-  return ['enter', ...steps.map((node) => node.id)];
+  // A goal on an event stops the run between steps; its exit is counted at the `goal` step.
+  const stopsOnEvents = journeyOf(id).exitWhen.some((goal) => 'event' in goal);
+  return ['enter', ...steps.map((node) => node.id), ...(stopsOnEvents ? [GOAL_NODE] : [])];
 }

@@ -1,3 +1,4 @@
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { documentClientFor } from '#local/demo-store.ts';
 import { DynamoDbMessagingStore } from '#messaging/adapters/dynamodb-messaging-store.ts';
@@ -158,6 +159,44 @@ describe('Journey: cart abandonment through the local runtime', () => {
       // Assess
       expect(cartRun.status).toBe('SUCCEEDED');
       expect(subjects.some((subject) => /cart/i.test(subject))).toBe(false);
+    },
+    JOURNEY_TEST_TIMEOUT_MS,
+  );
+});
+
+describe('Journey goals on events', () => {
+  it(
+    'stops a welcome run at once when the customer orders, instead of at its next step two days on',
+    async () => {
+      // Prepare: a sign-up starts the welcome series, whose goal is the first order
+      const mia = shopper('mia');
+      const signup = { ...mia.consent, id: 'mia-signup', type: 'customer.registered' };
+      await post([signup]);
+      const welcomeRun = await eventually(async () => {
+        const arn = stack.runtime.names.stateMachines.Welcome as string;
+        for (const execution of await stack.runtime.stepFunctions.listExecutions({ stateMachineArn: arn })) {
+          const description = await stack.runtime.stepFunctions.describeExecution(execution.executionArn);
+          if (description.input.includes('mia-signup')) return execution.executionArn;
+        }
+        return undefined;
+      }, 'the welcome run to start');
+
+      // Act
+      await post([{ ...mia.order, occurredAt: new Date(stack.runtime.clock.now()).toISOString() }]);
+      const stopped = await eventually(async () => {
+        const description = await stack.runtime.stepFunctions.describeExecution(welcomeRun);
+        return description.status === 'RUNNING' ? undefined : description;
+      }, 'the welcome run to end');
+
+      // Assess
+      expect(stopped.status).toBe('ABORTED');
+      const { Item: exit } = await documentClientFor(stack.runtime.urls.dynamodb).send(
+        new GetCommand({
+          TableName: stack.runtime.names.messagesTable,
+          Key: { pk: `CUSTOMER#${stack.demo.store.storeId}#customer:mia`, sk: 'EXIT#welcome#mia' },
+        }),
+      );
+      expect(exit).toMatchObject({ journey: 'welcome', step: 'goal', reason: 'ordered' });
     },
     JOURNEY_TEST_TIMEOUT_MS,
   );

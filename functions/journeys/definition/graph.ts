@@ -11,6 +11,8 @@ export type StepCounts = Record<string, Record<string, number>>;
 
 /** The counts of the entry decision, under the name the journey runtime gives it. */
 const ENTER_COUNTS = 'enter';
+/** The counts of runs a goal on an event ended between steps. */
+const GOAL_COUNTS = 'goal';
 
 export function journeyMermaid(journey: ResolvedJourney, counts: StepCounts = {}): string {
   const idOf = new Map(journey.steps.map((node, index) => [node.id, `s${index + 1}`]));
@@ -28,7 +30,10 @@ export function journeyMermaid(journey: ResolvedJourney, counts: StepCounts = {}
       'split' in node || 'randomSplit' in node ? ['{', '}'] : 'exit' in node ? ['([', '])'] : ['[', ']'];
     lines.push(`  ${box(node.id)}${open}"${text(label)}"${close}`);
   });
-  lines.push('  finish(["end"])');
+  // Runs a goal ended between steps (an order while waiting) are counted at the end.
+  lines.push(
+    `  finish(["${text(['end', tally(GOAL_COUNTS)].filter((part) => part !== '').join('<br/>'))}"])`,
+  );
   lines.push(`  start --> ${box(journey.steps[0]?.id ?? 'end')}`);
   journey.steps.forEach((node, index) => {
     const targets = successorsOf(journey, index);
