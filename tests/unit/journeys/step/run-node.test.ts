@@ -111,6 +111,21 @@ function inputAt(
   });
 }
 
+/** The cart's last chance as an A/B experiment of two variants sending its mail. */
+function lastChanceExperiment(trigger: CanonicalEvent, autoWinner: object) {
+  const base = inputAt('cart-abandonment', 'LastChance', trigger);
+  const { send } = base.node as { send: object };
+  const variants = [
+    { id: 'ten-off', weight: 1, send },
+    { id: 'free-ship', weight: 1, send },
+  ];
+  const input = nodeInputSchema.parse({
+    ...base,
+    node: { id: 'last-chance', kind: 'experiment', experiment: { autoWinner, variants } },
+  });
+  return { input, variants };
+}
+
 async function world(events: CanonicalEvent[]) {
   const profiles = new InMemoryProfileStore();
   for (const event of events) await recordEvent(profiles, event);
@@ -370,22 +385,9 @@ describe('Function: runNode (the one interpreter of compiled journeys)', () => {
     // Prepare: an experiment at the last chance; the variant this customer is assigned converts worse
     const trigger = cart('cart-ev-1', '2026-03-01T09:00:00Z');
     const { at, flow } = await world([registered, trigger]);
-    const base = inputAt('cart-abandonment', 'LastChance', trigger);
-    const { send } = base.node as { send: object };
-    const variants = [
-      { id: 'ten-off', weight: 1, send },
-      { id: 'free-ship', weight: 1, send },
-    ];
+    const { input, variants } = lastChanceExperiment(trigger, { minPerVariant: 100, probability: 0.95 });
     const assigned = assignVariant('cart-abandonment/last-chance', 'customer:c-1', variants);
     const better = assigned === 'ten-off' ? 'free-ship' : 'ten-off';
-    const input = nodeInputSchema.parse({
-      ...base,
-      node: {
-        id: 'last-chance',
-        kind: 'experiment',
-        experiment: { autoWinner: { minPerVariant: 100, probability: 0.95 }, variants },
-      },
-    });
     await flow.add(
       'demo',
       'cart-abandonment',
@@ -419,16 +421,7 @@ describe('Function: runNode (the one interpreter of compiled journeys)', () => {
     // Prepare
     const trigger = cart('cart-ev-1', '2026-03-01T09:00:00Z');
     const { at, flow } = await world([registered, trigger]);
-    const base = inputAt('cart-abandonment', 'LastChance', trigger);
-    const { send } = base.node as { send: object };
-    const variants = [
-      { id: 'ten-off', weight: 1, send },
-      { id: 'free-ship', weight: 1, send },
-    ];
-    const input = nodeInputSchema.parse({
-      ...base,
-      node: { id: 'last-chance', kind: 'experiment', experiment: { autoWinner: {}, variants } },
-    });
+    const { input, variants } = lastChanceExperiment(trigger, {});
 
     // Act
     const answer = await at('2026-03-04T09:00:00Z')(input);
