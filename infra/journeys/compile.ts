@@ -156,6 +156,8 @@ export function compileJourney(journey: ResolvedJourney, options: CompileOptions
           node: { id: nodeId, ...node },
           'trigger.$': '$.trigger',
           'startedAt.$': '$$.Execution.StartTime',
+          // Names the run: entry claims and the claim on its one end (a step's exit or a goal's stop).
+          'runId.$': '$$.Execution.Id',
           ...(nextWait !== undefined && { nextWait }),
         },
       },
@@ -190,7 +192,6 @@ export function compileJourney(journey: ResolvedJourney, options: CompileOptions
   if (enter) {
     const { node } = entryOf(journey);
     states.Enter = task('enter', node, 'EnterOutcome');
-    (states.Enter.Parameters as { Payload: Record<string, unknown> }).Payload['runId.$'] = '$$.Execution.Id';
     states.EnterOutcome = outcomeChoice([
       foldedWait === undefined
         ? { Variable: '$.last.outcome', StringEquals: 'continue', Next: first }

@@ -48,6 +48,15 @@ export class InMemoryRunStore implements RunStore {
     this.waiters.delete(`${ref(customer)}#${waiter.eventType}#${waiter.journey}#${waiter.subjectKey}`);
   }
 
+  readonly runEnds = new Set<string>();
+
+  async claimRunEnd(customer: CustomerRef, journey: string, runId: string, _at?: string) {
+    const key = `${ref(customer)}#${journey}#${runId}`;
+    if (this.runEnds.has(key)) return 'taken' as const;
+    this.runEnds.add(key);
+    return 'claimed' as const;
+  }
+
   async saveGoals(customer: CustomerRef, goals: readonly RunGoal[]) {
     for (const goal of goals)
       this.goals.set(`${ref(customer)}#${goal.eventType}#${goal.journey}#${goal.subjectKey}`, goal);

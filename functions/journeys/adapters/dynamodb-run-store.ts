@@ -13,6 +13,8 @@ const DAY_SECONDS = 86_400;
 /** A seen event is kept as long as a `waitFor` that started before it may still be waiting for it. */
 const SEEN_TTL_DAYS = 35;
 const LATEST_TTL_DAYS = 35;
+/** A run's end is claimed when it ends; a goal's stop comes within seconds of a step's exit. */
+const RUN_END_TTL_DAYS = 7;
 
 const customerPk = ({ storeId, customerKey }: CustomerRef) => `CUSTOMER#${storeId}#${customerKey}`;
 const epochSeconds = (iso: string) => Math.floor(Date.parse(iso) / 1000);
@@ -111,6 +113,32 @@ export class DynamoDbRunStore implements RunStore {
         },
       }),
     );
+  }
+
+  async claimRunEnd(
+    customer: CustomerRef,
+    journey: string,
+    runId: string,
+    at: string,
+  ): Promise<'claimed' | 'taken'> {
+    try {
+      await this.client.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: {
+            pk: customerPk(customer),
+            sk: `RUNEND#${journey}#${runId}`,
+            at,
+            expiresAt: epochSeconds(at) + RUN_END_TTL_DAYS * DAY_SECONDS,
+          },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        }),
+      );
+      return 'claimed';
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return 'taken';
+      throw error;
+    }
   }
 
   async saveGoals(customer: CustomerRef, goals: readonly RunGoal[]): Promise<void> {

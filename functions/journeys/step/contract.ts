@@ -50,6 +50,9 @@ export const nodeInputSchema = z.object({
 });
 export type NodeInput = z.infer<typeof nodeInputSchema>;
 
+/** An `exited` reason: the run's end was already counted (a goal's event stopped it while a step answered). */
+export const ENDED_ELSEWHERE = 'ended-elsewhere';
+
 export type NodeOutcome = 'continue' | 'sent' | 'skipped' | 'deferred' | 'exited';
 
 export interface NodeOutput {

@@ -4,7 +4,7 @@
  * node, outcome and variant would multiply the bill, and a marketer's flow needs none of their
  * alarms or statistics.
  */
-import type { NodeOutput } from './contract.ts';
+import { ENDED_ELSEWHERE, type NodeOutput } from './contract.ts';
 
 /** Node id → counter name → count; the shape `journeyMermaid` writes into the boxes. */
 export type FlowCounts = Record<string, Record<string, number>>;
@@ -55,6 +55,8 @@ export function flowTallyOf(
     case 'deferred':
       return { node, names: [`deferred:${output.reason}`], ...waiting };
     case 'exited':
+      // A run a goal stopped while this step answered is counted at the goal.
+      if (output.reason === ENDED_ELSEWHERE) return undefined;
       return { node, names: [`exited:${output.reason}`] };
   }
 }

@@ -1,7 +1,7 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { DEFER_REASONS } from '#messaging/domain/send-decision.ts';
 import { metrics } from '#shared/powertools.ts';
-import type { NodeOutput } from './contract.ts';
+import { ENDED_ELSEWHERE, type NodeOutput } from './contract.ts';
 import { GOAL_NODE } from './run-goals.ts';
 import { ENTERED_HELD_OUT } from './run-node.ts';
 
@@ -32,6 +32,8 @@ export function metricOf(
         ? { name: 'emailDeferred', dimensions: { reason: output.reason } }
         : undefined;
     case 'exited':
+      // Counted where it ended: by the goal that stopped the run.
+      if (output.reason === ENDED_ELSEWHERE) return undefined;
       return { name: 'journeyExited', dimensions: { reason: output.reason } };
   }
 }

@@ -70,6 +70,16 @@ export interface RunStore {
     customer: CustomerRef,
     waiter: Pick<Waiter, 'eventType' | 'journey' | 'subjectKey'>,
   ): Promise<void>;
+  /**
+   * Claims the one end of a run (its exit at a step, or a goal's stop between steps), so that a
+   * goal reached while a step answers counts the run's end once. `taken`: the other one ended it.
+   */
+  claimRunEnd(
+    customer: CustomerRef,
+    journey: string,
+    runId: string,
+    at: string,
+  ): Promise<'claimed' | 'taken'>;
   saveGoals(customer: CustomerRef, goals: readonly RunGoal[]): Promise<void>;
   listGoals(customer: CustomerRef, eventType: string): Promise<RunGoal[]>;
   /** Removes a run's goals, of every event type it had them on. */

@@ -106,6 +106,9 @@ async function endRun(deps: GoalDependencies, customer: CustomerRef, goal: RunGo
   await deps.runs.deleteGoals(customer, goal);
   if (outcome === 'gone') return false;
   const now = deps.now();
+  // A step that was answering when the run stopped may have ended it at its own goal check first.
+  const claimed = await deps.runs.claimRunEnd(customer, goal.journey, goal.executionArn, now.toISOString());
+  if (claimed === 'taken') return false;
   await deps.messaging.recordExit(customer, {
     journey: goal.journey,
     subjectKey: goal.subjectKey,

@@ -29,7 +29,7 @@ import type { CatalogConfig } from '../config/catalog-config.ts';
 import { isHeldOut } from '../domain/holdout.ts';
 import { chooseRandomSplit, chooseSplit } from './branches.ts';
 import type { NodeInput, NodeOutput } from './contract.ts';
-import { nodeAnswer } from './contract.ts';
+import { ENDED_ELSEWHERE, nodeAnswer } from './contract.ts';
 import { type ExitGoal, exitGoalReached } from './exit-goals.ts';
 import type { ExperimentJudge } from './experiment-judge.ts';
 import { factsOf, messageHistory } from './facts.ts';
@@ -272,11 +272,20 @@ async function superseded(deps: RunNodeDependencies, run: Run): Promise<boolean>
  * subject's journey (the newer run records its own), so it is not recorded.
  */
 async function exitRun(deps: EntryDependencies, run: Run, reason: string): Promise<NodeOutput> {
-  const { journey, node, trigger } = run.input;
-  await deps.messaging.recordExit(
-    { storeId: trigger.storeId, customerKey: run.customerKey },
-    { journey: journey.id, subjectKey: run.subjectKey, step: node.id, reason, at: run.now.toISOString() },
-  );
+  const { journey, node, trigger, runId } = run.input;
+  const customer = { storeId: trigger.storeId, customerKey: run.customerKey };
+  // A goal's event may have stopped the run while this step was answering: its end counts once.
+  if (runId !== undefined) {
+    const claimed = await deps.runs.claimRunEnd(customer, journey.id, runId, run.now.toISOString());
+    if (claimed === 'taken') return nodeAnswer.exited(ENDED_ELSEWHERE);
+  }
+  await deps.messaging.recordExit(customer, {
+    journey: journey.id,
+    subjectKey: run.subjectKey,
+    step: node.id,
+    reason,
+    at: run.now.toISOString(),
+  });
   return nodeAnswer.exited(reason);
 }
 

@@ -146,3 +146,20 @@ describe('Function: watchGoals', () => {
     expect(runs.goals.size).toBe(0);
   });
 });
+
+describe('Function: endRunsReaching, racing a step', () => {
+  it("counts the run's end once when a step had already ended it at its own goal check", async () => {
+    // Prepare: the step exited the run (and claimed its end) while the router was stopping it
+    const { runs, messaging, flow, deps, goals } = world();
+    await watchGoals(deps, customer, goals);
+    await runs.claimRunEnd(customer, 'cart-abandonment', CART_RUN, '2026-03-01T10:00:00.500Z');
+
+    // Act
+    const ended = await endRunsReaching(deps, customer, order('cart-1'));
+
+    // Assess: stopped, but neither recorded nor counted again
+    expect(ended).toEqual([]);
+    expect(messaging.exits.size).toBe(0);
+    expect(flow.days.size).toBe(0);
+  });
+});

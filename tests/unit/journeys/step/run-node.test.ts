@@ -433,4 +433,23 @@ describe('Function: runNode (the one interpreter of compiled journeys)', () => {
     });
     expect(flow.winners.size).toBe(0);
   });
+
+  it('answers ended-elsewhere, recording nothing, at a goal check of a run a goal already stopped', async () => {
+    // Prepare: the order reached the welcome goal while the step was answering; the router claimed the end
+    const { at, messaging, runs } = await world([registered, order]);
+    const input = { ...inputAt('welcome', 'Bestsellers', registered), runId: 'arn:run-1' };
+    await runs.claimRunEnd(
+      { storeId: 'demo', customerKey: 'customer:c-1' },
+      'welcome',
+      'arn:run-1',
+      '2026-03-03T09:00:00Z',
+    );
+
+    // Act
+    const answer = await at('2026-03-03T09:00:00Z')(input);
+
+    // Assess: the run ends (it is stopped anyway), its end counted by the goal
+    expect(answer).toMatchObject({ outcome: 'exited', reason: 'ended-elsewhere' });
+    expect(messaging.exits.size).toBe(0);
+  });
 });
