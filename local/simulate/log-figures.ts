@@ -64,12 +64,18 @@ export class LogFigures {
    * emitted in, with the hours of a shorter period scaled to a 30-day month.
    */
   metricMonths(days: number): number {
+    return Object.values(this.metricMonthsByName(days)).reduce((sum, months) => sum + months, 0);
+  }
+
+  /** The same metric-months by metric name, to see which metrics the bill's custom-metrics line is made of. */
+  metricMonthsByName(days: number): Record<string, number> {
     const monthHours = 30 * 24;
-    let months = 0;
-    for (const hours of this.#series.values()) {
-      months += Math.min(monthHours, (hours.size * 30) / days) / monthHours;
+    const byName: Record<string, number> = {};
+    for (const [key, hours] of this.#series) {
+      const name = (JSON.parse(key) as [string, string])[1];
+      byName[name] = (byName[name] ?? 0) + Math.min(monthHours, (hours.size * 30) / days) / monthHours;
     }
-    return months;
+    return byName;
   }
 
   #record(point: MetricPoint): void {

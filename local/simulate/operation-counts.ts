@@ -33,6 +33,8 @@ export interface OperationCounts {
      * it was emitted in, as CloudWatch bills them, over a 30-day month.
      */
     customMetrics: number;
+    /** The same by metric name (in the JSON report; the bill uses the total). */
+    customMetricsByName?: Record<string, number>;
     /** Bytes of log lines the functions wrote (CloudWatch Logs ingestion). */
     logBytes: number;
     dashboards: number;

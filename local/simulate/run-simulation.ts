@@ -204,6 +204,7 @@ function operationCounts(runtime: LocalRuntime, figures: LogFigures, days: numbe
     schedulerInvocations: usage.schedulerInvocations,
     cloudwatch: {
       customMetrics: figures.metricMonths(days),
+      customMetricsByName: figures.metricMonthsByName(days),
       logBytes: figures.logBytes,
       dashboards: resourcesOf('AWS::CloudWatch::Dashboard'),
       alarms: resourcesOf('AWS::CloudWatch::Alarm'),

@@ -69,4 +69,20 @@ describe('Class: LogFigures', () => {
     expect(figures.metricSeries).toBe(3);
     expect(figures.metricMonths(15)).toBeCloseTo(((3 + 3 + 1) * 2) / 720, 10);
   });
+
+  it('breaks the metric-months down by metric name', () => {
+    // Prepare
+    const figures = new LogFigures();
+
+    // Act
+    figures.onLogLine('fn', emf('emailSent', 1, START, { journey: 'welcome' }));
+    figures.onLogLine('fn', emf('emailSent', 1, START, { journey: 'win-back' }));
+    figures.onLogLine('fn', emf('journeyExited', 1, START + HOUR, { journey: 'welcome' }));
+
+    // Assess: emailSent in 3 series (service; service and journey twice), journeyExited in 2, an hour each
+    const byName = figures.metricMonthsByName(30);
+    expect(byName.emailSent).toBeCloseTo(3 / 720, 10);
+    expect(byName.journeyExited).toBeCloseTo(2 / 720, 10);
+    expect(figures.metricMonths(30)).toBeCloseTo(5 / 720, 10);
+  });
 });
