@@ -1,5 +1,4 @@
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
-import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import middy from '@middy/core';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { z } from 'zod';
@@ -10,7 +9,7 @@ import { DynamoDbProfileStore } from '#profiles/adapters/dynamodb-profile-store.
 import { documentClient } from '#shared/aws-clients.ts';
 import { readConfig } from '#shared/config.ts';
 import { observability } from '#shared/middlewares/observability.ts';
-import { logger, metrics } from '#shared/powertools.ts';
+import { logger } from '#shared/powertools.ts';
 import { DynamoDbEngagementStore } from '../adapters/dynamodb-engagement-store.ts';
 import { adjustAttribution } from '../domain/adjust-attribution.ts';
 import { type AttributeOrderResult, attributeOrder } from '../domain/attribute-order.ts';
@@ -96,8 +95,6 @@ async function countForExperiment(storeId: string, result: AttributeOrderResult)
  * cancellations reduce what was attributed. Failures are reported per message.
  */
 export const lambdaHandler = async (event: SQSEvent, context: Context): Promise<SQSBatchResponse> => {
-  // The per-mail metrics go out one by one (a batch mixes journeys); this one keeps the buffer non-empty.
-  metrics.addMetric('orderReceived', MetricUnit.Count, event.Records.length);
   return processPartialResponse(event, attributeMessage, processor, { context });
 };
 

@@ -1,5 +1,4 @@
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
-import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import middy from '@middy/core';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { z } from 'zod';
@@ -9,7 +8,7 @@ import { documentClient } from '#shared/aws-clients.ts';
 import { systemClock } from '#shared/clock.ts';
 import { readConfig } from '#shared/config.ts';
 import { observability } from '#shared/middlewares/observability.ts';
-import { logger, metrics } from '#shared/powertools.ts';
+import { logger } from '#shared/powertools.ts';
 import { DynamoDbEngagementStore } from '../adapters/dynamodb-engagement-store.ts';
 import { recordEngagement } from '../domain/record-engagement.ts';
 import { DEFAULT_SOFT_BOUNCE_LIMIT, SOFT_BOUNCE_LIMIT_MAX } from '../domain/suppression-rules.ts';
@@ -86,8 +85,6 @@ async function recordMessage(record: SQSRecord): Promise<void> {
 
 /** Each message is one SES event from the default bus; failures are reported per message so only those are retried. */
 export const lambdaHandler = async (event: SQSEvent, context: Context): Promise<SQSBatchResponse> => {
-  // The per-mail metrics go out one by one (a batch mixes journeys); this one keeps the buffer non-empty.
-  metrics.addMetric('sesEventReceived', MetricUnit.Count, event.Records.length);
   return processPartialResponse(event, recordMessage, processor, { context });
 };
 

@@ -140,7 +140,6 @@ async function countAnswer(entry: Omit<EntryMessage, 'stateMachineArn'>, answer:
  * trigger, so a redelivered message starts nothing twice. Failures are reported per message.
  */
 export const lambdaHandler = async (event: SQSEvent, context: Context): Promise<SQSBatchResponse> => {
-  metrics.addMetric('journeyTriggerReceived', MetricUnit.Count, event.Records.length);
   return processPartialResponse(event, enterJourney, processor, { context });
 };
 

@@ -1,5 +1,4 @@
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
-import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import middy from '@middy/core';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
@@ -11,7 +10,7 @@ import { documentClient } from '#shared/aws-clients.ts';
 import { systemClock } from '#shared/clock.ts';
 import { readConfig } from '#shared/config.ts';
 import { observability } from '#shared/middlewares/observability.ts';
-import { logger, metrics, tracer } from '#shared/powertools.ts';
+import { logger, tracer } from '#shared/powertools.ts';
 import { DynamoDbFlowCounter } from '../adapters/dynamodb-flow-counter.ts';
 import { DynamoDbRunStore } from '../adapters/dynamodb-run-store.ts';
 import { SfnRunStopper } from '../adapters/sfn-run-stopper.ts';
@@ -39,7 +38,6 @@ const busMessageSchema = z.object({ detail: canonicalEventSchema });
 async function resume(record: SQSRecord): Promise<void> {
   const event = busMessageSchema.parse(JSON.parse(record.body)).detail;
   const result = await resumeWaitingRuns(dependencies, event);
-  if (result.resumed > 0) metrics.addMetric('journeyResumed', MetricUnit.Count, result.resumed);
   for (const goal of result.ended) publishGoalExit(goal);
   logger.debug('waiting runs looked up', {
     eventType: event.type,
@@ -54,7 +52,6 @@ async function resume(record: SQSRecord): Promise<void> {
  * resumed at once, and the runs whose goal it reaches are stopped at once.
  */
 export const lambdaHandler = async (event: SQSEvent, context: Context): Promise<SQSBatchResponse> => {
-  metrics.addMetric('journeyEventReceived', MetricUnit.Count, event.Records.length);
   return processPartialResponse(event, resume, processor, { context });
 };
 

@@ -84,8 +84,6 @@ async function setAside(
  * messages answers with its batch item failures, since failing it would add nothing but an error.
  */
 export const lambdaHandler = async (event: SQSEvent, context: Context): Promise<SQSBatchResponse> => {
-  // Keeps the metrics buffer non-empty when a batch only failed (Powertools warns on an empty flush).
-  metrics.addMetric('profileEventReceived', MetricUnit.Count, event.Records.length);
   const response = await processPartialResponse(event, recordMessage, processor, {
     context,
     throwOnFullBatchFailure: false,
