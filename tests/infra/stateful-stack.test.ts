@@ -65,7 +65,7 @@ describe('Stack: Stateful', () => {
   });
   afterAll(() => built?.dispose());
 
-  it('keys the profiles table by pk alone, on demand, with PITR, TTL on expiresAt, retained', () => {
+  it('keys the profiles table by pk alone, on demand, with PITR, TTL on expiresAt, retained and protected from deletion', () => {
     // Act
     const profiles = json.Resources[logicalIdNamed(json, 'AWS::DynamoDB::Table', 'ProfilesTable')]!;
 
@@ -74,13 +74,14 @@ describe('Stack: Stateful', () => {
       KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
       BillingMode: 'PAY_PER_REQUEST',
       PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+      DeletionProtectionEnabled: true,
       TimeToLiveSpecification: { AttributeName: 'expiresAt', Enabled: true },
       SSESpecification: { SSEEnabled: true },
     });
     expect(profiles.DeletionPolicy).toBe('Retain');
   });
 
-  it('keys the stores table by pk alone, on demand, with PITR, retained', () => {
+  it('keys the stores table by pk alone, on demand, with PITR, retained and protected from deletion', () => {
     // Act
     const stores = json.Resources[logicalIdNamed(json, 'AWS::DynamoDB::Table', 'StoresTable')]!;
 
@@ -89,6 +90,7 @@ describe('Stack: Stateful', () => {
       KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
       BillingMode: 'PAY_PER_REQUEST',
       PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+      DeletionProtectionEnabled: true,
       SSESpecification: { SSEEnabled: true },
     });
     expect(stores.DeletionPolicy).toBe('Retain');
@@ -115,7 +117,7 @@ describe('Stack: Stateful', () => {
     expect(DORMANT_ON_INDEX).toBe('DormantOn');
   });
 
-  it('keys the messages table by pk and sk, on demand, with PITR, TTL on expiresAt, retained', () => {
+  it('keys the messages table by pk and sk, on demand, with PITR, TTL on expiresAt, retained and protected from deletion', () => {
     // Act
     const messages = json.Resources[logicalIdNamed(json, 'AWS::DynamoDB::Table', 'MessagesTable')]!;
 
@@ -127,6 +129,7 @@ describe('Stack: Stateful', () => {
       ],
       BillingMode: 'PAY_PER_REQUEST',
       PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+      DeletionProtectionEnabled: true,
       TimeToLiveSpecification: { AttributeName: 'expiresAt', Enabled: true },
       SSESpecification: { SSEEnabled: true },
     });
