@@ -180,6 +180,13 @@ describe('Journey goals on events', () => {
         }
         return undefined;
       }, 'the welcome run to start');
+      // Its first mail sent, the run waits two days (48 s here) for the next: no step is answering
+      // when the order comes, which would otherwise end the run itself at its goal check.
+      await eventually(
+        async () => ((await mailsTo(mia.identity.email)).length > 0 ? true : undefined),
+        'the welcome mail',
+      );
+      await stack.runtime.settle();
 
       // Act
       await post([{ ...mia.order, occurredAt: new Date(stack.runtime.clock.now()).toISOString() }]);
