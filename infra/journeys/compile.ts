@@ -14,8 +14,8 @@
  * | waitFor | Task with a task token (resumed by the event, or timed out) → Choice | 2 |
  * | exit | Task → Succeed | 2 |
  *
- * The step answers `{ outcome, reason, sendAfter, waitSeconds, branch }`, every key always present
- * (a Choice on a missing key fails the run).
+ * The step answers `{ outcome, reason, sendAfter, waitSeconds, branch, variant }`, every key always
+ * present (a Choice on a missing key fails the run); the Tasks keep all but `variant`.
  */
 import { durationSeconds } from '#journeys/definition/duration.ts';
 import type { ResolvedJourney } from '#journeys/definition/load.ts';
