@@ -74,7 +74,9 @@ export function stepIdsOf(id: string): string[] {
   const steps = journeyOf(id).steps.filter(
     (node) => !(kindOf(node) === 'wait' && 'wait' in node && 'for' in node.wait),
   );
-  // A goal on an event stops the run between steps; its exit is counted at the `goal` step.
-  const stopsOnEvents = journeyOf(id).exitWhen.some((goal) => 'event' in goal);
-  return ['enter', ...steps.map((node) => node.id), ...(stopsOnEvents ? [GOAL_NODE] : [])];
+  // A goal on an event, or a newer trigger of a superseding journey, stops the run between steps;
+  // its exit is counted at the `goal` step.
+  const journey = journeyOf(id);
+  const stopsBetweenSteps = journey.exitWhen.some((goal) => 'event' in goal) || journey.reentry.supersede;
+  return ['enter', ...steps.map((node) => node.id), ...(stopsBetweenSteps ? [GOAL_NODE] : [])];
 }

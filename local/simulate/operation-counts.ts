@@ -17,6 +17,8 @@ export interface OperationCounts {
   };
   /** Standard workflow state transitions. */
   stepFunctionsTransitions: number;
+  /** The same by state machine, with the executions started (in the JSON report; the bill uses the total). */
+  stepFunctionsByMachine?: Record<string, { executions: number; transitions: number }>;
   dynamodb: {
     readRequestUnits: number;
     writeRequestUnits: number;

@@ -198,6 +198,12 @@ function operationCounts(runtime: LocalRuntime, figures: LogFigures, days: numbe
     eventBridgeEvents: usage.eventBridgeEvents,
     lambda,
     stepFunctionsTransitions: usage.stepFunctionsTransitions,
+    stepFunctionsByMachine: Object.fromEntries(
+      Object.entries(runtime.stepFunctions.stats()).map(([machine, stats]) => [
+        machine,
+        { executions: stats.executionsStarted, transitions: stats.stateTransitions },
+      ]),
+    ),
     dynamodb: usage.dynamodb ?? { readRequestUnits: 0, writeRequestUnits: 0 },
     sqsRequests: usage.sqsRequests,
     sesMails: usage.sesMails,

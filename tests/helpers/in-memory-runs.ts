@@ -27,8 +27,11 @@ export class InMemoryRunStore implements RunStore {
       known === undefined ||
       known.occurredAt < trigger.occurredAt ||
       (known.occurredAt === trigger.occurredAt && known.id <= trigger.id);
-    if (newer) this.latest.set(key, trigger);
-    return this.latest.get(key) as LatestTrigger;
+    if (!newer) return { latest: known };
+    this.latest.set(key, trigger);
+    return known === undefined || known.id === trigger.id
+      ? { latest: trigger }
+      : { latest: trigger, replaced: known };
   }
 
   async findLatestTrigger(storeId: string, journey: string, subjectKey: string) {

@@ -110,4 +110,49 @@ describe('Local runtime: manual time', () => {
     expect(usage.sqsRequests).toBeGreaterThan(0);
     expect(usage.lambda.reduce((sum, fn) => sum + fn.invocations, 0)).toBeGreaterThan(0);
   });
+
+  it('stops the older cart run as soon as a newer change of the same cart enters, before its first step', async () => {
+    // Prepare: a cart run waits its first hour
+    const change = (id: string, quantity: number) => ({
+      id,
+      type: 'cart.updated',
+      occurredAt: at(),
+      identity,
+      data: {
+        cartId: 'cart-changed',
+        lines: [
+          {
+            productId: 'coffee-beans-1kg',
+            name: 'Coffee beans',
+            category: 'coffee',
+            price: { amount: '30.00', currency: 'USD' },
+            quantity,
+          },
+        ],
+        total: { amount: (30 * quantity).toFixed(2), currency: 'USD' },
+      },
+    });
+    const post = (event: unknown) =>
+      stack.post('/v1/events', { events: [event] }, { authorization: `Bearer ${stack.demo.apiKey}` });
+    const runOf = async (triggerId: string) => {
+      const arn = stack.runtime.names.stateMachines.CartAbandonment as string;
+      for (const execution of await stack.runtime.stepFunctions.listExecutions({ stateMachineArn: arn })) {
+        const description = await stack.runtime.stepFunctions.describeExecution(execution.executionArn);
+        if (description.input.includes(`"${triggerId}"`)) return description;
+      }
+      return undefined;
+    };
+    stack.runtime.advanceClock(stack.runtime.clock.now() + 60_000);
+    await post(change('cart-change-1', 1));
+    await stack.runtime.quiesce();
+    stack.runtime.advanceClock(stack.runtime.clock.now() + 60_000);
+
+    // Act
+    await post(change('cart-change-2', 2));
+    await stack.runtime.quiesce();
+
+    // Assess: the time has not moved on to the older run's step, yet it has ended
+    expect((await runOf('cart-change-1'))?.status).toBe('ABORTED');
+    expect((await runOf('cart-change-2'))?.status).toBe('RUNNING');
+  });
 });

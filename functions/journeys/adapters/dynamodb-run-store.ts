@@ -18,6 +18,10 @@ const RUN_END_TTL_DAYS = 7;
 
 const customerPk = ({ storeId, customerKey }: CustomerRef) => `CUSTOMER#${storeId}#${customerKey}`;
 const epochSeconds = (iso: string) => Math.floor(Date.parse(iso) / 1000);
+const latestOf = (item: Record<string, unknown>): LatestTrigger => ({
+  id: String(item.id),
+  occurredAt: String(item.occurredAt),
+});
 
 /** Journey run state in the Messages table: newest trigger per subject, waiting runs, events seen. */
 export class DynamoDbRunStore implements RunStore {
@@ -31,10 +35,10 @@ export class DynamoDbRunStore implements RunStore {
     journey: string,
     subjectKey: string,
     trigger: LatestTrigger,
-  ): Promise<LatestTrigger> {
+  ): Promise<{ latest: LatestTrigger; replaced?: LatestTrigger }> {
     const key = { pk: `LATEST#${storeId}#${journey}`, sk: subjectKey };
     try {
-      await this.client.send(
+      const { Attributes: old } = await this.client.send(
         new PutCommand({
           TableName: this.tableName,
           Item: {
@@ -46,12 +50,15 @@ export class DynamoDbRunStore implements RunStore {
           ConditionExpression:
             'attribute_not_exists(pk) OR occurredAt < :at OR (occurredAt = :at AND id <= :id)',
           ExpressionAttributeValues: { ':at': trigger.occurredAt, ':id': trigger.id },
+          ReturnValues: 'ALL_OLD',
         }),
       );
-      return trigger;
+      // A redelivered trigger replaces itself: nothing older was replaced by it this time.
+      const replaced = old === undefined || old.id === trigger.id ? undefined : latestOf(old);
+      return { latest: trigger, ...(replaced !== undefined && { replaced }) };
     } catch (error) {
       if (!(error instanceof ConditionalCheckFailedException)) throw error;
-      return (await this.findLatestTrigger(storeId, journey, subjectKey)) ?? trigger;
+      return { latest: (await this.findLatestTrigger(storeId, journey, subjectKey)) ?? trigger };
     }
   }
 
@@ -67,7 +74,7 @@ export class DynamoDbRunStore implements RunStore {
         ConsistentRead: true,
       }),
     );
-    return Item === undefined ? undefined : { id: String(Item.id), occurredAt: String(Item.occurredAt) };
+    return Item === undefined ? undefined : latestOf(Item);
   }
 
   async saveWaiter(customer: CustomerRef, waiter: Waiter): Promise<void> {

@@ -13,7 +13,7 @@ export class SfnRunStopper implements RunStopper {
     try {
       const { status } = await this.client.send(new DescribeExecutionCommand({ executionArn }));
       if (status !== 'RUNNING') return 'gone';
-      await this.client.send(new StopExecutionCommand({ executionArn, error: 'GoalReached', cause }));
+      await this.client.send(new StopExecutionCommand({ executionArn, error: 'JourneyExited', cause }));
       return 'stopped';
     } catch (error) {
       if ((error as { name?: string }).name === 'ExecutionDoesNotExist') return 'gone';

@@ -25,7 +25,7 @@ import { executionArnOf, executionNameFor } from '../domain/execution-name.ts';
 import { type NodeOutput, nodeInputSchema } from '../step/contract.ts';
 import { ENTER_NODE, flowTallyOf, nextWaitTallyOf } from '../step/flow-counts.ts';
 import { metricOf, publishGoalExit } from '../step/metrics.ts';
-import { runGoalsOf, watchGoals } from '../step/run-goals.ts';
+import { runGoalsOf, SUPERSEDED, stopRun, watchGoals } from '../step/run-goals.ts';
 import { decideEntry } from '../step/run-node.ts';
 
 const config = readConfig(
@@ -77,7 +77,7 @@ type EntryMessage = z.infer<typeof entryMessageSchema>;
 async function enterJourney(record: SQSRecord): Promise<void> {
   const { stateMachineArn, ...entry } = entryMessageSchema.parse(JSON.parse(record.body));
   const name = executionNameFor(entry.trigger);
-  const { answer, entered } = await decideEntry(dependencies, { ...entry, runId: name });
+  const { answer, entered, supersedes } = await decideEntry(dependencies, { ...entry, runId: name });
   if (answer.outcome !== 'continue') {
     logger.debug('no run started', { journey: entry.journey.id, reason: answer.reason });
     await countAnswer(entry, answer);
@@ -113,6 +113,20 @@ async function enterJourney(record: SQSRecord): Promise<void> {
     const goals = runGoalsOf(entry.journey, entry.trigger, entered.entry.subjectKey, executionArn, now);
     const ended = await watchGoals(goalDependencies, entered.customer, goals);
     if (ended !== undefined) publishGoalExit(ended);
+    if (supersedes !== undefined) {
+      // The older run of the same subject ends now rather than at its next step (three transitions).
+      const older = {
+        journey: entry.journey.id,
+        subjectKey: entered.entry.subjectKey,
+        executionArn: executionArnOf(
+          stateMachineArn,
+          executionNameFor({ ...entry.trigger, id: supersedes.id }),
+        ),
+      };
+      if (await stopRun(goalDependencies, entered.customer, older, SUPERSEDED)) {
+        publishGoalExit({ journey: older.journey, as: SUPERSEDED });
+      }
+    }
   }
 }
 

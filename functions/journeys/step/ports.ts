@@ -56,13 +56,16 @@ export interface SeenEvent {
 
 /** What the journey runs keep beside the messaging records, in the customer's partition. */
 export interface RunStore {
-  /** Records the trigger as the subject's newest unless a newer one is known; answers which is newest. */
+  /**
+   * Records the trigger as the subject's newest unless a newer one is known; answers which is newest
+   * and, when this trigger took over, the one it replaced.
+   */
   recordLatestTrigger(
     storeId: string,
     journey: string,
     subjectKey: string,
     trigger: LatestTrigger,
-  ): Promise<LatestTrigger>;
+  ): Promise<{ latest: LatestTrigger; replaced?: LatestTrigger }>;
   findLatestTrigger(storeId: string, journey: string, subjectKey: string): Promise<LatestTrigger | undefined>;
   saveWaiter(customer: CustomerRef, waiter: Waiter): Promise<void>;
   listWaiters(customer: CustomerRef, eventType: string): Promise<Waiter[]>;

@@ -12,7 +12,10 @@ import type { JourneyMeta } from './contract.ts';
 import type { ExitGoal } from './exit-goals.ts';
 import type { FlowCounter, RunGoal, RunStopper, RunStore } from './ports.ts';
 
-/** The flow view's node and the metrics' step for runs a goal ended between steps. */
+/**
+ * The flow view's node and the metrics' step for runs ended between steps: by a goal's event, or
+ * by a newer trigger of the same subject (`supersede`).
+ */
 export const GOAL_NODE = 'goal';
 /** Longer than any shipped journey runs; a run outliving its goals still checks them at each step. */
 const GOALS_TTL_DAYS = 90;
@@ -102,26 +105,50 @@ function reaches(
 }
 
 async function endRun(deps: GoalDependencies, customer: CustomerRef, goal: RunGoal): Promise<boolean> {
-  const outcome = await deps.stopper.stop(goal.executionArn, goal.as);
+  const stopped = await stopRun(deps, customer, goal, goal.as);
   await deps.runs.deleteGoals(customer, goal);
-  if (outcome === 'gone') return false;
+  return stopped;
+}
+
+/** A run to stop between its steps. */
+export interface RunToStop {
+  journey: string;
+  subjectKey: string;
+  executionArn: string;
+}
+
+/** A superseded run is no end of its subject's journey (the newer run goes on): not in the customer's story. */
+export const SUPERSEDED = 'superseded';
+
+/**
+ * Stops a run between its steps and counts its end at the `goal` node, once: false when it had
+ * already ended, or a step answering at that moment ended it first.
+ */
+export async function stopRun(
+  deps: GoalDependencies,
+  customer: CustomerRef,
+  run: RunToStop,
+  reason: string,
+): Promise<boolean> {
+  if ((await deps.stopper.stop(run.executionArn, reason)) === 'gone') return false;
   const now = deps.now();
-  // A step that was answering when the run stopped may have ended it at its own goal check first.
-  const claimed = await deps.runs.claimRunEnd(customer, goal.journey, goal.executionArn, now.toISOString());
+  const claimed = await deps.runs.claimRunEnd(customer, run.journey, run.executionArn, now.toISOString());
   if (claimed === 'taken') return false;
-  await deps.messaging.recordExit(customer, {
-    journey: goal.journey,
-    subjectKey: goal.subjectKey,
-    step: GOAL_NODE,
-    reason: goal.as,
-    at: now.toISOString(),
-  });
+  if (reason !== SUPERSEDED) {
+    await deps.messaging.recordExit(customer, {
+      journey: run.journey,
+      subjectKey: run.subjectKey,
+      step: GOAL_NODE,
+      reason,
+      at: now.toISOString(),
+    });
+  }
   await deps.flow.add(
     customer.storeId,
-    goal.journey,
+    run.journey,
     now,
-    { node: GOAL_NODE, names: [`exited:${goal.as}`] },
-    goal.executionArn,
+    { node: GOAL_NODE, names: [`exited:${reason}`] },
+    run.executionArn,
   );
   return true;
 }

@@ -33,7 +33,8 @@ import { ENDED_ELSEWHERE, nodeAnswer } from './contract.ts';
 import { type ExitGoal, exitGoalReached } from './exit-goals.ts';
 import type { ExperimentJudge } from './experiment-judge.ts';
 import { factsOf, messageHistory } from './facts.ts';
-import type { RunStore, TaskResumer } from './ports.ts';
+import type { LatestTrigger, RunStore, TaskResumer } from './ports.ts';
+import { SUPERSEDED } from './run-goals.ts';
 import { subjectOf } from './subject.ts';
 import { sendTemplateData } from './template-data.ts';
 import { dateFromContext, nextLocalTime, type Weekday } from './wait-until.ts';
@@ -90,7 +91,7 @@ export async function runNode(deps: RunNodeDependencies, input: NodeInput): Prom
       return nodeAnswer.deferred(new Date(now.getTime() + retryIn), 'waiting-for-profile');
     }
   }
-  if (await superseded(deps, run)) return nodeAnswer.exited('superseded');
+  if (await superseded(deps, run)) return endSuperseded(deps, run);
   const goal = exitGoalReached(input.journey.exitWhen as ExitGoal[], input.trigger, run.profile, run.context);
   if (goal !== undefined) return exitRun(deps, run, goal);
 
@@ -129,6 +130,8 @@ export async function runNode(deps: RunNodeDependencies, input: NodeInput): Prom
 export interface EntryDecision {
   answer: NodeOutput;
   entered?: { customer: CustomerRef; entry: JourneyEntry };
+  /** The older trigger of the same subject whose run this entry supersedes (`supersede`), to stop at once. */
+  supersedes?: LatestTrigger;
 }
 
 /**
@@ -205,11 +208,20 @@ async function enter(
     return noEntry(nodeAnswer.exited('not-eligible'));
   }
   const { reentry } = journey;
+  let supersedes: LatestTrigger | undefined;
   if (reentry.supersede) {
-    await deps.runs.recordLatestTrigger(trigger.storeId, journey.id, run.subjectKey, {
-      id: trigger.id,
-      occurredAt: new Date(trigger.occurredAt).toISOString(),
-    });
+    const { latest, replaced } = await deps.runs.recordLatestTrigger(
+      trigger.storeId,
+      journey.id,
+      run.subjectKey,
+      {
+        id: trigger.id,
+        occurredAt: new Date(trigger.occurredAt).toISOString(),
+      },
+    );
+    // A newer change of the subject came first (events arrive in any order): this one starts no run.
+    if (latest.id !== trigger.id) return noEntry(nodeAnswer.exited(SUPERSEDED));
+    supersedes = replaced;
   } else {
     const who = reentry.per === 'customer' ? `customer:${run.customerKey}` : `subject:${run.subjectKey}`;
     const window =
@@ -245,16 +257,18 @@ async function enter(
   };
   await deps.messaging.recordEntry(customer, entry);
   const entered = { customer, entry };
+  const decided = (answer: NodeOutput): EntryDecision => ({
+    answer,
+    entered,
+    ...(supersedes !== undefined && { supersedes }),
+  });
   // The holdout group rides on the reason so the handler can count entrants per group (lift).
   const reason = heldOut ? ENTERED_HELD_OUT : ENTERED_TREATED;
   const node = run.input.node as { wait?: unknown };
-  if (node.wait === undefined) return { answer: nodeAnswer.continue(reason), entered };
+  if (node.wait === undefined) return decided(nodeAnswer.continue(reason));
   // The journey starts by waiting for a date or a local time: Enter works it out.
   const until = await waitUntil(deps, run, node.wait as WaitSpec);
-  return {
-    answer: nodeAnswer.continue(reason, { sendAfter: until.sendAfter ?? run.now.toISOString() }),
-    entered,
-  };
+  return decided(nodeAnswer.continue(reason, { sendAfter: until.sendAfter ?? run.now.toISOString() }));
 }
 
 /** A newer trigger of the same subject took over (a newer change of the same cart). */
@@ -268,8 +282,21 @@ async function superseded(deps: RunNodeDependencies, run: Run): Promise<boolean>
 }
 
 /**
- * Ends the run and records why, for the customer's story. A superseded run is no end of its
- * subject's journey (the newer run records its own), so it is not recorded.
+ * Ends a superseded run, once: the newer run's entry may be stopping it at this moment. It is no end
+ * of its subject's journey (the newer run goes on), so not in the customer's story.
+ */
+async function endSuperseded(deps: RunNodeDependencies, run: Run): Promise<NodeOutput> {
+  const { journey, trigger, runId } = run.input;
+  if (runId !== undefined) {
+    const customer = { storeId: trigger.storeId, customerKey: run.customerKey };
+    const claimed = await deps.runs.claimRunEnd(customer, journey.id, runId, run.now.toISOString());
+    if (claimed === 'taken') return nodeAnswer.exited(ENDED_ELSEWHERE);
+  }
+  return nodeAnswer.exited(SUPERSEDED);
+}
+
+/**
+ * Ends the run and records why, for the customer's story.
  */
 async function exitRun(deps: EntryDependencies, run: Run, reason: string): Promise<NodeOutput> {
   const { journey, node, trigger, runId } = run.input;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { endRunsReaching, runGoalsOf, watchGoals } from '#journeys/step/run-goals.ts';
+import { endRunsReaching, runGoalsOf, stopRun, watchGoals } from '#journeys/step/run-goals.ts';
 import { InMemoryMessagingStore } from '#tests/helpers/in-memory-messaging.ts';
 import { InMemoryFlowCounter, InMemoryRunStore, RecordingStopper } from '#tests/helpers/in-memory-runs.ts';
 
@@ -161,5 +161,47 @@ describe('Function: endRunsReaching, racing a step', () => {
     expect(ended).toEqual([]);
     expect(messaging.exits.size).toBe(0);
     expect(flow.days.size).toBe(0);
+  });
+});
+
+describe('Function: stopRun', () => {
+  it("stops a superseded run once, counts it at the goal node and leaves the customer's story alone", async () => {
+    // Prepare
+    const { stopper, messaging, flow, deps } = world();
+    const run = { journey: 'cart-abandonment', subjectKey: 'cart-1', executionArn: CART_RUN };
+
+    // Act
+    const stopped = await stopRun(deps, customer, run, 'superseded');
+    const again = await stopRun(deps, customer, run, 'superseded');
+
+    // Assess
+    expect([stopped, again]).toEqual([true, false]);
+    expect(stopper.stopped).toEqual([{ executionArn: CART_RUN, cause: 'superseded' }]);
+    expect(messaging.exits.size).toBe(0);
+    const day = new Date('2026-03-01');
+    expect((await flow.read('demo', 'cart-abandonment', { from: day, to: day, now: day })).counts).toEqual({
+      goal: { 'exited:superseded': 1 },
+    });
+  });
+
+  it('counts nothing when a step of the run ended it first', async () => {
+    // Prepare: the older run's step found it superseded and claimed its end
+    const { runs, flow, deps } = world();
+    await runs.claimRunEnd(customer, 'cart-abandonment', CART_RUN);
+
+    // Act
+    const stopped = await stopRun(
+      deps,
+      customer,
+      { journey: 'cart-abandonment', subjectKey: 'cart-1', executionArn: CART_RUN },
+      'superseded',
+    );
+
+    // Assess
+    expect(stopped).toBe(false);
+    const day = new Date('2026-03-01');
+    expect((await flow.read('demo', 'cart-abandonment', { from: day, to: day, now: day })).counts).toEqual(
+      {},
+    );
   });
 });

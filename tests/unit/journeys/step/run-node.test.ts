@@ -207,6 +207,29 @@ describe('Function: runNode (the one interpreter of compiled journeys)', () => {
     ]);
   });
 
+  it('names the older run a newer change of the cart supersedes, and starts no run for a change older than the newest', async () => {
+    // Prepare
+    const older = cart('cart-ev-1', '2026-03-01T09:00:00Z');
+    const newer = cart('cart-ev-2', '2026-03-01T09:20:00Z');
+    const late = cart('cart-ev-0', '2026-03-01T08:50:00Z');
+    const { deps } = await world([registered, late, older, newer]);
+    const decide = (trigger: typeof older, runId: string) =>
+      decideEntry(deps('2026-03-01T09:30:00Z'), { ...inputAt('cart-abandonment', 'Enter', trigger), runId });
+
+    // Act
+    const first = await decide(older, 'run-1');
+    const redelivered = await decide(older, 'run-1');
+    const second = await decide(newer, 'run-2');
+    const delayed = await decide(late, 'run-3');
+
+    // Assess
+    expect(first.supersedes).toBeUndefined();
+    expect(redelivered.supersedes).toBeUndefined();
+    expect(second.answer).toMatchObject({ outcome: 'continue', reason: 'entered:treated' });
+    expect(second.supersedes).toEqual({ id: 'cart-ev-1', occurredAt: '2026-03-01T09:00:00.000Z' });
+    expect(delayed).toEqual({ answer: expect.objectContaining({ outcome: 'exited', reason: 'superseded' }) });
+  });
+
   it("decides entry before the run from the trigger alone: a goal the profile already shows is the first step's to find", async () => {
     // Prepare: the profile consumer ran first and already holds the order
     const trigger = cart('cart-ev-1', '2026-03-01T09:00:00Z');
