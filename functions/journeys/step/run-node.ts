@@ -179,10 +179,14 @@ async function runOf(
   return { input, profile, now, subjectKey, customerKey, context };
 }
 
-/** Mail history costs a query: read only for nodes and goals whose conditions ask for it. */
+/** Mail history costs a query: read only for nodes, goals and trigger filters whose conditions ask for it. */
 function readsMessages(input: NodeInput): boolean {
+  const { journey } = input;
   const conditions = [
-    ...(input.journey.exitWhen as ExitGoal[]).flatMap((goal) => ('when' in goal ? [goal.when] : [])),
+    ...(journey.exitWhen as ExitGoal[]).flatMap((goal) => ('when' in goal ? [goal.when] : [])),
+    ...(input.node.kind === 'enter' ? [journey.triggerWhere, journey.triggerProfile] : []).filter(
+      (condition) => condition !== undefined,
+    ),
     ...('send' in input.node && input.node.send.skipWhen ? [input.node.send.skipWhen] : []),
     ...('split' in input.node
       ? input.node.split.flatMap((branch) => ('when' in branch ? [branch.when] : []))

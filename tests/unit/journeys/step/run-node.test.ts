@@ -331,6 +331,45 @@ describe('Function: runNode (the one interpreter of compiled journeys)', () => {
     expect(answer).toMatchObject({ outcome: 'skipped', reason: 'skip-when' });
   });
 
+  it('starts no browse run when the reminder would skip it anyway: mailed about browsing within 7 days of the send', async () => {
+    // Prepare: browse mails 160 and 170 hours before two views; the reminder goes out 2 hours after a view
+    const viewAt = (id: string, occurredAt: string) =>
+      canonical({
+        id,
+        type: 'product.viewed',
+        occurredAt,
+        identity,
+        data: { product: { productId: 'tea', name: 'Sencha' } },
+      });
+    const early = viewAt('v1', '2026-03-08T09:00:00Z');
+    const later = viewAt('v2', '2026-03-08T19:00:00Z');
+    const { deps, messaging } = await world([registered, early, later]);
+    await messaging.recordDecision(
+      { storeId: 'demo', customerKey: 'customer:c-1' },
+      {
+        at: '2026-03-01T17:00:00.000Z',
+        journey: 'browse-abandonment',
+        step: 'reminder',
+        subjectKey: 'x',
+        outcome: 'sent',
+      },
+    );
+
+    // Act
+    const recent = await decideEntry(
+      deps('2026-03-08T09:00:01Z'),
+      inputAt('browse-abandonment', 'Enter', early),
+    );
+    const older = await decideEntry(
+      deps('2026-03-08T19:00:01Z'),
+      inputAt('browse-abandonment', 'Enter', later),
+    );
+
+    // Assess
+    expect(recent.answer).toMatchObject({ outcome: 'exited', reason: 'not-eligible' });
+    expect(older.answer).toMatchObject({ outcome: 'continue', reason: 'entered:treated' });
+  });
+
   it('waits for the fulfilment with a task token and is resumed by the event, once', async () => {
     // Prepare
     const { at, runs, resumer, profiles } = await world([registered, order]);
