@@ -7,15 +7,15 @@
  *
  * | node | states | transitions when it simply goes on |
  * | --- | --- | --- |
- * | wait `for` | Wait | 1 |
+ * | wait `for` | Wait (until the `resumeAt` the step before it answered, before a marketing mail) | 1 |
  * | wait `untilLocal` / `until` | Task → Choice → Wait | 3 |
  * | send, experiment | Task → Choice (→ Defer Wait → Task … when held back) | 2 |
  * | split, randomSplit | Task → Choice | 2 |
  * | waitFor | Task with a task token (resumed by the event, or timed out) → Choice | 2 |
  * | exit | Task → Succeed | 2 |
  *
- * The step answers `{ outcome, reason, sendAfter, waitSeconds, branch, variant }`, every key always
- * present (a Choice on a missing key fails the run); the Tasks keep all but `variant`.
+ * The step answers `{ outcome, reason, sendAfter, waitSeconds, resumeAt, branch, variant }`, every key
+ * always present (a Choice on a missing key fails the run); the Tasks keep all but `variant`.
  */
 import { durationSeconds } from '#journeys/definition/duration.ts';
 import type { ResolvedJourney } from '#journeys/definition/load.ts';
@@ -66,14 +66,72 @@ export function entryOf(journey: ResolvedJourney) {
  * The fixed-duration wait a step goes on to, if any. A `for` wait is a bare Wait state that calls no
  * function, so the step before it counts the runs that will wait there (the flow view's "waiting now").
  */
-function waitAfter(journey: ResolvedJourney, index: number): { node: string; seconds: number } | undefined {
+function waitAfter(
+  journey: ResolvedJourney,
+  index: number,
+): { node: string; seconds: number; beforeMarketing?: true } | undefined {
   const node = journey.steps[index];
   const explicit = node !== undefined && 'next' in node ? node.next : undefined;
   const nextIndex =
     explicit === undefined ? index + 1 : journey.steps.findIndex((candidate) => candidate.id === explicit);
   const next = journey.steps[nextIndex];
   if (next === undefined || !('wait' in next) || !('for' in next.wait)) return undefined;
-  return { node: next.id, seconds: durationSeconds(next.wait.for) ?? 0 };
+  return {
+    node: next.id,
+    seconds: durationSeconds(next.wait.for) ?? 0,
+    ...(marketingAfter(journey, nextIndex) && { beforeMarketing: true as const }),
+  };
+}
+
+/** Whether the node the wait at `index` goes on to sends marketing mail (quiet hours apply to it). */
+function marketingAfter(journey: ResolvedJourney, index: number): boolean {
+  const wait = journey.steps[index];
+  const explicit = wait !== undefined && 'next' in wait ? wait.next : undefined;
+  const after =
+    explicit === undefined
+      ? journey.steps[index + 1]
+      : journey.steps.find((candidate) => candidate.id === explicit);
+  if (after === undefined) return false;
+  if ('send' in after) return after.send.kind === 'marketing';
+  if ('experiment' in after) return after.experiment.variants.some((variant) => variant.send.kind === 'marketing');
+  return false;
+}
+
+/**
+ * The fixed waits that end at the `resumeAt` their one way in answers (a Wait on a timestamp, not a
+ * number of seconds): a wait before a marketing mail, reached only from the run's start or from the
+ * send or experiment right before it, so the step that leads into it always worked its end out.
+ * Its end then skips the customer's quiet hours, and the mail after it goes out instead of being
+ * deferred (three transitions). A wait other nodes lead to by id keeps its fixed duration.
+ */
+function timedWaits(journey: ResolvedJourney): Set<string> {
+  const named = new Set(
+    journey.steps.flatMap((node) => {
+      const targets: string[] = 'next' in node && node.next !== undefined ? [node.next] : [];
+      if ('split' in node)
+        targets.push(...node.split.map((branch) => ('when' in branch ? branch.to : branch.else)));
+      if ('randomSplit' in node) targets.push(...node.randomSplit.map((branch) => branch.to));
+      if ('waitFor' in node) {
+        targets.push(node.waitFor.onTimeout);
+        if (node.waitFor.onEvent !== undefined) targets.push(node.waitFor.onEvent);
+      }
+      return targets;
+    }),
+  );
+  const timed = new Set<string>();
+  journey.steps.forEach((node, index) => {
+    if (!('wait' in node) || !('for' in node.wait) || named.has(node.id)) return;
+    if (!marketingAfter(journey, index)) return;
+    const before = journey.steps[index - 1];
+    // The run's start: the entry function's answer in the input, or the Enter Task's, is `$.last`.
+    const fromStart = index === 0;
+    const fromSend =
+      before !== undefined &&
+      ('send' in before || 'experiment' in before) &&
+      !('next' in before && before.next !== undefined);
+    if (fromStart || fromSend) timed.add(node.id);
+  });
+  return timed;
 }
 
 /** A first node that waits for a date or a local time: Enter works the time out. */
@@ -115,6 +173,7 @@ const RESULT = {
   'reason.$': '$.Payload.reason',
   'sendAfter.$': '$.Payload.sendAfter',
   'waitSeconds.$': '$.Payload.waitSeconds',
+  'resumeAt.$': '$.Payload.resumeAt',
   'branch.$': '$.Payload.branch',
 };
 
@@ -182,6 +241,7 @@ export function compileJourney(journey: ResolvedJourney, options: CompileOptions
   });
 
   const first = target(journey.steps[0]?.id);
+  const timed = timedWaits(journey);
   // A journey that starts by waiting for a date or a local time has entry work the time out: its
   // answer (`$.last`, in the run's input when the entry function started it) goes straight into the
   // Wait, two transitions fewer than a Task and Choice of its own.
@@ -216,7 +276,9 @@ export function compileJourney(journey: ResolvedJourney, options: CompileOptions
       case 'wait': {
         const wait = (node as { wait: Record<string, unknown> }).wait;
         if ('for' in wait) {
-          states[name] = { Type: 'Wait', Seconds: durationSeconds(wait.for as string), Next: next };
+          states[name] = timed.has(node.id)
+            ? { Type: 'Wait', TimestampPath: '$.last.resumeAt', Next: next }
+            : { Type: 'Wait', Seconds: durationSeconds(wait.for as string), Next: next };
           break;
         }
         states[name] = task(node.id, { kind, ...spec }, outcome);

@@ -111,7 +111,31 @@ describe('Compiler: journey definitions to ASL', () => {
         },
       },
     });
-    expect(compiled.States.Wait1).toEqual({ Type: 'Wait', Seconds: 3600, Next: 'Reminder1' });
+    expect(compiled.States.Wait1).toEqual({
+      Type: 'Wait',
+      TimestampPath: '$.last.resumeAt',
+      Next: 'Reminder1',
+    });
+  });
+
+  it('ends a wait before a marketing mail when the step leading into it says, and keeps the fixed duration of one other nodes lead to', () => {
+    // Act
+    const postPurchase = compileJourney(journey('post-purchase'));
+    const payload = (state: string) =>
+      (postPurchase.States[state] as { Parameters: { Payload: object } }).Parameters.Payload;
+
+    // Assess: the 5-day wait follows a waitFor (resumed by an event, whose answer works out no end);
+    // the 14-day one follows the review request, a send
+    expect(postPurchase.States.Wait3).toEqual({ Type: 'Wait', Seconds: 5 * 86_400, Next: 'ReviewRequest' });
+    expect(postPurchase.States.Wait5).toEqual({
+      Type: 'Wait',
+      TimestampPath: '$.last.resumeAt',
+      Next: 'CrossSell',
+    });
+    expect(payload('ReviewRequest')).toMatchObject({
+      nextWait: { node: 'wait-5', seconds: 14 * 86_400, beforeMarketing: true },
+    });
+    expect(payload('OrderConfirmation')).not.toHaveProperty('nextWait');
   });
 
   it('tells a Task which fixed wait its run goes on to, since a bare Wait calls no function to count it', () => {

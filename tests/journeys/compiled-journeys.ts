@@ -19,6 +19,8 @@ export interface Answer {
   reason: string;
   sendAfter: string | null;
   waitSeconds: null;
+  /** The step works the end of the fixed wait it goes on to out; any instant will do here. */
+  resumeAt: string | null;
   branch: string;
   variant: string;
 }
@@ -28,6 +30,7 @@ export const answer = (outcome: Answer['outcome'], extra: Partial<Answer> = {}):
   reason: '',
   sendAfter: null,
   waitSeconds: null,
+  resumeAt: '2026-06-02T10:00:00.000Z',
   branch: '',
   variant: '',
   ...extra,

@@ -46,7 +46,14 @@ export const nodeInputSchema = z.object({
    * The fixed wait this node goes on to (a bare Wait state, which calls no function): the flow view
    * counts the runs waiting there from here.
    */
-  nextWait: z.object({ node: z.string().min(1), seconds: z.number().int().nonnegative() }).optional(),
+  nextWait: z
+    .object({
+      node: z.string().min(1),
+      seconds: z.number().int().nonnegative(),
+      /** A marketing mail follows the wait: it ends out of the customer's quiet hours (see `resumeAt`). */
+      beforeMarketing: z.boolean().optional(),
+    })
+    .optional(),
 });
 export type NodeInput = z.infer<typeof nodeInputSchema>;
 
@@ -60,6 +67,11 @@ export interface NodeOutput {
   reason: string;
   sendAfter: string | null;
   waitSeconds: number | null;
+  /**
+   * When the fixed wait this node goes on to ends (`nextWait`): its duration from now, moved to the
+   * end of the customer's quiet hours when a marketing mail follows. Null when no such wait follows.
+   */
+  resumeAt: string | null;
   /** The step id a split goes to; '' otherwise. */
   branch: string;
   /** The variant an experiment node's answer was for; '' for other nodes. */
@@ -71,6 +83,7 @@ const output = (outcome: NodeOutcome, reason: string, extra: Partial<NodeOutput>
   reason,
   sendAfter: null,
   waitSeconds: null,
+  resumeAt: null,
   branch: '',
   variant: '',
   ...extra,
@@ -85,3 +98,15 @@ export const nodeAnswer = {
   deferred: (until: Date, reason: string) => output('deferred', reason, { sendAfter: until.toISOString() }),
   exited: (reason: string) => output('exited', reason),
 };
+
+/** Whether the run goes on past this answer to the node after it (and so into a fixed wait there). */
+export function goesOnToNext(output: NodeOutput): boolean {
+  return (
+    output.outcome === 'sent' ||
+    output.outcome === 'skipped' ||
+    (output.outcome === 'continue' &&
+      output.sendAfter === null &&
+      output.waitSeconds === null &&
+      output.branch === '')
+  );
+}

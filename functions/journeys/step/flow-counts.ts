@@ -4,7 +4,7 @@
  * node, outcome and variant would multiply the bill, and a marketer's flow needs none of their
  * alarms or statistics.
  */
-import { ENDED_ELSEWHERE, type NodeOutput } from './contract.ts';
+import { ENDED_ELSEWHERE, goesOnToNext, type NodeOutput } from './contract.ts';
 
 /** Node id → counter name → count; the shape `journeyMermaid` writes into the boxes. */
 export type FlowCounts = Record<string, Record<string, number>>;
@@ -70,19 +70,11 @@ export function nextWaitTallyOf(
   nextWait: { node: string; seconds: number } | undefined,
   now: Date,
 ): FlowTally | undefined {
-  if (nextWait === undefined) return undefined;
-  const goesOn =
-    output.outcome === 'sent' ||
-    output.outcome === 'skipped' ||
-    (output.outcome === 'continue' &&
-      output.sendAfter === null &&
-      output.waitSeconds === null &&
-      output.branch === '');
-  if (!goesOn) return undefined;
+  if (nextWait === undefined || !goesOnToNext(output)) return undefined;
   return {
     node: nextWait.node,
     names: ['passed'],
-    waitingUntil: new Date(now.getTime() + nextWait.seconds * 1000).toISOString(),
+    waitingUntil: output.resumeAt ?? new Date(now.getTime() + nextWait.seconds * 1000).toISOString(),
   };
 }
 

@@ -13,6 +13,8 @@ import { durationSeconds } from '#journeys/definition/duration.ts';
 import { assignVariant } from '#journeys/definition/experiments.ts';
 import type { JourneyNode, SendSpec } from '#journeys/definition/schema.ts';
 import type { CustomerRef, EmailSender, JourneyEntry, MessagingStore } from '#messaging/domain/ports.ts';
+import { DEFAULT_QUIET_HOURS } from '#messaging/domain/quiet-hours.ts';
+import { quietHoursRelease, quietHoursTimeZone } from '#messaging/domain/send-decision.ts';
 import { type RenderedMessage, sendGuarded } from '#messaging/domain/send-guarded.ts';
 import { MessageRenderError, SenderNotConfiguredError } from '#messaging/errors.ts';
 import type { RenderResult } from '#messaging/rendering/render.ts';
@@ -29,7 +31,7 @@ import type { CatalogConfig } from '../config/catalog-config.ts';
 import { isHeldOut } from '../domain/holdout.ts';
 import { chooseRandomSplit, chooseSplit } from './branches.ts';
 import type { NodeInput, NodeOutput } from './contract.ts';
-import { ENDED_ELSEWHERE, nodeAnswer } from './contract.ts';
+import { ENDED_ELSEWHERE, goesOnToNext, nodeAnswer } from './contract.ts';
 import { type ExitGoal, exitGoalReached } from './exit-goals.ts';
 import type { ExperimentJudge } from './experiment-judge.ts';
 import { factsOf, messageHistory } from './facts.ts';
@@ -83,7 +85,41 @@ interface Run {
 
 export async function runNode(deps: RunNodeDependencies, input: NodeInput): Promise<NodeOutput> {
   const { run, hasTrigger, now } = await begin(deps, input);
-  if (input.node.kind === 'enter') return (await enter(deps, run, hasTrigger)).answer;
+  const answer =
+    input.node.kind === 'enter'
+      ? (await enter(deps, run, hasTrigger)).answer
+      : await answerNode(deps, run, hasTrigger, now);
+  return withResumeAt(deps, run, answer);
+}
+
+/**
+ * When the fixed wait after this node ends: its duration from now, or, before a marketing mail, the
+ * end of the customer's quiet hours it would fall in. The mail then goes out as the wait ends rather
+ * than being deferred by its step (a deferral costs a Wait, a Task and a Choice more). The send still
+ * checks quiet hours itself: the customer may have moved in the meantime.
+ */
+async function withResumeAt(deps: EntryDependencies, run: Run, answer: NodeOutput): Promise<NodeOutput> {
+  const { nextWait, journey, trigger } = run.input;
+  if (nextWait === undefined || !goesOnToNext(answer)) return answer;
+  let resumeAt = new Date(run.now.getTime() + nextWait.seconds * 1000);
+  if (nextWait.beforeMarketing === true) {
+    const store = await deps.findStore(trigger.storeId);
+    const timeZone = quietHoursTimeZone(
+      { ...(run.profile?.attributes.timeZone && { timeZone: run.profile.attributes.timeZone }) },
+      store?.timeZone ?? 'UTC',
+    );
+    resumeAt = quietHoursRelease(resumeAt, timeZone, DEFAULT_QUIET_HOURS, journey.priority);
+  }
+  return { ...answer, resumeAt: resumeAt.toISOString() };
+}
+
+async function answerNode(
+  deps: RunNodeDependencies,
+  run: Run,
+  hasTrigger: boolean,
+  now: Date,
+): Promise<NodeOutput> {
+  const { input } = run;
   if (!hasTrigger) {
     const waited = now.getTime() - runBeganAt(input);
     if (waited < PROFILE_CATCH_UP_MS) {
@@ -142,7 +178,8 @@ export async function decideEntry(deps: EntryDependencies, input: NodeInput): Pr
   if (input.node.kind !== 'enter')
     throw new Error(`entry is decided for an enter node, not ${input.node.kind}`);
   const { run, hasTrigger } = await begin(deps, input);
-  return enter(deps, run, hasTrigger, true);
+  const decision = await enter(deps, run, hasTrigger, true);
+  return { ...decision, answer: await withResumeAt(deps, run, decision.answer) };
 }
 
 /** The profile has not caught up with a trigger whose journey filters on the profile: try again later. */

@@ -158,10 +158,7 @@ function scheduleMarketing(request: SendRequest, timeZone: string, context: Send
     const frequency = capped ? frequencyDecision(context.marketingSentAt, at, context.policy) : UNCAPPED;
     if (frequency.allowed) {
       if (reason === undefined) return { outcome: 'send' };
-      const staggered = staggeredByPriority(at, request.priority);
-      // Right before quiet hours begin, the stagger would cross into them: ask at the earliest instant.
-      const until = quietHoursDecision(staggered, timeZone, context.quietHours).quiet ? at : staggered;
-      return { outcome: 'defer', until, reason };
+      return { outcome: 'defer', until: staggered(at, timeZone, context.quietHours, request.priority), reason };
     }
     switch (request.whenCapped) {
       case 'skip':
@@ -175,6 +172,23 @@ function scheduleMarketing(request: SendRequest, timeZone: string, context: Send
     }
   }
   throw new Error('Quiet hours and frequency caps did not settle on a send time');
+}
+
+/**
+ * When a marketing mail due at `at` may go as far as quiet hours say: `at` itself, or the end of the
+ * quiet hours it falls in, staggered as a deferral would be. A journey's wait before a marketing mail
+ * ends there, so the mail goes out when the wait ends instead of being deferred by its step.
+ */
+export function quietHoursRelease(at: Date, timeZone: string, quietHours: QuietHours, priority: number): Date {
+  const quiet = quietHoursDecision(at, timeZone, quietHours);
+  return quiet.quiet ? staggered(quiet.sendAfter, timeZone, quietHours, priority) : at;
+}
+
+/** A deferred mail asks again a little after `at`, by priority, unless that would cross into quiet hours. */
+function staggered(at: Date, timeZone: string, quietHours: QuietHours, priority: number): Date {
+  const later = staggeredByPriority(at, priority);
+  // Right before quiet hours begin, the stagger would cross into them: ask at the earliest instant.
+  return quietHoursDecision(later, timeZone, quietHours).quiet ? at : later;
 }
 
 /** Journey priorities run from 0 to this (see the journey schema). */

@@ -170,6 +170,25 @@ describe('Function: runNode (the one interpreter of compiled journeys)', () => {
     expect(mailer.sent[0]?.tags).toMatchObject({ journey: 'cart-abandonment', step: 'reminder-1' });
   });
 
+  it("ends the wait before the next reminder out of the customer's quiet hours, where the reminder would be deferred to", async () => {
+    // Prepare: Ann's nights (UTC) are quiet from 21:00 to 08:00; a cart run's reminders are 23 hours apart
+    const trigger = cart('cart-ev-1', '2026-03-01T09:00:00Z');
+    const { at } = await world([registered, trigger]);
+    await at('2026-03-01T09:00:01Z')(inputAt('cart-abandonment', 'Enter', trigger));
+
+    // Act
+    const morning = await at('2026-03-02T08:30:00Z')(inputAt('cart-abandonment', 'Reminder1', trigger));
+    const entered = await decideEntry(
+      (await world([registered, trigger])).deps('2026-03-01T09:00:01Z'),
+      inputAt('cart-abandonment', 'Enter', trigger),
+    );
+
+    // Assess: 08:30 + 23 h is 07:30, in the night: the wait ends at 08:00, plus the 94 s a deferral
+    // of a priority-60 journey would have been staggered by; the hour after entry is in the day
+    expect(morning).toMatchObject({ outcome: 'sent', resumeAt: '2026-03-03T08:01:34.000Z' });
+    expect(entered.answer).toMatchObject({ outcome: 'continue', resumeAt: '2026-03-01T10:00:01.000Z' });
+  });
+
   it('claims a trigger for one run (its own retry goes on) and ends an older run of a cart a newer change superseded', async () => {
     // Prepare
     const older = cart('cart-ev-1', '2026-03-01T09:00:00Z');
@@ -282,6 +301,7 @@ describe('Function: runNode (the one interpreter of compiled journeys)', () => {
       reason: 'waiting-for-profile',
       sendAfter: '2026-03-01T10:01:00.000Z',
       waitSeconds: null,
+      resumeAt: null,
       branch: '',
       variant: '',
     });
