@@ -4,6 +4,7 @@ import { DEFAULT_FREQUENCY_POLICY, frequencyDecision } from '#messaging/domain/f
 import { DEFAULT_QUIET_HOURS, quietHoursDecision } from '#messaging/domain/quiet-hours.ts';
 import {
   decideSend,
+  quietHoursRelease,
   quietHoursTimeZone,
   type Recipient,
   type SendContext,
@@ -651,5 +652,37 @@ describe('Function: quietHoursTimeZone', () => {
 
     // Assess
     expect(zones).toEqual(['Europe/Berlin', 'Europe/Berlin', 'Europe/Berlin']);
+  });
+});
+
+describe('Function: quietHoursRelease', () => {
+  it('is the instant an uncapped marketing mail due then goes out: at once, or where its quiet-hours deferral asks again', () => {
+    const zones = ['Europe/Berlin', 'America/New_York', 'Asia/Kolkata', 'Australia/Lord_Howe', 'UTC'];
+    fc.assert(
+      fc.property(
+        fc.date({
+          min: new Date('2026-01-01T00:00:00Z'),
+          max: new Date('2027-01-01T00:00:00Z'),
+          noInvalidDate: true,
+        }),
+        fc.constantFrom(...zones),
+        fc.integer({ min: 0, max: 1000 }),
+        (due, timeZone, priority) => {
+          // Act
+          const released = quietHoursRelease(due, timeZone, DEFAULT_QUIET_HOURS, priority);
+          const decision = decideSend(marketing({ priority }), customer({ timeZone }), context({ now: due }));
+
+          // Assess
+          if (decision.outcome === 'send') expect(released).toEqual(due);
+          else expect(decision).toEqual({ outcome: 'defer', until: released, reason: 'quiet-hours' });
+          expect(
+            decideSend(marketing({ priority }), customer({ timeZone }), context({ now: released })),
+          ).toEqual({
+            outcome: 'send',
+          });
+        },
+      ),
+      { numRuns: 500 },
+    );
   });
 });
