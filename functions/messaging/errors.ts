@@ -12,3 +12,18 @@ export class SenderNotConfiguredError extends AppError {}
  * the retry finds it sent rather than sending it again.
  */
 export class SentMailNotRecordedError extends AppError {}
+
+/**
+ * The mail service refused the mail for the account's sending rate or daily quota (SES's
+ * `TooManyRequestsException` / `Throttling`): nothing left, and the send path defers the mail
+ * rather than failing the run.
+ */
+export class SendThrottledError extends AppError {
+  constructor(
+    message: string,
+    /** The daily quota, not the per-second rate: asking again within seconds is pointless. */
+    readonly quota: 'rate' | 'daily',
+  ) {
+    super(message);
+  }
+}

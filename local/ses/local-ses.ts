@@ -48,6 +48,12 @@ export interface LocalSes {
   sentCount(): number;
   /** With `holdEvents`: publishes the held mails' events; returns how many mails they were. */
   releaseHeldEvents(): number;
+  /**
+   * Refuses the next `requests` SendEmail calls as SES does when the account's sending rate (or its
+   * daily quota) is reached: 429 `TooManyRequestsException`, nothing sent. The SDK retries a
+   * throttled call itself (3 attempts by default), so one mail surfaces the error after 3.
+   */
+  throttle(requests: number, quota?: 'rate' | 'daily'): void;
   close(): Promise<void>;
 }
 
@@ -125,6 +131,8 @@ interface FrontDoor {
   sending: Set<Promise<unknown>>;
   /** Present when events are published. */
   engagement?: EngagementEvents;
+  /** SendEmail calls still to refuse as throttled, and with which of SES's messages. */
+  throttled: { requests: number; quota: 'rate' | 'daily' };
   account: string;
   region: string;
   now: () => number;
@@ -177,6 +185,7 @@ export async function startLocalSes(options: LocalSesOptions = {}): Promise<Loca
       now,
       sent: 0,
       onSent: options.onSent,
+      throttled: { requests: 0, quota: 'rate' },
     };
     front = createServer((request, response) => {
       answer(request, door)
@@ -223,6 +232,9 @@ export async function startLocalSes(options: LocalSesOptions = {}): Promise<Loca
       settle: () => settle(door),
       sentCount: () => door.sent,
       releaseHeldEvents: () => door.engagement?.releaseHeld() ?? 0,
+      throttle: (requests, quota = 'rate') => {
+        door.throttled = { requests, quota };
+      },
       close: async () => {
         await settle(door);
         await Promise.all([closeServer(frontServer), closeServer(emulatorServer)]);
@@ -279,6 +291,11 @@ async function answer(request: IncomingMessage, door: FrontDoor): Promise<Answer
     }
   }
   if (request.method !== 'POST' || path !== SEND_EMAIL_PATH) return forward(request, door);
+  if (door.throttled.requests > 0) {
+    door.throttled.requests -= 1;
+    await readAll(request);
+    return throttledAnswer(door.throttled.quota);
+  }
   const sending = forward(request, door);
   door.sending.add(sending);
   try {
@@ -286,6 +303,21 @@ async function answer(request: IncomingMessage, door: FrontDoor): Promise<Answer
   } finally {
     door.sending.delete(sending);
   }
+}
+
+/** SES v2's answer to a send over the account's sending rate or daily quota (REST JSON error). */
+function throttledAnswer(quota: 'rate' | 'daily'): Answer {
+  const message = quota === 'daily' ? 'Daily message quota exceeded.' : 'Maximum sending rate exceeded.';
+  const body = Buffer.from(JSON.stringify({ message }));
+  return {
+    status: 429,
+    headers: {
+      'content-type': 'application/json',
+      'x-amzn-errortype': 'TooManyRequestsException',
+      'content-length': String(body.length),
+    },
+    body,
+  };
 }
 
 /** Waits for the SendEmail calls in flight, then for every event they and earlier ones queued. */

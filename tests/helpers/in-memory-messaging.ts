@@ -13,6 +13,7 @@ import type {
   SlotState,
 } from '#messaging/domain/ports.ts';
 import type { SuppressionReason } from '#messaging/domain/send-decision.ts';
+import { SendThrottledError } from '#messaging/errors.ts';
 
 const ref = (customer: CustomerRef) => `${customer.storeId}#${customer.customerKey}`;
 
@@ -144,11 +145,18 @@ export class InMemoryMessagingStore implements MessagingStore {
 export class RecordingMailer implements EmailSender {
   readonly sent: OutgoingEmail[] = [];
   failNext = false;
+  /** The next send is refused as SES refuses a mail over the sending rate or daily quota. */
+  throttleNext: 'rate' | 'daily' | undefined;
 
   async send(email: OutgoingEmail) {
     if (this.failNext) {
       this.failNext = false;
-      throw new Error('Throttling: Maximum sending rate exceeded');
+      throw new Error('SES is unavailable');
+    }
+    if (this.throttleNext !== undefined) {
+      const quota = this.throttleNext;
+      this.throttleNext = undefined;
+      throw new SendThrottledError(`SES throttled the mail (${quota})`, quota);
     }
     this.sent.push(email);
     return { messageId: `msg-${this.sent.length}` };

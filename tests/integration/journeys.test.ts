@@ -78,6 +78,52 @@ const post = (events: unknown[]) =>
 const mailsTo = async (email: string) =>
   (await stack.runtime.ses.messages()).filter((mail) => mail.to.includes(email));
 
+describe('Sending within SES sending limits', () => {
+  it(
+    'defers a mail SES throttles and sends it a few minutes later, without failing the run',
+    async () => {
+      // Prepare: SES refuses the next three SendEmail calls (the SDK's three attempts at one mail)
+      const leo = shopper('leo');
+      stack.runtime.ses.throttle(3);
+      const messaging = new DynamoDbMessagingStore(
+        documentClientFor(stack.runtime.urls.dynamodb),
+        stack.runtime.names.messagesTable,
+      );
+
+      // Act: the sign-up's welcome mail is the first to go
+      await post([{ ...leo.consent, id: 'leo-signup', type: 'customer.registered' }]);
+      const [welcome] = await eventually(async () => {
+        const mails = await mailsTo(leo.identity.email);
+        return mails.length > 0 ? mails : undefined;
+      }, 'the welcome mail');
+
+      // Assess: recorded as held back by the sending rate first, then sent; the run waits for the next mail
+      const decisions = await messaging.listDecisions(
+        { storeId: stack.demo.store.storeId, customerKey: 'customer:leo' },
+        10,
+      );
+      const welcomeDecisions = decisions
+        .filter((decision) => decision.step === 'welcome')
+        .map((decision) => [decision.outcome, decision.reason]);
+      expect(welcome?.tags.journey).toBe('welcome');
+      expect(welcomeDecisions).toEqual(
+        expect.arrayContaining([
+          ['deferred', 'throttled'],
+          ['sent', undefined],
+        ]),
+      );
+      const arn = stack.runtime.names.stateMachines.Welcome as string;
+      const statuses = [];
+      for (const execution of await stack.runtime.stepFunctions.listExecutions({ stateMachineArn: arn })) {
+        const description = await stack.runtime.stepFunctions.describeExecution(execution.executionArn);
+        if (description.input.includes('leo-signup')) statuses.push(description.status);
+      }
+      expect(statuses).toEqual(['RUNNING']);
+    },
+    JOURNEY_TEST_TIMEOUT_MS,
+  );
+});
+
 describe('Journey: cart abandonment through the local runtime', () => {
   it(
     'puts a reminder in the local inbox whose one-click unsubscribe works',

@@ -1,5 +1,6 @@
 import { type SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
 import type { EmailSender, OutgoingEmail } from '../domain/ports.ts';
+import { SendThrottledError } from '../errors.ts';
 
 /**
  * SES v2 `SendEmail` with simple content, so custom headers (List-Unsubscribe…) are kept, the
@@ -12,7 +13,27 @@ export class SesEmailSender implements EmailSender {
   ) {}
 
   async send(email: OutgoingEmail): Promise<{ messageId: string }> {
-    const { MessageId } = await this.client.send(
+    const { MessageId } = await this.sendEmail(email);
+    if (MessageId === undefined) throw new Error('SES accepted the mail without a message id');
+    return { messageId: MessageId };
+  }
+
+  /** SES's throttling (after the SDK's own retries) becomes `SendThrottledError`; anything else is thrown as is. */
+  private async sendEmail(email: OutgoingEmail) {
+    try {
+      return await this.sendCommand(email);
+    } catch (error) {
+      const { name, message } = error as { name?: string; message?: string };
+      if (name !== undefined && THROTTLING_ERRORS.has(name)) {
+        const daily = /daily/i.test(message ?? '');
+        throw new SendThrottledError(`SES throttled the mail: ${message ?? name}`, daily ? 'daily' : 'rate');
+      }
+      throw error;
+    }
+  }
+
+  private sendCommand(email: OutgoingEmail) {
+    return this.client.send(
       new SendEmailCommand({
         FromEmailAddress: `${quoteDisplayName(email.from.name)} <${email.from.address}>`,
         Destination: { ToAddresses: [email.to] },
@@ -30,10 +51,15 @@ export class SesEmailSender implements EmailSender {
         },
       }),
     );
-    if (MessageId === undefined) throw new Error('SES accepted the mail without a message id');
-    return { messageId: MessageId };
   }
 }
+
+/**
+ * What SES answers when the account's maximum sending rate or daily quota is reached: v2's
+ * `TooManyRequestsException`, and `Throttling` / `ThrottlingException` as the SES documentation
+ * names it ("Maximum sending rate exceeded", "Daily message quota exceeded").
+ */
+const THROTTLING_ERRORS = new Set(['TooManyRequestsException', 'ThrottlingException', 'Throttling']);
 
 /** RFC 5322 display names with specials are quoted; non-ASCII is encoded (RFC 2047) as SES expects. */
 function quoteDisplayName(name: string): string {

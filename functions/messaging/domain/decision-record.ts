@@ -142,6 +142,8 @@ function whyDeferred(record: DecisionRecord): string {
       return 'frequency cap reached';
     case 'send-in-progress':
       return 'an earlier attempt holds the send';
+    case 'throttled':
+      return "SES's sending rate or daily quota was reached";
     case undefined:
       return 'no reason recorded';
     default:

@@ -130,5 +130,6 @@ export interface CustomerRef {
 }
 
 export interface EmailSender {
+  /** Throws `SendThrottledError` when the service refuses the mail for the sending rate or quota. */
   send(email: OutgoingEmail): Promise<{ messageId: string }>;
 }

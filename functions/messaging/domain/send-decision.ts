@@ -84,7 +84,7 @@ export type SkipReason = (typeof SKIP_REASONS)[number];
  * give `quiet-hours` and `capped`; the send path gives `send-in-progress` when an earlier attempt holds
  * the slot's claim (it may still be sending, or have stopped before or after SES accepted the mail).
  */
-export const DEFER_REASONS = ['quiet-hours', 'capped', 'send-in-progress'] as const;
+export const DEFER_REASONS = ['quiet-hours', 'capped', 'send-in-progress', 'throttled'] as const;
 export type DeferReason = (typeof DEFER_REASONS)[number];
 
 export type SendDecision =
@@ -158,7 +158,11 @@ function scheduleMarketing(request: SendRequest, timeZone: string, context: Send
     const frequency = capped ? frequencyDecision(context.marketingSentAt, at, context.policy) : UNCAPPED;
     if (frequency.allowed) {
       if (reason === undefined) return { outcome: 'send' };
-      return { outcome: 'defer', until: staggered(at, timeZone, context.quietHours, request.priority), reason };
+      return {
+        outcome: 'defer',
+        until: staggered(at, timeZone, context.quietHours, request.priority),
+        reason,
+      };
     }
     switch (request.whenCapped) {
       case 'skip':
@@ -179,7 +183,12 @@ function scheduleMarketing(request: SendRequest, timeZone: string, context: Send
  * quiet hours it falls in, staggered as a deferral would be. A journey's wait before a marketing mail
  * ends there, so the mail goes out when the wait ends instead of being deferred by its step.
  */
-export function quietHoursRelease(at: Date, timeZone: string, quietHours: QuietHours, priority: number): Date {
+export function quietHoursRelease(
+  at: Date,
+  timeZone: string,
+  quietHours: QuietHours,
+  priority: number,
+): Date {
   const quiet = quietHoursDecision(at, timeZone, quietHours);
   return quiet.quiet ? staggered(quiet.sendAfter, timeZone, quietHours, priority) : at;
 }

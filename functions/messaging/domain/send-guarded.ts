@@ -1,5 +1,5 @@
 import { assertUnreachable } from '#shared/errors.ts';
-import { SentMailNotRecordedError } from '../errors.ts';
+import { SendThrottledError, SentMailNotRecordedError } from '../errors.ts';
 import { decisionRecord } from './decision-record.ts';
 import { DEFAULT_FREQUENCY_POLICY, type FrequencyPolicy, pruneHistory } from './frequency-policy.ts';
 import { messageKey } from './message-key.ts';
@@ -33,7 +33,19 @@ export const POST_SEND_RETRY_DELAYS_MS: readonly number[] = [200, 1000, 3000];
 export const UNSUBSCRIBE_LINK_DAYS = 90;
 const MAX_RESERVATION_ATTEMPTS = 5;
 
+/**
+ * How long a mail the mail service throttled waits before it is tried again, spread at random over a
+ * window so a burst that hit the sending rate does not come back as one burst (SES's advice: wait up
+ * to ten minutes); a reached daily quota waits about an hour.
+ */
+export const THROTTLED_RETRY_MS = {
+  rate: { min: 60_000, spread: 4 * 60_000 },
+  daily: { min: 60 * 60_000, spread: 30 * 60_000 },
+} as const;
+
 export interface SendGuardedOptions {
+  /** Where in the throttled-retry window a deferred mail lands, 0 to 1. @default Math.random */
+  random?: () => number;
   /** @default POST_SEND_RETRY_DELAYS_MS */
   postSendRetryDelaysMs?: readonly number[];
   /** Waits between those attempts. @default a timer */
@@ -224,10 +236,21 @@ async function deliver(
     // Nothing left the building: give the slot and the frequency reservation back, so a retry of
     // this step can send it. Should that fail too, the claim runs out with its lease and the retry
     // that takes it over replaces the reservation; the error to report is still the sender's.
+    let released = true;
     try {
       await store.releaseClaim(customer, key);
       if (request.kind === 'marketing') await unreserve(store, customer, now);
-    } catch {}
+    } catch {
+      released = false;
+    }
+    // The account's sending rate or quota: the mail waits and is decided again, the run goes on.
+    if (error instanceof SendThrottledError && released) {
+      const window = THROTTLED_RETRY_MS[error.quota];
+      const until = new Date(
+        now.getTime() + window.min + Math.floor((options.random ?? Math.random)() * window.spread),
+      );
+      return record(store, input, { outcome: 'defer', until, reason: 'throttled' }, timeZone);
+    }
     throw error;
   }
   const sent: SentMessage = {

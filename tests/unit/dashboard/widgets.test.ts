@@ -244,7 +244,7 @@ describe('Function: dashboardRows', () => {
     ]);
     // Waiting for the profile or a shipment holds no mail back, so it is no reason to count a deferred mail;
     // waiting for an earlier attempt's claim on the mail's slot does.
-    expect(deferrals).toEqual(['quiet-hours', 'capped', 'send-in-progress']);
+    expect(deferrals).toEqual(['quiet-hours', 'capped', 'send-in-progress', 'throttled']);
     for (const reason of [...cartExits, ...skips, ...deferrals]) expect(reason).toMatch(/^[a-z]+(-[a-z]+)*$/);
   });
 
@@ -298,6 +298,7 @@ describe('Function: dashboardRows', () => {
       'Deferred: quiet hours',
       'Deferred: capped',
       'Deferred: send in progress',
+      'Deferred: throttled',
     ]);
     expect((usedBy(reasons, ordered) as AppMetric[]).map((m) => m.dimensions)).toEqual(
       (JOURNEY_STEP_IDS.welcome ?? []).map((step) => ({ journey: 'welcome', step, reason: 'ordered' })),

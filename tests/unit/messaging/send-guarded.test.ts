@@ -182,12 +182,33 @@ describe('Function: sendGuarded', () => {
     mailer.failNext = true;
 
     // Act
-    await expect(sendGuarded(store, mailer, input())).rejects.toThrow('Throttling');
+    await expect(sendGuarded(store, mailer, input())).rejects.toThrow('SES is unavailable');
     const retry = await sendGuarded(store, mailer, input());
 
     // Assess
     expect(retry.outcome).toBe('sent');
     expect(mailer.sent).toHaveLength(1);
+  });
+
+  it('defers a mail SES throttles into a random spot of the next minutes, giving its slot and place in the cap back', async () => {
+    // Prepare
+    const store = new InMemoryMessagingStore();
+    const mailer = new RecordingMailer();
+    mailer.throttleNext = 'rate';
+    const daily = new RecordingMailer();
+    daily.throttleNext = 'daily';
+
+    // Act
+    const throttled = await sendGuarded(store, mailer, input(), { random: () => 0.5 });
+    const retried = await sendGuarded(store, mailer, input({ now: at(180_000) }));
+    const quota = await sendGuarded(new InMemoryMessagingStore(), daily, input(), { random: () => 0 });
+
+    // Assess: one to five minutes for the rate (here the middle), an hour and more for the day's quota
+    expect(throttled).toEqual({ outcome: 'deferred', until: at(180_000), reason: 'throttled' });
+    expect(quota).toEqual({ outcome: 'deferred', until: at(3_600_000), reason: 'throttled' });
+    expect(retried.outcome).toBe('sent');
+    expect(mailer.sent).toHaveLength(1);
+    expect((await store.loadFrequency(input().customer)).sentAt).toEqual([at(180_000)]);
   });
 
   it('lets only one of two journeys racing for the same customer pass the cap', async () => {
@@ -369,6 +390,6 @@ describe('Function: sendGuarded', () => {
     const failed = sendGuarded(store, mailer, input());
 
     // Assess
-    await expect(failed).rejects.toThrow('Throttling');
+    await expect(failed).rejects.toThrow('SES is unavailable');
   });
 });
