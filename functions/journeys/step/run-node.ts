@@ -108,7 +108,7 @@ async function withResumeAt(deps: EntryDependencies, run: Run, answer: NodeOutpu
       { ...(run.profile?.attributes.timeZone && { timeZone: run.profile.attributes.timeZone }) },
       store?.timeZone ?? 'UTC',
     );
-    resumeAt = quietHoursRelease(resumeAt, timeZone, DEFAULT_QUIET_HOURS, journey.priority);
+    resumeAt = quietHoursRelease(resumeAt, timeZone, DEFAULT_QUIET_HOURS, journey.priority, run.customerKey);
   }
   return { ...answer, resumeAt: resumeAt.toISOString() };
 }

@@ -17,6 +17,7 @@
  *                      going to be sent needs a time. Both are checked at one instant: the send
  *                      time moves to the later of what each allows until both agree.
  */
+import { createHash } from 'node:crypto';
 import { assertUnreachable } from '#shared/errors.ts';
 import {
   bypassesCaps,
@@ -66,6 +67,11 @@ export interface SendContext {
    * 特定電子メール法 and CAN-SPAM, so it is not sent. @default true
    */
   readonly senderIdentified?: boolean;
+  /**
+   * Whose mail it is (the customer key): mails held back by quiet hours go out over the half hour
+   * after they end, each customer at a moment of their own, not in one burst. @default - at the end
+   */
+  readonly spreadKey?: string;
 }
 
 /** Why a mail is not sent; stored in decisions and a metric dimension, so a small fixed set, never renamed. */
@@ -150,7 +156,7 @@ function scheduleMarketing(request: SendRequest, timeZone: string, context: Send
   for (let moves = 0; moves < 4; moves += 1) {
     const quiet = quietHoursDecision(at, timeZone, context.quietHours);
     if (quiet.quiet) {
-      at = quiet.sendAfter;
+      at = spreadRelease(quiet.sendAfter, timeZone, context.quietHours, context.spreadKey);
       reason = 'quiet-hours';
     }
     // Checked at the time the message would go, not at `now`: a cap that has opened by the end
@@ -188,9 +194,39 @@ export function quietHoursRelease(
   timeZone: string,
   quietHours: QuietHours,
   priority: number,
+  spreadKey?: string,
 ): Date {
   const quiet = quietHoursDecision(at, timeZone, quietHours);
-  return quiet.quiet ? staggered(quiet.sendAfter, timeZone, quietHours, priority) : at;
+  if (!quiet.quiet) return at;
+  return staggered(
+    spreadRelease(quiet.sendAfter, timeZone, quietHours, spreadKey),
+    timeZone,
+    quietHours,
+    priority,
+  );
+}
+
+/** Mails quiet hours held back go out over this long after they end. */
+export const QUIET_HOURS_RELEASE_SPREAD_SECONDS = 30 * 60;
+
+/**
+ * The moment a customer's held-back mail goes out once quiet hours end: the end plus a whole number of
+ * seconds fixed per customer (a hash of the key), so a night's mails leave over half an hour instead
+ * of in one burst at the end, and two journeys mailing one customer keep their priority order. Not
+ * when that moment would itself be quiet (a very short day).
+ */
+function spreadRelease(
+  end: Date,
+  timeZone: string,
+  quietHours: QuietHours,
+  spreadKey: string | undefined,
+): Date {
+  if (spreadKey === undefined) return end;
+  const seconds =
+    createHash('sha256').update(`quiet-hours:${spreadKey}`).digest().readUInt32BE(0) %
+    QUIET_HOURS_RELEASE_SPREAD_SECONDS;
+  const spread = new Date(end.getTime() + seconds * 1000);
+  return quietHoursDecision(spread, timeZone, quietHours).quiet ? end : spread;
 }
 
 /** A deferred mail asks again a little after `at`, by priority, unless that would cross into quiet hours. */

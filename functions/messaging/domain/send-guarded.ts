@@ -130,6 +130,7 @@ export async function sendGuarded(
       alreadySent: slot?.status === 'sent',
       heldOut: input.heldOut,
       senderIdentified: sender.name.trim() !== '' && (sender.postalAddress ?? '').trim() !== '',
+      spreadKey: customer.customerKey,
     });
     if (decision.outcome !== 'send') return record(store, input, decision, timeZone, suppression?.reason);
 

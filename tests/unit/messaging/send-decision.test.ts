@@ -667,22 +667,43 @@ describe('Function: quietHoursRelease', () => {
         }),
         fc.constantFrom(...zones),
         fc.integer({ min: 0, max: 1000 }),
-        (due, timeZone, priority) => {
+        fc.option(fc.string({ minLength: 1 }), { nil: undefined }),
+        (due, timeZone, priority, spreadKey) => {
           // Act
-          const released = quietHoursRelease(due, timeZone, DEFAULT_QUIET_HOURS, priority);
-          const decision = decideSend(marketing({ priority }), customer({ timeZone }), context({ now: due }));
+          const released = quietHoursRelease(due, timeZone, DEFAULT_QUIET_HOURS, priority, spreadKey);
+          const at = (now: Date) => context({ now, ...(spreadKey !== undefined && { spreadKey }) });
+          const decision = decideSend(marketing({ priority }), customer({ timeZone }), at(due));
 
           // Assess
           if (decision.outcome === 'send') expect(released).toEqual(due);
           else expect(decision).toEqual({ outcome: 'defer', until: released, reason: 'quiet-hours' });
-          expect(
-            decideSend(marketing({ priority }), customer({ timeZone }), context({ now: released })),
-          ).toEqual({
+          expect(decideSend(marketing({ priority }), customer({ timeZone }), at(released))).toEqual({
             outcome: 'send',
           });
         },
       ),
       { numRuns: 500 },
     );
+  });
+});
+
+describe('Quiet hours release, spread per customer', () => {
+  it("lets a night's held-back mails go out over the half hour after quiet hours end, each customer at a fixed moment", () => {
+    // Prepare: 03:00 in Berlin, quiet until 08:00 (07:00 UTC)
+    const night = new Date('2026-03-10T02:00:00Z');
+    const end = Date.parse('2026-03-10T07:00:00Z');
+    const keys = Array.from({ length: 200 }, (_, index) => `customer:c-${index}`);
+
+    // Act
+    const offsets = keys.map(
+      (key) => quietHoursRelease(night, 'Europe/Berlin', DEFAULT_QUIET_HOURS, 1000, key).getTime() - end,
+    );
+    const again = quietHoursRelease(night, 'Europe/Berlin', DEFAULT_QUIET_HOURS, 1000, 'customer:c-0');
+
+    // Assess: within the half hour, spread over it, and the same for the same customer
+    expect(Math.min(...offsets)).toBeGreaterThanOrEqual(0);
+    expect(Math.max(...offsets)).toBeLessThan(30 * 60_000);
+    expect(new Set(offsets.map((offset) => Math.floor(offset / (5 * 60_000)))).size).toBe(6);
+    expect(again.getTime() - end).toBe(offsets[0]);
   });
 });

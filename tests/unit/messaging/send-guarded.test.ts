@@ -121,11 +121,12 @@ describe('Function: sendGuarded', () => {
     );
     const third = await sendGuarded(store, mailer, input({}, 'last-chance'));
 
-    // Assess: each asks again when allowed, plus 95 s for priority 50 (100 ms per point below 1000)
+    // Assess: each asks again when allowed, plus 95 s for priority 50 (100 ms per point below 1000);
+    // after quiet hours, at this customer's own moment of the half hour they are spread over (28:43)
     expect(second).toMatchObject({ outcome: 'deferred', reason: 'capped' });
     expect(second.outcome === 'deferred' && second.until.toISOString()).toBe('2026-03-03T02:01:35.000Z');
     expect(third).toMatchObject({ outcome: 'deferred', reason: 'quiet-hours' });
-    expect(third.outcome === 'deferred' && third.until.toISOString()).toBe('2026-03-03T07:01:35.000Z');
+    expect(third.outcome === 'deferred' && third.until.toISOString()).toBe('2026-03-03T07:30:18.000Z');
     expect(mailer.sent).toHaveLength(1);
   });
 

@@ -183,9 +183,10 @@ describe('Function: runNode (the one interpreter of compiled journeys)', () => {
       inputAt('cart-abandonment', 'Enter', trigger),
     );
 
-    // Assess: 08:30 + 23 h is 07:30, in the night: the wait ends at 08:00, plus the 94 s a deferral
-    // of a priority-60 journey would have been staggered by; the hour after entry is in the day
-    expect(morning).toMatchObject({ outcome: 'sent', resumeAt: '2026-03-03T08:01:34.000Z' });
+    // Assess: 08:30 + 23 h is 07:30, in the night: the wait ends when a deferral would have asked
+    // again, at 08:00 plus Ann's moment of the half hour mails are spread over (28:43) plus the 94 s
+    // of a priority-60 journey; the hour after entry is in the day
+    expect(morning).toMatchObject({ outcome: 'sent', resumeAt: '2026-03-03T08:30:17.000Z' });
     expect(entered.answer).toMatchObject({ outcome: 'continue', resumeAt: '2026-03-01T10:00:01.000Z' });
   });
 
