@@ -11,6 +11,7 @@ export const CONTEXT_KEYS = {
   alarmEmail: 'alarmEmail',
   archiveRetentionDays: 'archiveRetentionDays',
   logLevel: 'logLevel',
+  sesMaxSendRate: 'sesMaxSendRate',
 } as const;
 
 export interface CreateAppOptions {
@@ -70,6 +71,10 @@ export function createApp(options: CreateAppOptions = {}): StorefrontJourneysApp
     CONTEXT_KEYS.archiveRetentionDays,
   );
   const logLevel = optionalLogLevel(app.node.tryGetContext(CONTEXT_KEYS.logLevel));
+  const sesMaxSendRate = optionalPositiveNumber(
+    app.node.tryGetContext(CONTEXT_KEYS.sesMaxSendRate),
+    CONTEXT_KEYS.sesMaxSendRate,
+  );
 
   // Stack construct id = stack name, so generated physical names (e.g. the bus name) differ per prefix.
   const stateful = new StatefulStack(app, `${prefix}-Stateful`, {
@@ -98,6 +103,7 @@ export function createApp(options: CreateAppOptions = {}): StorefrontJourneysApp
     profileFunctionTimeout: PROFILE_FUNCTION_TIMEOUT,
     alarmEmail,
     logLevel,
+    sesMaxSendRate,
   });
 
   Tags.of(app).add('project', 'storefront-journeys');
@@ -121,6 +127,15 @@ function optionalPositiveInteger(value: unknown, key: string): number | undefine
   const parsed = Number(value);
   if (!Number.isInteger(parsed) || parsed <= 0) {
     throw new Error(`Context value ${key} must be a positive whole number of days, got ${String(value)}`);
+  }
+  return parsed;
+}
+
+function optionalPositiveNumber(value: unknown, key: string): number | undefined {
+  if (value === undefined || value === null || value === '') return undefined;
+  const parsed = Number(value);
+  if (!Number.isFinite(parsed) || parsed <= 0) {
+    throw new Error(`Context value ${key} must be a positive number, got ${String(value)}`);
   }
   return parsed;
 }

@@ -71,6 +71,14 @@ export interface JourneysProps {
    */
   readonly conversionWindow?: Duration;
   readonly logLevel?: FunctionLogLevel;
+  /**
+   * The account's SES maximum sending rate, mails per second. The journey-step function's concurrency
+   * is bounded to as many executions: a step that sends holds its slot for the SES call and the
+   * records around it (a few hundred milliseconds), so a morning's released mails cannot outrun SES by
+   * more than a few times; what SES still refuses is deferred (`throttled`).
+   * @default - not bounded (an account with a low Lambda concurrency limit cannot reserve any)
+   */
+  readonly sesMaxSendRate?: number;
 }
 
 /** How cdk-nag writes a part of an ARN: its value when the stack knows it, else the pseudo parameter. */
@@ -132,6 +140,9 @@ export class Journeys extends Construct {
       timeout: Duration.seconds(30),
       logLevel,
       environment: { SES_CONFIGURATION_SET: props.configurationSetName, PUBLIC_API_URL: props.publicApiUrl },
+      ...(props.sesMaxSendRate !== undefined && {
+        reservedConcurrentExecutions: Math.max(1, Math.ceil(props.sesMaxSendRate)),
+      }),
     })
       .bindProfilesTable(props.profilesTable, 'read')
       .bindMessagesTable(props.messagesTable)

@@ -71,6 +71,11 @@ export interface ServiceFunctionProps {
    * @default - only the common Powertools / Node variables
    */
   readonly environment?: Readonly<Record<string, string>>;
+  /**
+   * Concurrent executions reserved for (and so the most allowed to) the function.
+   * @default - none reserved: the account's unreserved pool
+   */
+  readonly reservedConcurrentExecutions?: number;
 }
 
 /**
@@ -124,6 +129,7 @@ export class ServiceFunction extends Construct {
       architecture: Architecture.ARM_64,
       memorySize: props.memorySize ?? 512,
       timeout: props.timeout ?? Duration.seconds(10),
+      reservedConcurrentExecutions: props.reservedConcurrentExecutions,
       tracing: Tracing.ACTIVE,
       role: this.role,
       logGroup: this.logGroup,

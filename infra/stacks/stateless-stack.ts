@@ -55,6 +55,12 @@ export interface StatelessStackProps extends StackProps {
    */
   readonly logLevel?: LogLevel;
   /**
+   * The account's SES maximum sending rate (mails per second); bounds the journey-step function's
+   * concurrency (see `JourneysProps.sesMaxSendRate`).
+   * @default - not bounded
+   */
+  readonly sesMaxSendRate?: number;
+  /**
    * E-mail address subscribed to the alarm topic; default of the `AlarmEmail` parameter.
    * @default - no subscription unless `AlarmEmail` is passed at deploy time
    */
@@ -197,6 +203,7 @@ export class StatelessStack extends Stack {
       configurationSetName: this.emailSending.configurationSet.configurationSetName,
       allowSending: (fn) => this.emailSending.allowSending(fn),
       logLevel,
+      sesMaxSendRate: props.sesMaxSendRate,
     });
 
     this.alarms = new OperationsAlarms(this, 'Alarms', { alarmEmail: props.alarmEmail });

@@ -674,6 +674,26 @@ describe('Stack: Stateless', () => {
       });
     });
 
+    it("bounds the journey-step function's concurrency to the sesMaxSendRate context value, and nothing else's", () => {
+      // Prepare
+      const bounded = buildTestApp({ context: { sesMaxSendRate: '14' }, bundle: false });
+
+      // Act
+      const boundedJson = Template.fromStack(bounded.stateless).toJSON() as typeof json;
+      bounded.dispose();
+      const reserved = (template: typeof json) =>
+        resourcesOfType(template, 'AWS::Lambda::Function')
+          .filter(([, fn]) => fn.Properties?.ReservedConcurrentExecutions !== undefined)
+          .map(([, fn]) => [fn.Metadata?.[ENTRY_KEY], fn.Properties?.ReservedConcurrentExecutions]);
+
+      // Assess: unbounded by default (an account with a low concurrency limit cannot reserve any)
+      expect(reserved(boundedJson)).toEqual([[JOURNEY_STEP, 14]]);
+      expect(reserved(json)).toEqual([]);
+      expect(() => buildTestApp({ context: { sesMaxSendRate: 'fast' }, bundle: false })).toThrow(
+        /sesMaxSendRate must be a positive number/,
+      );
+    });
+
     it('takes the AlarmEmail default from the alarmEmail context value', () => {
       // Prepare
       const other = buildTestApp({ context: { alarmEmail: 'ops@example.com' }, bundle: false });
