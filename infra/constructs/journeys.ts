@@ -11,6 +11,7 @@ import {
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { type CfnRule, EventField, type IEventBus, Rule, RuleTargetInput } from 'aws-cdk-lib/aws-events';
 import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Schedule, ScheduleExpression, ScheduleTargetInput } from 'aws-cdk-lib/aws-scheduler';
@@ -309,6 +310,14 @@ export class Journeys extends Construct {
       .bindProfilesTable(props.profilesTable, 'read')
       .bindProfilesIndex(props.profilesTable, props.dormantOnIndex);
     stateMachine.grantStartExecution(scan.function);
+    // The scheduler invokes the scan asynchronously: its dead-letter queue catches invocations it
+    // could not make, this destination the scans that failed after Lambda's own two retries. Both
+    // land in the journey starts queue, whose depth alarm says to run the scan for the missed day.
+    scan.function.configureAsyncInvoke({
+      onFailure: new SqsDestination(props.journeyStartsDlq),
+      retryAttempts: 2,
+      maxEventAge: Duration.hours(6),
+    });
 
     const scheduleRole = new Role(this, `${name}ScheduleRole`, {
       assumedBy: new ServicePrincipal('scheduler.amazonaws.com'),

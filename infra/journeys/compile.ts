@@ -93,7 +93,8 @@ function marketingAfter(journey: ResolvedJourney, index: number): boolean {
       : journey.steps.find((candidate) => candidate.id === explicit);
   if (after === undefined) return false;
   if ('send' in after) return after.send.kind === 'marketing';
-  if ('experiment' in after) return after.experiment.variants.some((variant) => variant.send.kind === 'marketing');
+  if ('experiment' in after)
+    return after.experiment.variants.some((variant) => variant.send.kind === 'marketing');
   return false;
 }
 

@@ -384,6 +384,32 @@ describe('Construct: Journeys', () => {
       expect(target.RetryPolicy).toEqual({ MaximumRetryAttempts: 10, MaximumEventAgeInSeconds: 21600 });
     });
 
+    it('sends a scan that failed after Lambda retried it to the journey starts queue as well', () => {
+      // Act
+      const scan = functionIdByEntry(json, WIN_BACK_SCAN);
+      const [[, config] = []] = Object.entries(json.Resources).filter(
+        ([, resource]) => resource.Type === 'AWS::Lambda::EventInvokeConfig',
+      );
+      const grants = grantsOf(
+        stateful,
+        statementsOfRole(json, roleIdOf(json.Resources[scan]?.Properties?.Role)),
+      );
+
+      // Assess
+      expect(config?.Properties).toMatchObject({
+        FunctionName: { Ref: scan },
+        MaximumRetryAttempts: 2,
+        MaximumEventAgeInSeconds: 21600,
+      });
+      expect(
+        imported(
+          (config?.Properties?.DestinationConfig as { OnFailure: { Destination: unknown } }).OnFailure
+            .Destination,
+        ),
+      ).toEqual({ 'Fn::GetAtt': [journeyStartsDlqId(), 'Arn'] });
+      expect(grants[`<${journeyStartsDlqId()}.Arn>`]).toContain('sqs:SendMessage');
+    });
+
     it('lets the scheduler invoke only the scan function and send only to the journey starts queue', () => {
       // Prepare
       const scan = functionIdByEntry(json, WIN_BACK_SCAN);
@@ -411,7 +437,7 @@ describe('Construct: Journeys', () => {
       expect(describeValue(json, variables.STATE_MACHINE_ARN)).toMatch(liveAliasArn('win-back'));
     });
 
-    it('lets the scan function query only the DormantOn index, read profiles and start only win-back', () => {
+    it('lets the scan function query only the DormantOn index, read profiles, start only win-back and report its failure', () => {
       // Prepare
       const profiles = tableId('ProfilesTable');
 
@@ -427,6 +453,8 @@ describe('Construct: Journeys', () => {
         [`<${profiles}.Arn>`]: PROFILE_READ_ACTIONS,
         [`<${profiles}.Arn>/index/${DORMANT_ON_INDEX}`]: ['dynamodb:Query'],
         [aliasGrant as string]: ['states:StartExecution'],
+        // The failure destination (CDK's grant of sending to a queue).
+        [`<${journeyStartsDlqId()}.Arn>`]: ['sqs:GetQueueAttributes', 'sqs:GetQueueUrl', 'sqs:SendMessage'],
       });
     });
   });
