@@ -148,18 +148,21 @@ export class OperationsAlarms extends Construct {
     );
   }
 
-  /** Alarms when any execution of a state machine fails, times out or is aborted in five minutes. */
+  /**
+   * Alarms when any execution of a state machine fails or times out in five minutes. Not when one is
+   * aborted: runs are stopped on purpose (a goal's event, a newer trigger that supersedes them), many a
+   * day, and an alarm that always rings is one nobody reads.
+   */
   addStateMachineFailuresAlarm(id: string, stateMachine: IStateMachine, description: string): Alarm {
     const period = Duration.minutes(5);
     return this.register(
       new Alarm(this, id, {
         alarmDescription: description,
         metric: new MathExpression({
-          expression: 'failed + timedOut + aborted',
+          expression: 'failed + timedOut',
           usingMetrics: {
             failed: stateMachine.metricFailed({ period, statistic: 'Sum' }),
             timedOut: stateMachine.metricTimedOut({ period, statistic: 'Sum' }),
-            aborted: stateMachine.metricAborted({ period, statistic: 'Sum' }),
           },
           period,
         }),

@@ -216,7 +216,7 @@ export class StatelessStack extends Stack {
       this.alarms.addStateMachineFailuresAlarm(
         `${stateMachine.node.id}FailuresAlarm`,
         stateMachine,
-        `Executions of the ${journey} journey failed, timed out or were aborted.`,
+        `Executions of the ${journey} journey failed or timed out.`,
       );
     }
     this.alarms.addQueueDepthAlarm(

@@ -602,46 +602,48 @@ describe('Construct: Journeys', () => {
   });
 
   describe('alarms', () => {
-    it.each(JOURNEY_IDS)('alarms when executions of %s fail, time out or are aborted', (journey) => {
-      // Prepare
-      const topic = logicalIdOfType(json, 'AWS::SNS::Topic');
-      const machine = { Name: 'StateMachineArn', Value: { Ref: stateMachineId(journey) } };
-      const metric = (Id: string, MetricName: string) => ({
-        Id,
-        ReturnData: false,
-        MetricStat: {
-          Metric: { Namespace: 'AWS/States', MetricName, Dimensions: [machine] },
-          Period: 300,
-          Stat: 'Sum',
-        },
-      });
+    it.each(JOURNEY_IDS)(
+      'alarms when executions of %s fail or time out, not when a goal stopped them',
+      (journey) => {
+        // Prepare
+        const topic = logicalIdOfType(json, 'AWS::SNS::Topic');
+        const machine = { Name: 'StateMachineArn', Value: { Ref: stateMachineId(journey) } };
+        const metric = (Id: string, MetricName: string) => ({
+          Id,
+          ReturnData: false,
+          MetricStat: {
+            Metric: { Namespace: 'AWS/States', MetricName, Dimensions: [machine] },
+            Period: 300,
+            Stat: 'Sum',
+          },
+        });
 
-      // Act
-      const alarms = resourcesOfType(json, 'AWS::CloudWatch::Alarm').filter(([, a]) =>
-        JSON.stringify(a.Properties!.Metrics ?? []).includes(`"Ref":"${stateMachineId(journey)}"`),
-      );
+        // Act
+        const alarms = resourcesOfType(json, 'AWS::CloudWatch::Alarm').filter(([, a]) =>
+          JSON.stringify(a.Properties!.Metrics ?? []).includes(`"Ref":"${stateMachineId(journey)}"`),
+        );
 
-      // Assess
-      expect(alarms).toHaveLength(1);
-      const properties = alarms[0]![1].Properties!;
-      expect(properties).toMatchObject({
-        Threshold: 0,
-        ComparisonOperator: 'GreaterThanThreshold',
-        EvaluationPeriods: 1,
-        TreatMissingData: 'notBreaching',
-        AlarmActions: [{ Ref: topic }],
-        OKActions: [{ Ref: topic }],
-      });
-      expect(properties.Metrics).toEqual(
-        expect.arrayContaining([
-          expect.objectContaining({ Expression: 'failed + timedOut + aborted', ReturnData: true }),
-          metric('failed', 'ExecutionsFailed'),
-          metric('timedOut', 'ExecutionsTimedOut'),
-          metric('aborted', 'ExecutionsAborted'),
-        ]),
-      );
-      expect(properties.Metrics).toHaveLength(4);
-    });
+        // Assess
+        expect(alarms).toHaveLength(1);
+        const properties = alarms[0]![1].Properties!;
+        expect(properties).toMatchObject({
+          Threshold: 0,
+          ComparisonOperator: 'GreaterThanThreshold',
+          EvaluationPeriods: 1,
+          TreatMissingData: 'notBreaching',
+          AlarmActions: [{ Ref: topic }],
+          OKActions: [{ Ref: topic }],
+        });
+        expect(properties.Metrics).toEqual(
+          expect.arrayContaining([
+            expect.objectContaining({ Expression: 'failed + timedOut', ReturnData: true }),
+            metric('failed', 'ExecutionsFailed'),
+            metric('timedOut', 'ExecutionsTimedOut'),
+          ]),
+        );
+        expect(properties.Metrics).toHaveLength(3);
+      },
+    );
 
     it.each([JOURNEY_STEP, WIN_BACK_SCAN, UNSUBSCRIBE])('alarms on errors of %s', (entry) => {
       // Prepare
