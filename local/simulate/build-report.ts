@@ -70,5 +70,10 @@ function journeyRow(figures: LogFigures, journey: string): JourneyRow {
     converted: figures.total('journeyConverted', journey),
     attributedRevenue: money(figures.total('attributedRevenue', journey)),
     lift: journeyOf(journey).holdoutPercent > 0 ? journeyLift(group('treated'), heldOut) : null,
+    reasons: {
+      deferred: figures.byReason('emailDeferred', journey),
+      skipped: figures.byReason('emailSkipped', journey),
+      exited: figures.byReason('journeyExited', journey),
+    },
   };
 }

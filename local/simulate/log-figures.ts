@@ -15,6 +15,8 @@ export interface JourneyTotals {
  */
 export class LogFigures {
   readonly #totals = new Map<string, JourneyTotals>();
+  /** Metric name → journey → `<step>: <reason>` → total, for metrics with a reason. */
+  readonly #reasons = new Map<string, Map<string, Map<string, number>>>();
   /** Per metric series, the hours (epoch hour numbers) in which it was emitted. */
   readonly #series = new Map<string, Set<number>>();
   logBytes = 0;
@@ -45,6 +47,13 @@ export class LogFigures {
     let sum = 0;
     for (const value of groups.values()) sum += value;
     return sum;
+  }
+
+  /** A metric's totals for one journey by `<step>: <reason>`. */
+  byReason(name: string, journey: string): Record<string, number> {
+    return Object.fromEntries(
+      [...(this.#reasons.get(name)?.get(journey) ?? new Map<string, number>())].sort(),
+    );
   }
 
   journeys(): string[] {
@@ -93,6 +102,14 @@ export class LogFigures {
     const group = point.dimensions.group ?? '';
     groups.set(group, (groups.get(group) ?? 0) + value);
     totals.byJourney.set(journey, groups);
+    const { reason, step } = point.dimensions;
+    if (reason === undefined) return;
+    const byJourney = this.#reasons.get(point.name) ?? new Map<string, Map<string, number>>();
+    const byReason = byJourney.get(journey) ?? new Map<string, number>();
+    const key = `${step ?? ''}: ${reason}`;
+    byReason.set(key, (byReason.get(key) ?? 0) + value);
+    byJourney.set(journey, byReason);
+    this.#reasons.set(point.name, byJourney);
   }
 }
 

@@ -46,6 +46,8 @@ export interface JourneyRow {
   attributedRevenue: Money;
   /** null when the journey has no holdout group configured. */
   lift: JourneyLift | null;
+  /** `deferred`, `skipped` and `exited` by `<step>: <reason>` (in the JSON report; the table shows totals). */
+  reasons?: Record<'deferred' | 'skipped' | 'exited', Record<string, number>>;
 }
 
 /** Mail outcomes; rates are fractions of `sent` (0 when nothing was sent), as SES computes them. */
