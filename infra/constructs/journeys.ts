@@ -122,16 +122,17 @@ export class Journeys extends Construct {
     // Runs are resumed by their task token; the functions cannot name the machines that invoke them
     // (a dependency cycle), so they may answer tasks of any state machine of this account and region.
     const stack = Stack.of(this);
-    const answerTasks = new PolicyStatement({
-      actions: ['states:SendTaskSuccess'],
-      resources: [
-        stack.formatArn({
-          service: 'states',
-          resource: 'stateMachine',
-          resourceName: '*',
-          arnFormat: ArnFormat.COLON_RESOURCE_NAME,
-        }),
-      ],
+    const anyMachine = stack.formatArn({
+      service: 'states',
+      resource: 'stateMachine',
+      resourceName: '*',
+      arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+    });
+    const answerTasks = new PolicyStatement({ actions: ['states:SendTaskSuccess'], resources: [anyMachine] });
+    // The step also fails the task of a run that ends at its waitFor (caught to the end).
+    const answerOrEndTasks = new PolicyStatement({
+      actions: ['states:SendTaskSuccess', 'states:SendTaskFailure'],
+      resources: [anyMachine],
     });
 
     this.stepFunction = new ServiceFunction(this, 'JourneyStepFunction', {
@@ -149,7 +150,7 @@ export class Journeys extends Construct {
       .bindMessagesTable(props.messagesTable)
       .bindStoresTable(props.storesTable);
     props.allowSending(this.stepFunction);
-    this.stepFunction.function.addToRolePolicy(answerTasks);
+    this.stepFunction.function.addToRolePolicy(answerOrEndTasks);
 
     this.eventsFunction = new ServiceFunction(this, 'JourneyEventsFunction', {
       entry: 'functions/journeys/handlers/journey-events.ts',
@@ -171,7 +172,7 @@ export class Journeys extends Construct {
         Validations.of(policy).acknowledge({
           id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:states:${nagName(stack.region, 'AWS::Region')}:${nagName(stack.account, 'AWS::AccountId')}:stateMachine:*]`,
           reason:
-            'states:SendTaskSuccess resumes a journey run waiting for an event; the state machines invoke this function, so naming them here would be a dependency cycle. The task token itself names the one execution.',
+            'states:SendTaskSuccess resumes a journey run waiting for an event (and SendTaskFailure ends one at its waitFor); the state machines invoke this function, so naming them here would be a dependency cycle. The task token itself names the one execution.',
         });
       }
     }

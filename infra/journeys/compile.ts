@@ -11,7 +11,7 @@
  * | wait `untilLocal` / `until` | Task → Choice → Wait | 3 |
  * | send, experiment | Task → Choice (→ Defer Wait → Task … when held back) | 2 |
  * | split, randomSplit | Task → Choice | 2 |
- * | waitFor | Task with a task token (resumed by the event, or timed out) → Choice | 2 |
+ * | waitFor | Task with a task token (resumed by the event, timed out, or failed to end the run) | 1 |
  * | exit | Task → Succeed | 2 |
  *
  * The step answers `{ outcome, reason, sendAfter, waitSeconds, resumeAt, branch, variant }`, every key
@@ -20,6 +20,7 @@
 import { durationSeconds } from '#journeys/definition/duration.ts';
 import type { ResolvedJourney } from '#journeys/definition/load.ts';
 import { kindOf } from '#journeys/definition/schema.ts';
+import { RUN_EXITED_ERROR } from '#journeys/step/contract.ts';
 
 /** The CDK DefinitionSubstitution the compiled ASL carries in place of the function's ARN. */
 export const JOURNEY_STEP_ARN_SUBSTITUTION = ['$', '{JourneyStepFunctionArn}'].join('');
@@ -335,18 +336,25 @@ export function compileJourney(journey: ResolvedJourney, options: CompileOptions
       case 'waitFor': {
         const waitFor = (node as { waitFor: { timeout: string; onEvent?: string; onTimeout: string } })
           .waitFor;
-        const { ResultSelector: _selector, ...registered } = task(node.id, { kind, ...spec }, outcome, {
-          Resource: 'arn:aws:states:::lambda:invoke.waitForTaskToken',
-          TimeoutSeconds: durationSeconds(waitFor.timeout),
-          Catch: [
-            { ErrorEquals: ['States.Timeout'], ResultPath: '$.timedOut', Next: target(waitFor.onTimeout) },
-          ],
-        });
+        // Resumed by its event (SendTaskSuccess) it goes on; a run that ends here fails the task with
+        // RUN_EXITED_ERROR (SendTaskFailure), caught to the end: no Choice on the answer.
+        const { ResultSelector: _selector, ...registered } = task(
+          node.id,
+          { kind, ...spec },
+          waitFor.onEvent === undefined ? next : target(waitFor.onEvent),
+          {
+            Resource: 'arn:aws:states:::lambda:invoke.waitForTaskToken',
+            TimeoutSeconds: durationSeconds(waitFor.timeout),
+            Retry: [{ ErrorEquals: [RUN_EXITED_ERROR], MaxAttempts: 0 }, ...RETRY],
+            Catch: [
+              { ErrorEquals: ['States.Timeout'], ResultPath: '$.timedOut', Next: target(waitFor.onTimeout) },
+              { ErrorEquals: [RUN_EXITED_ERROR], ResultPath: '$.exit', Next: END_STATES.exited },
+            ],
+          },
+        );
         const parameters = registered.Parameters as { Payload: Record<string, unknown> };
         parameters.Payload['taskToken.$'] = '$$.Task.Token';
         states[name] = registered;
-        // The resumed task's output is the step's answer, sent with the token.
-        states[outcome] = outcomeChoice([], waitFor.onEvent === undefined ? next : target(waitFor.onEvent));
         break;
       }
       case 'exit':

@@ -108,6 +108,15 @@ export class RecordingResumer implements TaskResumer {
     this.resumed.push({ taskToken, output });
     return 'resumed' as const;
   }
+
+  readonly failed: Array<{ taskToken: string; error: string; cause: string }> = [];
+
+  async fail(taskToken: string, error: string, cause: string) {
+    if ([...this.resumed, ...this.failed].some((call) => call.taskToken === taskToken))
+      return 'gone' as const;
+    this.failed.push({ taskToken, error, cause });
+    return 'failed' as const;
+  }
 }
 
 /** The flow view's counters, kept as the DynamoDB adapter keeps them: per day, and waits by their end. */

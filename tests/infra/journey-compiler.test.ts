@@ -250,17 +250,27 @@ describe('Compiler: journey definitions to ASL', () => {
     ]);
   });
 
-  it('waits for an event with a task token and a timeout instead of polling for it', () => {
+  it('waits for an event with a task token and a timeout instead of polling for it, and goes on without a Choice', () => {
     // Act
     const compiled = compileJourney(journey('post-purchase'));
 
-    // Assess
+    // Assess: resumed, it goes on; a run that ends there fails the task with an error caught to the
+    // end, which no retry repeats
     expect(compiled.States.AwaitFulfilment).toMatchObject({
       Resource: 'arn:aws:states:::lambda:invoke.waitForTaskToken',
       TimeoutSeconds: 30 * 86_400,
       Parameters: { Payload: { 'taskToken.$': '$$.Task.Token', node: { kind: 'waitFor' } } },
-      Catch: [{ ErrorEquals: ['States.Timeout'], Next: 'Completed' }],
+      Next: 'Wait3',
+      Catch: [
+        { ErrorEquals: ['States.Timeout'], Next: 'Completed' },
+        { ErrorEquals: ['JourneyExited'], Next: 'Exited' },
+      ],
     });
+    expect((compiled.States.AwaitFulfilment as { Retry: unknown[] }).Retry[0]).toEqual({
+      ErrorEquals: ['JourneyExited'],
+      MaxAttempts: 0,
+    });
+    expect(compiled.States).not.toHaveProperty('AwaitFulfilmentOutcome');
   });
 
   it('names states after their steps', () => {

@@ -493,8 +493,10 @@ describe('Construct: Journeys', () => {
         [`<${tableId('StoresTable')}.Arn>`]: STORES_READ_ACTIONS,
         [sesArn(`identity/<${SENDER_IDENTITY_PARAMETER}>`)]: ['ses:SendEmail'],
         [sesArn(`configuration-set/<${configurationSet}>`)]: ['ses:SendEmail'],
-        // Resuming a run waiting for an event it already found (see the journey-events function).
+        // Resuming a run waiting for an event it already found (see the journey-events function),
+        // or ending one at its waitFor.
         'arn:<AWS::Partition>:states:<AWS::Region>:<AWS::AccountId>:stateMachine:*': [
+          'states:SendTaskFailure',
           'states:SendTaskSuccess',
         ],
       });

@@ -499,6 +499,8 @@ describe('Stack: Stateless', () => {
           `scheduler.amazonaws.com ${WIN_BACK_SCAN} lambda:InvokeFunction`,
           // The journey functions resume runs by their task tokens (the token names the execution).
           'lambda.amazonaws.com {"Fn::Join":["",["arn:",{"Ref":"AWS::Partition"},":states:",{"Ref":"AWS::Region"},":",{"Ref":"AWS::AccountId"},":stateMachine:*"]]} states:SendTaskSuccess',
+          // The journey-step function also ends a run at its waitFor by failing its task.
+          'lambda.amazonaws.com {"Fn::Join":["",["arn:",{"Ref":"AWS::Partition"},":states:",{"Ref":"AWS::Region"},":",{"Ref":"AWS::AccountId"},":stateMachine:*"]]} states:SendTaskFailure',
           // A goal reached stops whichever run of a journey it names (execution names are made at run time).
           ...journeyMachineIds(json).flatMap((machineId) =>
             ['states:DescribeExecution', 'states:StopExecution'].map(

@@ -11,6 +11,7 @@ import {
   JOURNEY_STEP_ARN_SUBSTITUTION,
 } from '#infra/journeys/compile.ts';
 import { loadJourneys } from '#infra/journeys/definitions.ts';
+import { RUN_EXITED_ERROR } from '#journeys/step/contract.ts';
 
 const STEP_ARN = 'arn:aws:lambda:eu-west-1:123456789012:function:journey-step';
 
@@ -77,6 +78,10 @@ export async function runScenario(scenario: Scenario): Promise<JourneyRun> {
     if (scripted === 'timeout') return new Promise<never>(() => {});
     const reply = scripted ?? defaultAnswer(node);
     if (reply.outcome === 'sent' && node.send) sent.push(node.send.template);
+    // A run that ends at a waitFor fails its task (SendTaskFailure) with the error its state catches.
+    if (node.kind === 'waitFor' && reply.outcome === 'exited') {
+      throw Object.assign(new Error(reply.reason), { name: RUN_EXITED_ERROR });
+    }
     // A task that waits for its token returns what SendTaskSuccess sent; a plain Lambda task, its Payload.
     return node.kind === 'waitFor' ? reply : { Payload: reply };
   };

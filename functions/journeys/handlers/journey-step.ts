@@ -19,7 +19,7 @@ import { DynamoDbFlowCounter } from '../adapters/dynamodb-flow-counter.ts';
 import { DynamoDbRunStore } from '../adapters/dynamodb-run-store.ts';
 import { SfnTaskResumer } from '../adapters/sfn-task-resumer.ts';
 import { CATALOG } from '../config/catalog-config.ts';
-import { type NodeInput, type NodeOutput, nodeInputSchema } from '../step/contract.ts';
+import { type NodeInput, type NodeOutput, nodeInputSchema, RUN_EXITED_ERROR } from '../step/contract.ts';
 import { ExperimentJudge } from '../step/experiment-judge.ts';
 import { flowTallyOf, nextWaitTallyOf } from '../step/flow-counts.ts';
 import { metricOf } from '../step/metrics.ts';
@@ -60,6 +60,11 @@ const dependencies = {
  */
 export const lambdaHandler = async (input: NodeInput): Promise<NodeOutput> => {
   const output = await runNode(dependencies, input);
+  // A waitFor task waits for its token whatever this returns: a run that ends here fails the task
+  // with the error its state catches to end.
+  if (input.taskToken !== undefined && output.outcome === 'exited') {
+    await dependencies.resumer.fail(input.taskToken, RUN_EXITED_ERROR, output.reason);
+  }
   const now = dependencies.clock.now();
   for (const tally of [
     flowTallyOf(input.node.id, output, now, output.variant || undefined),

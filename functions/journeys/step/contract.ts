@@ -57,6 +57,12 @@ export const nodeInputSchema = z.object({
 });
 export type NodeInput = z.infer<typeof nodeInputSchema>;
 
+/**
+ * The error a `waitFor` task is failed with when its run ends there (SendTaskFailure): the state
+ * catches it and goes to the end, so its resumed answer needs no Choice (it can only go on).
+ */
+export const RUN_EXITED_ERROR = 'JourneyExited';
+
 /** An `exited` reason: the run's end was already counted (a goal's event stopped it while a step answered). */
 export const ENDED_ELSEWHERE = 'ended-elsewhere';
 

@@ -104,6 +104,8 @@ export interface RunStopper {
 export interface TaskResumer {
   /** `gone`: the task already ended (resumed by someone else, timed out, or its run stopped). */
   resume(taskToken: string, output: unknown): Promise<'resumed' | 'gone'>;
+  /** Fails the task with an error its state catches (Step Functions' SendTaskFailure); `gone` as above. */
+  fail(taskToken: string, error: string, cause: string): Promise<'failed' | 'gone'>;
 }
 
 /** The flow view's counters (see `flow-counts.ts`), per store, journey and day. */

@@ -120,7 +120,9 @@ async function answerNode(
   now: Date,
 ): Promise<NodeOutput> {
   const { input } = run;
-  if (!hasTrigger) {
+  // A waitFor waits for an event, not for the profile: it registers at once (its task token cannot
+  // be deferred, and the event may come before the profile has the trigger).
+  if (!hasTrigger && !('waitFor' in input.node)) {
     const waited = now.getTime() - runBeganAt(input);
     if (waited < PROFILE_CATCH_UP_MS) {
       const retryIn = Math.min(PROFILE_RETRY_MAX_MS, Math.max(PROFILE_RETRY_MIN_MS, waited));

@@ -391,6 +391,20 @@ describe('Function: runNode (the one interpreter of compiled journeys)', () => {
     expect(older.answer).toMatchObject({ outcome: 'continue', reason: 'entered:treated' });
   });
 
+  it('registers a waitFor at once even when the profile has not seen the trigger yet (its token cannot be deferred)', async () => {
+    // Prepare: the profile has not caught up with the order
+    const { at, runs } = await world([registered]);
+
+    // Act
+    const waiting = await at('2026-03-01T09:31:00Z')(
+      inputAt('post-purchase', 'AwaitFulfilment', order, { taskToken: 'token-1' }),
+    );
+
+    // Assess
+    expect(waiting).toMatchObject({ outcome: 'continue', reason: 'waiting' });
+    expect(runs.waiters.size).toBe(1);
+  });
+
   it('waits for the fulfilment with a task token and is resumed by the event, once', async () => {
     // Prepare
     const { at, runs, resumer, profiles } = await world([registered, order]);
