@@ -36,6 +36,7 @@ export const ENTRY_EXIT_REASONS = [
   'already-entered',
   'not-eligible',
   'superseded',
+  'capped',
 ] as const;
 
 /** Every reason a run of the journey can exit for: the interpreter's, its goals', its exit nodes'. */

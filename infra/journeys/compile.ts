@@ -56,11 +56,32 @@ export function entersInMachine(journey: ResolvedJourney): boolean {
 export function entryOf(journey: ResolvedJourney) {
   const wait = foldedFirstWait(journey);
   const nextWait = wait === undefined ? waitAfter(journey, -1) : undefined;
+  const onlyMail = onlyMailSkippedWhenCapped(journey);
   return {
     journey: journeyMeta(journey),
-    node: { id: 'enter', kind: 'enter', ...(wait !== undefined && { wait: wait.wait }) },
+    node: {
+      id: 'enter',
+      kind: 'enter',
+      ...(wait !== undefined && { wait: wait.wait }),
+      ...(onlyMail !== undefined && { onlyMailSkippedWhenCapped: onlyMail }),
+    },
     ...(nextWait !== undefined && { nextWait }),
   };
+}
+
+/**
+ * The journey's one mail, when a run only waits a fixed time for it and it is skipped when capped
+ * (browse abandonment): entry checks the cap for when the mail would go, and a run that could only
+ * skip it does not start (it would cost a Wait, a Task, a Choice and an end for nothing).
+ */
+function onlyMailSkippedWhenCapped(journey: ResolvedJourney): string | undefined {
+  const [wait, mail, ...rest] = journey.steps;
+  if (rest.length > 0 || wait === undefined || mail === undefined) return undefined;
+  if (!('wait' in wait) || !('for' in wait.wait) || ('next' in wait && wait.next !== undefined))
+    return undefined;
+  if (!('send' in mail) || mail.send.kind !== 'marketing' || mail.send.whenCapped !== 'skip')
+    return undefined;
+  return 'next' in mail && mail.next !== undefined && mail.next !== 'end' ? undefined : mail.id;
 }
 
 /**

@@ -363,6 +363,7 @@ const EXIT_WORDS: Record<string, string> = {
   'cart-changed': 'the customer changed their cart',
   'cart-replaced': 'the customer started another cart',
   superseded: 'a newer update of the cart started a run of its own',
+  capped: "the journey's one mail would have been held back by the frequency cap when due",
   emptied: 'the cart was emptied',
   cancelled: 'the order was cancelled',
   reordered: 'the customer ordered the product again',

@@ -273,6 +273,16 @@ describe('Compiler: journey definitions to ASL', () => {
     expect(compiled.States).not.toHaveProperty('AwaitFulfilmentOutcome');
   });
 
+  it("tells entry which journeys' one mail is skipped when capped, so entry can check the cap for it", () => {
+    // Act
+    const browse = entryOf(journey('browse-abandonment'));
+    const cart = entryOf(journey('cart-abandonment'));
+
+    // Assess: the cart run goes on to later reminders, whatever the first one does
+    expect(browse.node).toMatchObject({ onlyMailSkippedWhenCapped: 'reminder' });
+    expect(cart.node).not.toHaveProperty('onlyMailSkippedWhenCapped');
+  });
+
   it('names states after their steps', () => {
     expect(['reminder-1', 'first-order-incentive', 'wait-3'].map(stateNameOf)).toEqual([
       'Reminder1',

@@ -22,6 +22,8 @@ const enterNode = z.strictObject({
   id: z.literal('enter'),
   kind: z.literal('enter'),
   wait: z.unknown().optional(),
+  /** The run's one mail, after a fixed wait, skipped when capped: entry checks the cap for it. */
+  onlyMailSkippedWhenCapped: z.string().optional(),
 });
 const runNodeSchema = z.union([
   enterNode,

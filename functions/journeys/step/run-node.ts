@@ -12,6 +12,11 @@ import { type ConditionContext, evaluate, pathsOf } from '#journeys/definition/c
 import { durationSeconds } from '#journeys/definition/duration.ts';
 import { assignVariant } from '#journeys/definition/experiments.ts';
 import type { JourneyNode, SendSpec } from '#journeys/definition/schema.ts';
+import {
+  bypassesCaps,
+  DEFAULT_FREQUENCY_POLICY,
+  frequencyDecision,
+} from '#messaging/domain/frequency-policy.ts';
 import type { CustomerRef, EmailSender, JourneyEntry, MessagingStore } from '#messaging/domain/ports.ts';
 import { DEFAULT_QUIET_HOURS } from '#messaging/domain/quiet-hours.ts';
 import { quietHoursRelease, quietHoursTimeZone } from '#messaging/domain/send-decision.ts';
@@ -99,18 +104,42 @@ export async function runNode(deps: RunNodeDependencies, input: NodeInput): Prom
  * checks quiet hours itself: the customer may have moved in the meantime.
  */
 async function withResumeAt(deps: EntryDependencies, run: Run, answer: NodeOutput): Promise<NodeOutput> {
+  if (!goesOnToNext(answer)) return answer;
+  const resumeAt = await waitEndOf(deps, run);
+  return resumeAt === undefined ? answer : { ...answer, resumeAt: resumeAt.toISOString() };
+}
+
+/** When the fixed wait this node goes on to ends (see `withResumeAt`); undefined when none follows. */
+async function waitEndOf(deps: EntryDependencies, run: Run): Promise<Date | undefined> {
   const { nextWait, journey, trigger } = run.input;
-  if (nextWait === undefined || !goesOnToNext(answer)) return answer;
-  let resumeAt = new Date(run.now.getTime() + nextWait.seconds * 1000);
-  if (nextWait.beforeMarketing === true) {
-    const store = await deps.findStore(trigger.storeId);
-    const timeZone = quietHoursTimeZone(
-      { ...(run.profile?.attributes.timeZone && { timeZone: run.profile.attributes.timeZone }) },
-      store?.timeZone ?? 'UTC',
-    );
-    resumeAt = quietHoursRelease(resumeAt, timeZone, DEFAULT_QUIET_HOURS, journey.priority, run.customerKey);
-  }
-  return { ...answer, resumeAt: resumeAt.toISOString() };
+  if (nextWait === undefined) return undefined;
+  const ends = new Date(run.now.getTime() + nextWait.seconds * 1000);
+  if (nextWait.beforeMarketing !== true) return ends;
+  const store = await deps.findStore(trigger.storeId);
+  const timeZone = quietHoursTimeZone(
+    { ...(run.profile?.attributes.timeZone && { timeZone: run.profile.attributes.timeZone }) },
+    store?.timeZone ?? 'UTC',
+  );
+  return quietHoursRelease(ends, timeZone, DEFAULT_QUIET_HOURS, journey.priority, run.customerKey);
+}
+
+/**
+ * How far past the wait's end a run's only mail is still judged capped at entry: its step runs as
+ * the wait ends, later only when Lambda or DynamoDB had to be retried. Capped then means capped at
+ * any moment up to it (a send in a window counts until it ages out; sends only add).
+ */
+const ONLY_MAIL_CAP_MARGIN_MS = 60 * 60_000;
+
+/** Whether the run's only mail, skipped when capped, would surely be capped when it goes. */
+async function onlyMailCapped(deps: EntryDependencies, run: Run, customer: CustomerRef): Promise<boolean> {
+  const node = run.input.node as { onlyMailSkippedWhenCapped?: string };
+  if (node.onlyMailSkippedWhenCapped === undefined) return false;
+  if (bypassesCaps(run.input.journey.priority, DEFAULT_FREQUENCY_POLICY)) return false;
+  const goes = await waitEndOf(deps, run);
+  if (goes === undefined) return false;
+  const { sentAt } = await deps.messaging.loadFrequency(customer);
+  const at = new Date(goes.getTime() + ONLY_MAIL_CAP_MARGIN_MS);
+  return !frequencyDecision(sentAt, at, DEFAULT_FREQUENCY_POLICY).allowed;
 }
 
 async function answerNode(
@@ -290,6 +319,9 @@ async function enter(
   }
   const heldOut = isHeldOut(journey.id, run.customerKey, journey.holdoutPercent);
   const customer = { storeId: trigger.storeId, customerKey: run.customerKey };
+  if (decidedBeforeRun && (await onlyMailCapped(deps, run, customer))) {
+    return noEntry(nodeAnswer.exited('capped'));
+  }
   // Entered when the customer did what triggered it, not when a consumer got to it: conversions
   // compare this with the order's time, and must not depend on how fast either was processed.
   const entry = {

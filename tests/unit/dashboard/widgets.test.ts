@@ -225,12 +225,13 @@ describe('Function: dashboardRows', () => {
       'already-entered',
       'not-eligible',
       'superseded',
+      'capped',
       'ordered',
       'cart-replaced',
       'emptied',
       'unsubscribed',
     ]);
-    expect(welcomeExits.slice(4)).toEqual(['ordered', 'unsubscribed']);
+    expect(welcomeExits.slice(5)).toEqual(['ordered', 'unsubscribed']);
     expect(skips).toEqual([
       'duplicate',
       'no-email',

@@ -405,6 +405,38 @@ describe('Function: runNode (the one interpreter of compiled journeys)', () => {
     expect(runs.waiters.size).toBe(1);
   });
 
+  it('starts no browse run whose one mail the frequency cap would skip when it goes, two hours on', async () => {
+    // Prepare: a cart reminder went out at 07:00; browse views at 09:00 and, the next day, at 10:00
+    const viewAt = (id: string, occurredAt: string) =>
+      canonical({
+        id,
+        type: 'product.viewed',
+        occurredAt,
+        identity,
+        data: { product: { productId: 'tea', name: 'Sencha' } },
+      });
+    const morning = viewAt('v1', '2026-03-02T09:00:00Z');
+    const nextDay = viewAt('v2', '2026-03-03T10:00:00Z');
+    const { deps, messaging } = await world([registered, morning, nextDay]);
+    const customer = { storeId: 'demo', customerKey: 'customer:c-1' };
+    await messaging.saveFrequency(customer, [new Date('2026-03-02T07:00:00Z')], undefined);
+
+    // Act
+    const capped = await decideEntry(
+      deps('2026-03-02T09:00:01Z'),
+      inputAt('browse-abandonment', 'Enter', morning),
+    );
+    const open = await decideEntry(
+      deps('2026-03-03T10:00:01Z'),
+      inputAt('browse-abandonment', 'Enter', nextDay),
+    );
+
+    // Assess: at 11:00 the 16-hour cap still holds the 07:00 mail; the next day it has aged out
+    expect(capped).toEqual({ answer: expect.objectContaining({ outcome: 'exited', reason: 'capped' }) });
+    expect(open.answer).toMatchObject({ outcome: 'continue', reason: 'entered:treated' });
+    expect([...messaging.entries.values()]).toHaveLength(1);
+  });
+
   it('waits for the fulfilment with a task token and is resumed by the event, once', async () => {
     // Prepare
     const { at, runs, resumer, profiles } = await world([registered, order]);
