@@ -93,6 +93,11 @@ export async function runScenario(scenario: Scenario): Promise<JourneyRun> {
     ) as { TimeoutSeconds?: number } | undefined;
     if (state !== undefined && replies.includes('timeout')) state.TimeoutSeconds = 1;
   }
+  // Node's timers hold at most 2^31 - 1 ms (about 24.8 days): a longer task timeout (a 30-day waitFor)
+  // would fire at once. The scripted step answers at once, so an hour is as good as a month here.
+  for (const state of Object.values(definition.States) as Array<{ TimeoutSeconds?: number }>) {
+    if (state.TimeoutSeconds !== undefined && state.TimeoutSeconds > 3600) state.TimeoutSeconds = 3600;
+  }
   const states = Object.entries(definition.States);
   const journey = journeys.get(scenario.journey);
   let input: Record<string, unknown> = { trigger: { id: 'evt-1' } };
