@@ -401,12 +401,12 @@ describe('Construct: Journeys', () => {
         MaximumRetryAttempts: 2,
         MaximumEventAgeInSeconds: 21600,
       });
-      expect(
-        imported(
-          (config?.Properties?.DestinationConfig as { OnFailure: { Destination: unknown } }).OnFailure
-            .Destination,
-        ),
-      ).toEqual({ 'Fn::GetAtt': [journeyStartsDlqId(), 'Arn'] });
+      const destination = config?.Properties?.DestinationConfig as
+        | { OnFailure?: { Destination?: unknown } }
+        | undefined;
+      expect(imported(destination?.OnFailure?.Destination)).toEqual({
+        'Fn::GetAtt': [journeyStartsDlqId(), 'Arn'],
+      });
       expect(grants[`<${journeyStartsDlqId()}.Arn>`]).toContain('sqs:SendMessage');
     });
 
