@@ -77,7 +77,10 @@ type EntryMessage = z.infer<typeof entryMessageSchema>;
 async function enterJourney(record: SQSRecord): Promise<void> {
   const { stateMachineArn, ...entry } = entryMessageSchema.parse(JSON.parse(record.body));
   const name = executionNameFor(entry.trigger);
-  const { answer, entered, supersedes } = await decideEntry(dependencies, { ...entry, runId: name });
+  const { answer, entered, supersedes, supersededOnArrival } = await decideEntry(dependencies, {
+    ...entry,
+    runId: name,
+  });
   if (answer.outcome !== 'continue') {
     logger.debug('no run started', { journey: entry.journey.id, reason: answer.reason });
     await countAnswer(entry, answer);
@@ -113,6 +116,13 @@ async function enterJourney(record: SQSRecord): Promise<void> {
     const goals = runGoalsOf(entry.journey, entry.trigger, entered.entry.subjectKey, executionArn, now);
     const ended = await watchGoals(goalDependencies, entered.customer, goals);
     if (ended !== undefined) publishGoalExit(ended);
+    if (supersededOnArrival === true) {
+      // A newer change of the subject entered first: this run ends at once, as in the other order.
+      const self = { journey: entry.journey.id, subjectKey: entered.entry.subjectKey, executionArn };
+      if (await stopRun(goalDependencies, entered.customer, self, SUPERSEDED)) {
+        publishGoalExit({ journey: self.journey, as: SUPERSEDED });
+      }
+    }
     if (supersedes !== undefined) {
       // The older run of the same subject ends now rather than at its next step (three transitions).
       const older = {

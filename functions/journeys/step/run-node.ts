@@ -199,6 +199,12 @@ export interface EntryDecision {
   entered?: { customer: CustomerRef; entry: JourneyEntry };
   /** The older trigger of the same subject whose run this entry supersedes (`supersede`), to stop at once. */
   supersedes?: LatestTrigger;
+  /**
+   * A newer trigger of the subject entered first (events arrive in any order): this run is stopped as
+   * soon as it starts, exactly as the newer one's entry would have stopped it had they come in order,
+   * so entries, exits and transitions are the same whichever came first.
+   */
+  supersededOnArrival?: true;
 }
 
 /**
@@ -281,6 +287,7 @@ async function enter(
   }
   const { reentry } = journey;
   let supersedes: LatestTrigger | undefined;
+  let supersededOnArrival = false;
   if (reentry.supersede) {
     const { latest, replaced } = await deps.runs.recordLatestTrigger(
       trigger.storeId,
@@ -291,9 +298,8 @@ async function enter(
         occurredAt: new Date(trigger.occurredAt).toISOString(),
       },
     );
-    // A newer change of the subject came first (events arrive in any order): this one starts no run.
-    if (latest.id !== trigger.id) return noEntry(nodeAnswer.exited(SUPERSEDED));
-    supersedes = replaced;
+    supersededOnArrival = latest.id !== trigger.id;
+    supersedes = supersededOnArrival ? undefined : replaced;
   } else {
     const who = reentry.per === 'customer' ? `customer:${run.customerKey}` : `subject:${run.subjectKey}`;
     const window =
@@ -336,6 +342,7 @@ async function enter(
     answer,
     entered,
     ...(supersedes !== undefined && { supersedes }),
+    ...(supersededOnArrival && { supersededOnArrival: true as const }),
   });
   // The holdout group rides on the reason so the handler can count entrants per group (lift).
   const reason = heldOut ? ENTERED_HELD_OUT : ENTERED_TREATED;
