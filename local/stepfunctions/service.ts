@@ -120,6 +120,8 @@ interface Execution extends ExecutionDescription {
   revision: Revision;
   history: ExecutionHistory;
   pendingTasks: Map<number, PendingTask>;
+  /** The engine has reported the first state entered (see `onEngineEvent`). */
+  enteredFirstState?: boolean;
 }
 
 const MAX_INPUT_BYTES = 256 * 1024;
@@ -585,8 +587,16 @@ export class LocalStepFunctions {
 
   private onEngineEvent(executionArn: string, event: EngineEvent): void {
     const execution = this.executions.get(executionArn);
-    // Events after a stop (the engine finishing its current state) are not part of the history.
-    if (execution === undefined || execution.status !== 'RUNNING') return;
+    if (execution === undefined) return;
+    const firstState = event.type === 'StateEntered' && execution.enteredFirstState !== true;
+    if (firstState) execution.enteredFirstState = true;
+    if (execution.status !== 'RUNNING') {
+      // Events after a stop (the engine finishing its current state) are not part of the history. A
+      // run stopped right after its start has entered its first state all the same (the engine starts
+      // there at once); it is counted whichever of the two messages crossed the thread boundary first.
+      if (firstState) execution.machine.stats.stateTransitions += 1;
+      return;
+    }
     if (event.type === 'StateEntered') execution.machine.stats.stateTransitions += 1;
     const timedOut = event.Error === 'States.Timeout' || event.Error === HEARTBEAT_TIMEOUT_ERROR;
     if (event.type === 'StateFailed' && event.state?.type === 'Task' && timedOut) {
