@@ -44,6 +44,15 @@ const registered = canonical({
     consent: [{ channel: 'email', status: 'granted', source: 'signup', recordedAt: '2026-03-01T08:00:00Z' }],
   },
 });
+/** Ann's view of the Sencha at `occurredAt`. */
+const viewAt = (id: string, occurredAt: string) =>
+  canonical({
+    id,
+    type: 'product.viewed',
+    occurredAt,
+    identity,
+    data: { product: { productId: 'tea', name: 'Sencha' } },
+  });
 const cart = (id: string, at: string) =>
   canonical({
     id,
@@ -357,14 +366,6 @@ describe('Function: runNode (the one interpreter of compiled journeys)', () => {
 
   it('starts no browse run when the reminder would skip it anyway: mailed about browsing within 7 days of the send', async () => {
     // Prepare: browse mails 160 and 170 hours before two views; the reminder goes out 2 hours after a view
-    const viewAt = (id: string, occurredAt: string) =>
-      canonical({
-        id,
-        type: 'product.viewed',
-        occurredAt,
-        identity,
-        data: { product: { productId: 'tea', name: 'Sencha' } },
-      });
     const early = viewAt('v1', '2026-03-08T09:00:00Z');
     const later = viewAt('v2', '2026-03-08T19:00:00Z');
     const { deps, messaging } = await world([registered, early, later]);
@@ -410,14 +411,6 @@ describe('Function: runNode (the one interpreter of compiled journeys)', () => {
 
   it('starts no browse run whose one mail the frequency cap would skip when it goes, two hours on', async () => {
     // Prepare: a cart reminder went out at 07:00; browse views at 09:00 and, the next day, at 10:00
-    const viewAt = (id: string, occurredAt: string) =>
-      canonical({
-        id,
-        type: 'product.viewed',
-        occurredAt,
-        identity,
-        data: { product: { productId: 'tea', name: 'Sencha' } },
-      });
     const morning = viewAt('v1', '2026-03-02T09:00:00Z');
     const nextDay = viewAt('v2', '2026-03-03T10:00:00Z');
     const { deps, messaging } = await world([registered, morning, nextDay]);
