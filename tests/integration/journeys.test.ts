@@ -97,14 +97,18 @@ describe('Sending within SES sending limits', () => {
         return mails.length > 0 ? mails : undefined;
       }, 'the welcome mail');
 
-      // Assess: recorded as held back by the sending rate first, then sent; the run waits for the next mail
-      const decisions = await messaging.listDecisions(
-        { storeId: stack.demo.store.storeId, customerKey: 'customer:leo' },
-        10,
-      );
-      const welcomeDecisions = decisions
-        .filter((decision) => decision.step === 'welcome')
-        .map((decision) => [decision.outcome, decision.reason]);
+      // Assess: recorded as held back by the sending rate first, then sent; the run waits for the next mail.
+      // The step records its decision after SES accepted the mail, so the inbox can show it first.
+      const welcomeDecisions = await eventually(async () => {
+        const decisions = await messaging.listDecisions(
+          { storeId: stack.demo.store.storeId, customerKey: 'customer:leo' },
+          10,
+        );
+        const welcomeSteps = decisions
+          .filter((decision) => decision.step === 'welcome')
+          .map((decision) => [decision.outcome, decision.reason]);
+        return welcomeSteps.some(([outcome]) => outcome === 'sent') ? welcomeSteps : undefined;
+      }, 'the welcome mail recorded as sent');
       expect(welcome?.tags.journey).toBe('welcome');
       expect(welcomeDecisions).toEqual(
         expect.arrayContaining([
@@ -243,12 +247,16 @@ describe('Journey goals on events', () => {
 
       // Assess
       expect(stopped.status).toBe('ABORTED');
-      const { Item: exit } = await documentClientFor(stack.runtime.urls.dynamodb).send(
-        new GetCommand({
-          TableName: stack.runtime.names.messagesTable,
-          Key: { pk: `CUSTOMER#${stack.demo.store.storeId}#customer:mia`, sk: 'EXIT#welcome#mia' },
-        }),
-      );
+      // The router stops the run first and records the exit after, so the record can trail the stop.
+      const exit = await eventually(async () => {
+        const { Item } = await documentClientFor(stack.runtime.urls.dynamodb).send(
+          new GetCommand({
+            TableName: stack.runtime.names.messagesTable,
+            Key: { pk: `CUSTOMER#${stack.demo.store.storeId}#customer:mia`, sk: 'EXIT#welcome#mia' },
+          }),
+        );
+        return Item;
+      }, 'the exit record');
       expect(exit).toMatchObject({ journey: 'welcome', step: 'goal', reason: 'ordered' });
     },
     JOURNEY_TEST_TIMEOUT_MS,
