@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import type { IEventBus } from 'aws-cdk-lib/aws-events';
-import { Grant, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { Grant, PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Architecture, type CfnFunction, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
@@ -228,6 +228,22 @@ export class ServiceFunction extends Construct {
       actions: ['sqs:ChangeMessageVisibility'],
       resourceArns: [queue.queueArn],
     });
+    return this;
+  }
+
+  /**
+   * Adds `STORES_TABLE_NAME` and allows `dynamodb:GetItem` of store records only (`STORE#…` keys, not
+   * API keys), for a function that needs a store's settings and nothing else of the table.
+   */
+  bindStoreRecords(table: ITable): this {
+    this.function.addEnvironment('STORES_TABLE_NAME', table.tableName);
+    this.function.addToRolePolicy(
+      new PolicyStatement({
+        actions: ['dynamodb:GetItem'],
+        resources: [table.tableArn],
+        conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['STORE#*'] } },
+      }),
+    );
     return this;
   }
 

@@ -37,6 +37,7 @@ export const ENTRY_EXIT_REASONS = [
   'not-eligible',
   'superseded',
   'capped',
+  'erased',
 ] as const;
 
 /** Every reason a run of the journey can exit for: the interpreter's, its goals', its exit nodes'. */

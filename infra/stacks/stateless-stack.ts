@@ -142,6 +142,8 @@ export class StatelessStack extends Stack {
       environment: { DORMANCY_DAYS: String(dormancyDays()) },
     })
       .bindProfilesTable(props.profilesTable, 'readWrite')
+      // The store's signing key hashes the identities of erased customers, whose old events are dropped.
+      .bindStoreRecords(props.storesTable)
       .bindSourceQueue(props.profileEventsQueue);
     this.applyProfileEventsFunction.function.addEventSource(
       new SqsEventSource(props.profileEventsQueue, { batchSize: 10, reportBatchItemFailures: true }),

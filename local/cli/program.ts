@@ -351,10 +351,44 @@ Examples:
       await runRedrive({ region: options.region, queueArn: options.queueArn });
     });
 
+  group(program, 'customer', 'customer erase: remove a customer and everything kept about them')
+    .command('erase')
+    .description(
+      'Erase a customer (GDPR, APPI): profile and linked identities, messages, decisions, engagement, ' +
+        'journey records; stops their running journeys; keeps a keyed hash so old events cannot bring ' +
+        'them back. Local stack, or a deployed one with --region and its table names',
+    )
+    .argument('<who>', WHO)
+    .option('--store-id <id>', 'the store', 'demo')
+    .option('--region <region>', 'AWS region of the deployed stack')
+    .option('--profiles-table <name>', 'ProfilesTableName output (with --region)')
+    .option('--messages-table <name>', 'MessagesTableName output (with --region)')
+    .option('--stores-table <name>', 'StoresTableName output (with --region)')
+    .addHelpText(
+      'after',
+      examples([
+        'customer erase sam@example.com',
+        'customer erase c-1 --store-id my-shop --region eu-west-1 --profiles-table <ProfilesTableName> ' +
+          '--messages-table <MessagesTableName> --stores-table <StoresTableName>',
+      ]),
+    )
+    .action(async (who: string, options: CustomerEraseFlags) => {
+      const { runCustomerErase } = await import('./commands/customer-erase.ts');
+      await runCustomerErase(who, options);
+    });
+
   for (const command of allCommands(program)) {
     command.configureOutput({ outputError: (message, write) => write(usageErrorLine(command, message)) });
   }
   return program;
+}
+
+interface CustomerEraseFlags {
+  storeId: string;
+  region?: string;
+  profilesTable?: string;
+  messagesTable?: string;
+  storesTable?: string;
 }
 
 interface StoreCreateFlags {

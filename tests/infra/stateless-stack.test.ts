@@ -314,7 +314,7 @@ describe('Stack: Stateless', () => {
       },
     );
 
-    it('points PROFILES_TABLE_NAME of the profile function at the profiles table and SOURCE_QUEUE_URL at its queue, and nothing else', () => {
+    it('points PROFILES_TABLE_NAME of the profile function at the profiles table, STORES_TABLE_NAME at the stores table and SOURCE_QUEUE_URL at its queue, and nothing else', () => {
       // Prepare
       const dormancyDays = String(dormancyScanDays());
 
@@ -330,7 +330,7 @@ describe('Stack: Stateless', () => {
       // A queue's Ref is its URL: the queue the function hands invalid messages back to.
       expect(resolveToRef(variables.SOURCE_QUEUE_URL)).toEqual({ Ref: profileEventsQueueId() });
       expect(variables.DORMANCY_DAYS).toBe(dormancyDays);
-      expect(variables.STORES_TABLE_NAME).toBeUndefined();
+      expect(resolveToRef(variables.STORES_TABLE_NAME)).toEqual({ Ref: storesTableId() });
       expect(variables.MESSAGES_TABLE_NAME).toBeUndefined();
       expect(variables.EVENT_BUS_NAME).toBeUndefined();
     });
@@ -404,13 +404,20 @@ describe('Stack: Stateless', () => {
       for (const [, role] of roles) expect(role.Properties!.ManagedPolicyArns).toBeUndefined();
     });
 
-    it('keeps the profile function away from the stores table and events:PutEvents', () => {
+    it('lets the profile function only get store records (for erasure tombstones) from the stores table, and not put events', () => {
       // Act
       const statements = statementsOfFunction(json, functionIdByEntry(json, APPLY_EVENTS));
+      const onStores = statements.filter((s) =>
+        JSON.stringify(resolveAll(s.Resource)).includes(storesTableId()),
+      );
       const text = JSON.stringify(statements.map((s) => ({ ...s, Resource: resolveAll(s.Resource) })));
 
       // Assess
-      expect(text).not.toContain(storesTableId());
+      expect(onStores).toHaveLength(1);
+      expect(actionsOf(onStores[0] as (typeof onStores)[number])).toEqual(['dynamodb:GetItem']);
+      expect(onStores[0]?.Condition).toEqual({
+        'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['STORE#*'] },
+      });
       expect(statements.flatMap(actionsOf)).not.toContain('events:PutEvents');
       expect(text).toContain(profilesTableId());
     });

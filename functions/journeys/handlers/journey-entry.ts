@@ -11,6 +11,7 @@ import { publishConversionMetrics } from '#engagement/metrics.ts';
 import { CachingCredentialStore } from '#ingest/adapters/caching-credential-store.ts';
 import { DynamoDbCredentialStore } from '#ingest/adapters/dynamodb-credential-store.ts';
 import { DynamoDbMessagingStore } from '#messaging/adapters/dynamodb-messaging-store.ts';
+import { erasureLog } from '#privacy/erasure-log.ts';
 import { DynamoDbProfileStore } from '#profiles/adapters/dynamodb-profile-store.ts';
 import { documentClient } from '#shared/aws-clients.ts';
 import { systemClock } from '#shared/clock.ts';
@@ -51,6 +52,10 @@ const dependencies = {
   findStore: (storeId: string) => stores.findStore(storeId),
   clock: systemClock,
   catalog: CATALOG,
+  erasures: erasureLog(documents, {
+    profilesTable: config.PROFILES_TABLE_NAME,
+    storesTable: config.STORES_TABLE_NAME,
+  }),
 };
 const attribution = new DynamoDbEngagementStore(documents, config.MESSAGES_TABLE_NAME);
 const windows = { ...DEFAULT_ATTRIBUTION_WINDOWS, conversionMs: config.CONVERSION_WINDOW_SECONDS * 1000 };

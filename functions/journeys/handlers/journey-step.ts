@@ -8,6 +8,7 @@ import { DynamoDbCredentialStore } from '#ingest/adapters/dynamodb-credential-st
 import { DynamoDbMessagingStore } from '#messaging/adapters/dynamodb-messaging-store.ts';
 import { SesEmailSender } from '#messaging/adapters/ses-email-sender.ts';
 import { renderMessage } from '#messaging/rendering/render.ts';
+import { erasureLog } from '#privacy/erasure-log.ts';
 import { DynamoDbProfileStore } from '#profiles/adapters/dynamodb-profile-store.ts';
 import { documentClient } from '#shared/aws-clients.ts';
 import { systemClock } from '#shared/clock.ts';
@@ -50,6 +51,10 @@ const dependencies = {
   render: renderMessage,
   clock: systemClock,
   catalog: CATALOG,
+  erasures: erasureLog(documents, {
+    profilesTable: config.PROFILES_TABLE_NAME,
+    storesTable: config.STORES_TABLE_NAME,
+  }),
   publicApiUrl: config.PUBLIC_API_URL,
   experiments: new ExperimentJudge(flow),
 };

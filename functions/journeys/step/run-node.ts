@@ -31,6 +31,7 @@ import type { Profile } from '#profiles/domain/profile.ts';
 import { resolveProfile } from '#profiles/domain/record-event.ts';
 import type { Clock } from '#shared/clock.ts';
 import { assertUnreachable } from '#shared/errors.ts';
+import type { ErasureLog } from '#profiles/domain/ports.ts';
 import type { StoreRecord } from '#stores/store-record.ts';
 import type { CatalogConfig } from '../config/catalog-config.ts';
 import { isHeldOut } from '../domain/holdout.ts';
@@ -42,6 +43,9 @@ import type { ExperimentJudge } from './experiment-judge.ts';
 import { factsOf, messageHistory } from './facts.ts';
 import type { LatestTrigger, RunStore, TaskResumer } from './ports.ts';
 import { SUPERSEDED } from './run-goals.ts';
+
+/** The exit of a trigger about a customer erased after it happened. */
+export const ERASED = 'erased';
 import { subjectOf } from './subject.ts';
 import { sendTemplateData } from './template-data.ts';
 import { dateFromContext, nextLocalTime, type Weekday } from './wait-until.ts';
@@ -71,12 +75,14 @@ export interface RunNodeDependencies {
   publicApiUrl: string;
   /** An experiment's declared winner, which every customer gets once there is one. */
   experiments: Pick<ExperimentJudge, 'winnerOf'>;
+  /** Erasures of customers: a trigger from before one (a replay) starts nothing. */
+  erasures: ErasureLog;
 }
 
 /** What deciding an entry needs: no mail is sent at entry. */
 export type EntryDependencies = Pick<
   RunNodeDependencies,
-  'profiles' | 'messaging' | 'runs' | 'findStore' | 'clock' | 'catalog'
+  'profiles' | 'messaging' | 'runs' | 'findStore' | 'clock' | 'catalog' | 'erasures'
 >;
 
 interface Run {
@@ -281,6 +287,7 @@ async function enter(
   const noEntry = async (answer: NodeOutput | Promise<NodeOutput>) => ({ answer: await answer });
   const claim = (key: string) =>
     deps.messaging.claimTrigger(trigger.storeId, journey.id, key, run.now.toISOString(), runId);
+  if (await erasedSince(deps, run)) return noEntry(nodeAnswer.exited(ERASED));
   if ((await claim(trigger.id)) === 'exists') return noEntry(nodeAnswer.exited('duplicate-trigger'));
   if (journey.triggerWhere !== undefined && !evaluate(journey.triggerWhere, run.context)) {
     return noEntry(nodeAnswer.exited('not-eligible'));
@@ -351,6 +358,19 @@ async function enter(
   // The journey starts by waiting for a date or a local time: Enter works it out.
   const until = await waitUntil(deps, run, node.wait as WaitSpec);
   return decided(nodeAnswer.continue(reason, { sendAfter: until.sendAfter ?? run.now.toISOString() }));
+}
+
+/**
+ * Whether the trigger is about a customer erased after it happened (an archive replay, a late retry):
+ * an erased customer has no profile, and one who came back keeps the erasure's time on theirs.
+ */
+async function erasedSince(deps: EntryDependencies, run: Run): Promise<boolean> {
+  const { trigger } = run.input;
+  const erasedAt =
+    run.profile === undefined
+      ? await deps.erasures.erasedAt(trigger.storeId, identityKeys(trigger.identity))
+      : run.profile.erasedBefore;
+  return erasedAt !== undefined && Date.parse(trigger.occurredAt) <= Date.parse(erasedAt);
 }
 
 /** A newer trigger of the same subject took over (a newer change of the same cart). */

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import {
   type DynamoDBDocumentClient,
@@ -26,6 +27,11 @@ const DECISION_TTL_DAYS = 180;
 const TRIGGER_TTL_DAYS = 35;
 
 const customerPk = ({ storeId, customerKey }: CustomerRef) => `CUSTOMER#${storeId}#${customerKey}`;
+/**
+ * A trigger claim's key can name the customer (`customer:<key>` for once-per-customer journeys), and the
+ * claim sits outside the customer's partition, where an erasure cannot find it: it is kept hashed.
+ */
+const claimKeyOf = (key: string) => createHash('sha256').update(key).digest('base64url');
 const expiresIn = (days: number, from: string) => Math.floor(Date.parse(from) / 1000) + days * DAY_SECONDS;
 
 /**
@@ -232,7 +238,7 @@ export class DynamoDbMessagingStore implements MessagingStore {
         new PutCommand({
           TableName: this.tableName,
           Item: {
-            pk: `TRIGGER#${storeId}#${journey}#${key}`,
+            pk: `TRIGGER#${storeId}#${journey}#${claimKeyOf(key)}`,
             sk: 'TRIGGER',
             at,
             owner,

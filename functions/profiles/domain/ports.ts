@@ -15,3 +15,11 @@ export interface ProfileStore {
   /** Writes if the stored version is still `expectedVersion` (undefined: the item must not exist yet). */
   save(profile: Profile, expectedVersion: number | undefined): Promise<SaveResult>;
 }
+
+/**
+ * Erasures of people (GDPR, APPI), as the erasure left them: a keyed hash per identity and the time.
+ * Answers the newest erasure time of any of the keys, if one of them was erased.
+ */
+export interface ErasureLog {
+  erasedAt(storeId: string, keys: readonly IdentityKey[]): Promise<string | undefined>;
+}

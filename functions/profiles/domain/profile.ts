@@ -131,6 +131,11 @@ export interface Profile {
   schemaVersion: typeof PROFILE_SCHEMA_VERSION;
   storeId: string;
   key: IdentityKey;
+  /**
+   * When the person was last erased, for a profile started after it: events from before it (a replay
+   * of the archive) are not theirs to bring back.
+   */
+  erasedBefore?: string;
   /** Set when this profile was folded into another one; later events for this key go there. */
   mergedInto?: IdentityKey;
   customerId?: string;

@@ -3,14 +3,15 @@ import { BrokenAliasError, ProfileContentionError } from '../errors.ts';
 import { type ApplyOutcome, applyEvent } from './apply-event.ts';
 import { type IdentityKey, identityKeys, outranks } from './identity.ts';
 import { mergeProfiles } from './merge-profiles.ts';
-import type { ProfileStore, StoredProfile } from './ports.ts';
-import { emptyProfile } from './profile.ts';
+import type { ErasureLog, ProfileStore, StoredProfile } from './ports.ts';
+import { emptyProfile, type Profile } from './profile.ts';
 
 const MAX_ATTEMPTS = 8;
 const MAX_ALIAS_HOPS = 4;
 
 export interface RecordEventResult {
-  outcome: ApplyOutcome;
+  /** `erased`: the event is about someone erased after it happened (a replay, a late retry): dropped. */
+  outcome: ApplyOutcome | 'erased';
   profileKey: IdentityKey;
   /** Weaker identities folded into the profile by this event. */
   merged: IdentityKey[];
@@ -25,13 +26,26 @@ export interface RecordEventResult {
  * 2. for every weaker identity the event carries, freeze its profile as an alias of this one first,
  *    then fold its facts in (a frozen profile receives no more events, so nothing is lost);
  * 3. apply the event and save with the version read in step 1; on a conflict, start again.
+ *
+ * An event about someone erased after it happened is dropped: erasure deletes the profile, so only
+ * an event that would start a new one asks the erasure log, and a profile started after an erasure
+ * keeps its time (`erasedBefore`) to drop such events later too.
  */
-export async function recordEvent(store: ProfileStore, event: CanonicalEvent): Promise<RecordEventResult> {
-  const [primaryKey, ...weakerKeys] = identityKeys(event.identity);
+export async function recordEvent(
+  store: ProfileStore,
+  event: CanonicalEvent,
+  erasures?: ErasureLog,
+): Promise<RecordEventResult> {
+  const allKeys = identityKeys(event.identity);
+  const [primaryKey, ...weakerKeys] = allKeys;
   if (primaryKey === undefined) throw new BrokenAliasError('event carries no identity');
+  const occurredAt = Date.parse(event.occurredAt);
   attempts: for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt += 1) {
     const target = await resolveProfile(store, event.storeId, primaryKey);
-    let profile = target.stored?.profile ?? emptyProfile(event.storeId, target.key);
+    let profile = target.stored?.profile ?? (await newProfile(event.storeId, target.key, allKeys, erasures));
+    if (profile.erasedBefore !== undefined && occurredAt <= Date.parse(profile.erasedBefore)) {
+      return { outcome: 'erased', profileKey: target.key, merged: [] };
+    }
     const merged: IdentityKey[] = [];
     let aliasesChanged = false;
 
@@ -69,6 +83,16 @@ export async function recordEvent(store: ProfileStore, event: CanonicalEvent): P
   throw new ProfileContentionError(
     `profile of ${primaryKey.split(':')[0]} still contended after ${MAX_ATTEMPTS} attempts`,
   );
+}
+
+async function newProfile(
+  storeId: string,
+  key: IdentityKey,
+  identities: readonly IdentityKey[],
+  erasures: ErasureLog | undefined,
+): Promise<Profile> {
+  const erasedAt = await erasures?.erasedAt(storeId, identities);
+  return { ...emptyProfile(storeId, key), ...(erasedAt !== undefined && { erasedBefore: erasedAt }) };
 }
 
 interface ResolvedProfile {

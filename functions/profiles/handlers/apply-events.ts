@@ -9,6 +9,7 @@ import { SQSClient } from '@aws-sdk/client-sqs';
 import middy from '@middy/core';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { z } from 'zod';
+import { erasureLog } from '#privacy/erasure-log.ts';
 import { documentClient } from '#shared/aws-clients.ts';
 import { readConfig } from '#shared/config.ts';
 import { observability } from '#shared/middlewares/observability.ts';
@@ -22,6 +23,8 @@ import { type ParsedBusMessage, parseBusMessage } from '../schemas.ts';
 const config = readConfig(
   z.object({
     PROFILES_TABLE_NAME: z.string().min(1),
+    /** Each store's signing key hashes the identities its erasures left, to drop events from before them. */
+    STORES_TABLE_NAME: z.string().min(1),
     /** The profile-events queue, which the event source mapping reads. */
     SOURCE_QUEUE_URL: z.url(),
     DORMANCY_DAYS: z.coerce.number().int().positive().default(90),
@@ -29,7 +32,17 @@ const config = readConfig(
 );
 const store = new DynamoDbProfileStore(documentClient(), config.PROFILES_TABLE_NAME, config.DORMANCY_DAYS);
 const sourceQueue = new SqsSourceQueue(tracer.captureAWSv3Client(new SQSClient({})), config.SOURCE_QUEUE_URL);
+const erasures = erasureLog(documentClient(), {
+  profilesTable: config.PROFILES_TABLE_NAME,
+  storesTable: config.STORES_TABLE_NAME,
+});
 const processor = new BatchProcessor(EventType.SQS);
+
+const OUTCOME_METRICS = {
+  applied: 'profileUpdated',
+  duplicate: 'duplicateEventSkipped',
+  erased: 'erasedCustomerEventDropped',
+} as const;
 
 async function recordMessage(record: SQSRecord): Promise<void> {
   const parsed = parseBusMessage(record.body);
@@ -39,12 +52,8 @@ async function recordMessage(record: SQSRecord): Promise<void> {
     throw new InvalidBusMessageError('queue message is not a canonical event');
   }
   const { event } = parsed;
-  const result = await recordEvent(store, event);
-  metrics.addMetric(
-    result.outcome === 'applied' ? 'profileUpdated' : 'duplicateEventSkipped',
-    MetricUnit.Count,
-    1,
-  );
+  const result = await recordEvent(store, event, erasures);
+  metrics.addMetric(OUTCOME_METRICS[result.outcome], MetricUnit.Count, 1);
   if (result.merged.length > 0) metrics.addMetric('identitiesMerged', MetricUnit.Count, result.merged.length);
   logger.debug('event recorded', { eventType: event.type, outcome: result.outcome });
 }

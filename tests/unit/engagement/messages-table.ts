@@ -6,6 +6,7 @@ import { ensureTables } from '#local/dynamodb/ensure-tables.ts';
 
 export const MESSAGES_TABLE = 'Messages';
 export const PROFILES_TABLE = 'Profiles';
+export const STORES_TABLE = 'Stores';
 
 export interface LocalTables {
   dynamodb: DynaliteServer;
@@ -15,7 +16,7 @@ export interface LocalTables {
   close(): Promise<void>;
 }
 
-/** dynalite with the Messages (pk, sk) and Profiles (pk) tables, shaped as the stateful stack declares them. */
+/** dynalite with the Messages (pk, sk), Profiles (pk) and Stores (pk) tables, shaped as the stateful stack declares them. */
 export async function startLocalTables(): Promise<LocalTables> {
   const dynamodb = await startDynalite();
   const client = new DynamoDBClient({
@@ -36,12 +37,12 @@ export async function startLocalTables(): Promise<LocalTables> {
       ],
       BillingMode: 'PAY_PER_REQUEST',
     },
-    {
-      TableName: PROFILES_TABLE,
-      KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
-      AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }],
-      BillingMode: 'PAY_PER_REQUEST',
-    },
+    ...[PROFILES_TABLE, STORES_TABLE].map((TableName) => ({
+      TableName,
+      KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' as const }],
+      AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' as const }],
+      BillingMode: 'PAY_PER_REQUEST' as const,
+    })),
   ]);
   const documents = DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
   return {

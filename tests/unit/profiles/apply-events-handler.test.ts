@@ -12,7 +12,12 @@ import { LocalQueues } from '#local/sqs/queues.ts';
 import { type LocalSqsServer, startLocalSqsServer } from '#local/sqs/server.ts';
 import { DynamoDbProfileStore } from '#profiles/adapters/dynamodb-profile-store.ts';
 import { canonical } from '#tests/helpers/events.ts';
-import { type LocalTables, PROFILES_TABLE, startLocalTables } from '#tests/unit/engagement/messages-table.ts';
+import {
+  type LocalTables,
+  PROFILES_TABLE,
+  STORES_TABLE,
+  startLocalTables,
+} from '#tests/unit/engagement/messages-table.ts';
 
 type Handler = (event: SQSEvent, context: Context) => Promise<SQSBatchResponse>;
 
@@ -86,6 +91,7 @@ beforeAll(async () => {
     AWS_ACCESS_KEY_ID: 'local',
     AWS_SECRET_ACCESS_KEY: 'local',
     PROFILES_TABLE_NAME: PROFILES_TABLE,
+    STORES_TABLE_NAME: STORES_TABLE,
     SOURCE_QUEUE_URL: queueUrl,
     POWERTOOLS_SERVICE_NAME: 'profiles',
     POWERTOOLS_METRICS_NAMESPACE: 'StorefrontJourneys',

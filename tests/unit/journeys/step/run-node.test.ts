@@ -13,6 +13,7 @@ import { recordEvent } from '#profiles/domain/record-event.ts';
 import { fixedClock } from '#shared/clock.ts';
 import type { StoreRecord } from '#stores/store-record.ts';
 import { canonical, usd } from '#tests/helpers/events.ts';
+import { InMemoryErasureLog } from '#tests/helpers/in-memory-erasures.ts';
 import { InMemoryMessagingStore, RecordingMailer } from '#tests/helpers/in-memory-messaging.ts';
 import { InMemoryProfileStore } from '#tests/helpers/in-memory-profile-store.ts';
 import {
@@ -144,6 +145,7 @@ async function world(events: CanonicalEvent[]) {
   const mailer = new RecordingMailer();
   const flow = new InMemoryFlowCounter();
   const experiments = new ExperimentJudge(flow);
+  const erasures = new InMemoryErasureLog();
   const deps = (time: string) => ({
     profiles,
     messaging,
@@ -156,9 +158,10 @@ async function world(events: CanonicalEvent[]) {
     catalog: CATALOG,
     publicApiUrl: 'https://api.demo-store.example',
     experiments,
+    erasures,
   });
   const at = (time: string) => (input: NodeInput) => runNode(deps(time), input);
-  return { at, mailer, messaging, runs, resumer, profiles, deps, flow };
+  return { at, mailer, messaging, runs, resumer, profiles, deps, flow, erasures };
 }
 
 describe('Function: runNode (the one interpreter of compiled journeys)', () => {
@@ -197,6 +200,30 @@ describe('Function: runNode (the one interpreter of compiled journeys)', () => {
     // of a priority-60 journey; the hour after entry is in the day
     expect(morning).toMatchObject({ outcome: 'sent', resumeAt: '2026-03-03T08:30:17.000Z' });
     expect(entered.answer).toMatchObject({ outcome: 'continue', resumeAt: '2026-03-01T10:00:01.000Z' });
+  });
+
+  it('starts no run for a trigger from before its customer was erased (an archive replay), and one for a later trigger', async () => {
+    // Prepare: Ann was erased at 10:00; her profile went with her
+    const replayed = cart('cart-ev-1', '2026-03-01T09:00:00Z');
+    const later = cart('cart-ev-2', '2026-03-02T09:00:00Z');
+    const { deps, erasures, messaging } = await world([]);
+    await erasures.erase('demo', ['customer:c-1', 'email:ann@example.com'], '2026-03-01T10:00:00.000Z');
+
+    // Act
+    const old = await decideEntry(deps('2026-03-02T09:00:01Z'), {
+      ...inputAt('cart-abandonment', 'Enter', replayed),
+      runId: 'run-1',
+    });
+    const fresh = await decideEntry(deps('2026-03-02T09:00:01Z'), {
+      ...inputAt('cart-abandonment', 'Enter', later),
+      runId: 'run-2',
+    });
+
+    // Assess: the replay leaves no record of Ann; the later cart enters
+    expect(old).toEqual({ answer: expect.objectContaining({ outcome: 'exited', reason: 'erased' }) });
+    expect(fresh.answer.outcome).toBe('continue');
+    expect(fresh.entered?.entry.subjectKey).toBe('cart-1');
+    expect(await messaging.listDecisions({ storeId: 'demo', customerKey: 'customer:c-1' }, 10)).toEqual([]);
   });
 
   it('claims a trigger for one run (its own retry goes on) and ends an older run of a cart a newer change superseded', async () => {
