@@ -26,12 +26,11 @@ import type { RenderResult } from '#messaging/rendering/render.ts';
 import type { TemplateId } from '#messaging/rendering/template-catalog.ts';
 import type { TemplateData } from '#messaging/rendering/template-data.ts';
 import { identityKeys } from '#profiles/domain/identity.ts';
-import type { ProfileStore } from '#profiles/domain/ports.ts';
+import type { ErasureLog, ProfileStore } from '#profiles/domain/ports.ts';
 import type { Profile } from '#profiles/domain/profile.ts';
 import { resolveProfile } from '#profiles/domain/record-event.ts';
 import type { Clock } from '#shared/clock.ts';
 import { assertUnreachable } from '#shared/errors.ts';
-import type { ErasureLog } from '#profiles/domain/ports.ts';
 import type { StoreRecord } from '#stores/store-record.ts';
 import type { CatalogConfig } from '../config/catalog-config.ts';
 import { isHeldOut } from '../domain/holdout.ts';
@@ -43,12 +42,12 @@ import type { ExperimentJudge } from './experiment-judge.ts';
 import { factsOf, messageHistory } from './facts.ts';
 import type { LatestTrigger, RunStore, TaskResumer } from './ports.ts';
 import { SUPERSEDED } from './run-goals.ts';
-
-/** The exit of a trigger about a customer erased after it happened. */
-export const ERASED = 'erased';
 import { subjectOf } from './subject.ts';
 import { sendTemplateData } from './template-data.ts';
 import { dateFromContext, nextLocalTime, type Weekday } from './wait-until.ts';
+
+/** The exit of a trigger about a customer erased after it happened. */
+export const ERASED = 'erased';
 
 const DAY_MS = 86_400_000;
 /**
