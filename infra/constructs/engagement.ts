@@ -22,6 +22,8 @@ export interface EngagementProps {
   readonly messagesTable: ITable;
   /** Customer profiles (read only: the order's identity leads to the customer). */
   readonly profilesTable: ITable;
+  /** Store records: the signing key that hashes erased customers' identities (GetItem only). */
+  readonly storesTable: ITable;
   /** Queue the SES-events rule on the default bus delivers to; its policy must let rules on the default bus send. */
   readonly sesEventsQueue: IQueue;
   /** Dead-letter queue of `sesEventsQueue` (alarmed when `alarms` is given). */
@@ -115,7 +117,9 @@ export class Engagement extends Construct {
       ),
     })
       .bindMessagesTable(props.messagesTable)
-      .bindProfilesTable(props.profilesTable, 'read');
+      .bindProfilesTable(props.profilesTable, 'read')
+      // A replayed order of an erased customer is not attributed: its tombstones are hashed per store.
+      .bindStoreRecords(props.storesTable);
     this.attributeOrdersFunction.function.addEventSource(
       new SqsEventSource(props.ordersQueue, { batchSize: 10, reportBatchItemFailures: true }),
     );

@@ -161,7 +161,9 @@ export class Journeys extends Construct {
       logLevel,
     })
       .bindProfilesTable(props.profilesTable, 'read')
-      .bindMessagesTable(props.messagesTable);
+      .bindMessagesTable(props.messagesTable)
+      // A replayed event of an erased customer leaves no record: its tombstones are hashed per store.
+      .bindStoreRecords(props.storesTable);
     this.eventsFunction.function.addToRolePolicy(answerTasks);
     this.eventsFunction.function.addEventSource(
       new SqsEventSource(props.journeyEventsQueue, { batchSize: 10, reportBatchItemFailures: true }),

@@ -284,6 +284,7 @@ export class StatelessStack extends Stack {
       storefrontBus: props.eventBus,
       messagesTable: props.messagesTable,
       profilesTable: props.profilesTable,
+      storesTable: props.storesTable,
       sesEventsQueue: props.sesEvents.queue,
       sesEventsDlq: props.sesEvents.dlq,
       sesEventsRuleDlq: props.sesEvents.ruleDlq,

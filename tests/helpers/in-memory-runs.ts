@@ -53,6 +53,15 @@ export class InMemoryRunStore implements RunStore {
 
   readonly runEnds = new Set<string>();
 
+  /** Runs noted at entry, by customer. */
+  readonly runsOf = new Map<string, Set<string>>();
+
+  async recordRun(customer: CustomerRef, _journey: string, executionArn: string, _at: string) {
+    const runs = this.runsOf.get(ref(customer)) ?? new Set<string>();
+    runs.add(executionArn);
+    this.runsOf.set(ref(customer), runs);
+  }
+
   async claimRunEnd(customer: CustomerRef, journey: string, runId: string, _at?: string) {
     const key = `${ref(customer)}#${journey}#${runId}`;
     if (this.runEnds.has(key)) return 'taken' as const;

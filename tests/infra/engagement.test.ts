@@ -124,19 +124,20 @@ describe('Construct: Engagement', () => {
   });
 
   describe('order-attribution function', () => {
-    it('is configured with the messages and profiles tables, and the default attribution windows', () => {
+    it('is configured with the messages, profiles and stores tables, and the default attribution windows', () => {
       // Act
       const variables = variablesOf(ATTRIBUTE_ORDERS);
 
       // Assess
       expect(referencedLogicalId(stateful, variables.MESSAGES_TABLE_NAME)).toBe(tableId('MessagesTable'));
       expect(referencedLogicalId(stateful, variables.PROFILES_TABLE_NAME)).toBe(tableId('ProfilesTable'));
-      expect(variables.STORES_TABLE_NAME).toBeUndefined();
+      // The store's signing key hashes erased customers' identities, whose replayed orders count for nothing.
+      expect(referencedLogicalId(stateful, variables.STORES_TABLE_NAME)).toBe(tableId('StoresTable'));
       expect(variables.EVENT_BUS_NAME).toBeUndefined();
       expect(Object.keys(variables).filter((name) => name.endsWith('_WINDOW_SECONDS'))).toEqual([]);
     });
 
-    it('reads profile items, reads and writes the messages table and consumes its queue, and nothing else', () => {
+    it('reads profile items and store records, reads and writes the messages table and consumes its queue, and nothing else', () => {
       // Act
       const grants = grantsOf(
         stateful,
@@ -149,6 +150,8 @@ describe('Construct: Engagement', () => {
         '*': FUNCTION_XRAY_ACTIONS,
         [`<${tableId('MessagesTable')}.Arn>`]: MESSAGES_ACTIONS,
         [`<${tableId('ProfilesTable')}.Arn>`]: PROFILE_READ_ACTIONS,
+        [`<${tableId('StoresTable')}.Arn> if {"ForAllValues:StringLike":{"dynamodb:LeadingKeys":["STORE#*"]}}`]:
+          ['dynamodb:GetItem'],
         [`<${queueId('AttributionOrdersQueue')}.Arn>`]: QUEUE_CONSUME_ACTIONS,
       });
     });

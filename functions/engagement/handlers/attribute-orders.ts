@@ -5,7 +5,9 @@ import { z } from 'zod';
 import { toMinorUnits } from '#events/money.ts';
 import { DynamoDbFlowCounter } from '#journeys/adapters/dynamodb-flow-counter.ts';
 import { experimentTallyOf } from '#journeys/step/experiment-judge.ts';
+import { erasureLog } from '#privacy/erasure-log.ts';
 import { DynamoDbProfileStore } from '#profiles/adapters/dynamodb-profile-store.ts';
+import { erasedSince } from '#profiles/domain/erasure.ts';
 import { documentClient } from '#shared/aws-clients.ts';
 import { readConfig } from '#shared/config.ts';
 import { observability } from '#shared/middlewares/observability.ts';
@@ -26,6 +28,8 @@ const config = readConfig(
   z.object({
     MESSAGES_TABLE_NAME: z.string().min(1),
     PROFILES_TABLE_NAME: z.string().min(1),
+    /** Each store's signing key hashes the identities its erasures left. */
+    STORES_TABLE_NAME: z.string().min(1),
     ATTRIBUTION_CLICK_WINDOW_SECONDS: seconds(DEFAULT_ATTRIBUTION_WINDOWS.clickMs),
     ATTRIBUTION_OPEN_WINDOW_SECONDS: seconds(DEFAULT_ATTRIBUTION_WINDOWS.openMs),
     CONVERSION_WINDOW_SECONDS: seconds(DEFAULT_ATTRIBUTION_WINDOWS.conversionMs),
@@ -36,6 +40,10 @@ const dependencies = {
   profiles: new DynamoDbProfileStore(documents, config.PROFILES_TABLE_NAME),
   store: new DynamoDbEngagementStore(documents, config.MESSAGES_TABLE_NAME),
 };
+const erasures = erasureLog(documents, {
+  profilesTable: config.PROFILES_TABLE_NAME,
+  storesTable: config.STORES_TABLE_NAME,
+});
 const windows = {
   clickMs: config.ATTRIBUTION_CLICK_WINDOW_SECONDS * 1000,
   openMs: config.ATTRIBUTION_OPEN_WINDOW_SECONDS * 1000,
@@ -49,6 +57,11 @@ async function attributeMessage(record: SQSRecord): Promise<void> {
   const parsed = parseOrderMessage(record.body);
   if (parsed.kind === 'ignored') {
     logger.info('canonical event of another type ignored', { eventType: parsed.eventType });
+    return;
+  }
+  if (await erasedSince(erasures, parsed.event)) {
+    // A replayed order (or reversal) of someone erased since: credited to nothing, no record kept.
+    logger.info('order event of an erased customer ignored', { eventType: parsed.event.type });
     return;
   }
   if (parsed.kind === 'reversal') {

@@ -15,6 +15,8 @@ const SEEN_TTL_DAYS = 35;
 const LATEST_TTL_DAYS = 35;
 /** A run's end is claimed when it ends; a goal's stop comes within seconds of a step's exit. */
 const RUN_END_TTL_DAYS = 7;
+/** As long as a run's goals are kept: the longest journeys wait weeks between mails. */
+const RUN_TTL_DAYS = 90;
 
 const customerPk = ({ storeId, customerKey }: CustomerRef) => `CUSTOMER#${storeId}#${customerKey}`;
 const epochSeconds = (iso: string) => Math.floor(Date.parse(iso) / 1000);
@@ -117,6 +119,20 @@ export class DynamoDbRunStore implements RunStore {
         Key: {
           pk: customerPk(customer),
           sk: `WAIT#${waiter.eventType}#${waiter.journey}#${waiter.subjectKey}`,
+        },
+      }),
+    );
+  }
+
+  async recordRun(customer: CustomerRef, journey: string, executionArn: string, at: string): Promise<void> {
+    await this.client.send(
+      new PutCommand({
+        TableName: this.tableName,
+        Item: {
+          pk: customerPk(customer),
+          sk: `RUN#${journey}#${executionArn}`,
+          executionArn,
+          expiresAt: epochSeconds(at) + RUN_TTL_DAYS * DAY_SECONDS,
         },
       }),
     );

@@ -82,9 +82,10 @@ type EntryMessage = z.infer<typeof entryMessageSchema>;
 async function enterJourney(record: SQSRecord): Promise<void> {
   const { stateMachineArn, ...entry } = entryMessageSchema.parse(JSON.parse(record.body));
   const name = executionNameFor(entry.trigger);
+  // The run is named by its ARN, as a run that enters in its own first step is ($$.Execution.Id).
   const { answer, entered, supersedes, supersededOnArrival } = await decideEntry(dependencies, {
     ...entry,
-    runId: name,
+    runId: executionArnOf(stateMachineArn, name),
   });
   if (answer.outcome !== 'continue') {
     logger.debug('no run started', { journey: entry.journey.id, reason: answer.reason });

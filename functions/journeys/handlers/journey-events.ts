@@ -5,6 +5,7 @@ import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda'
 import { z } from 'zod';
 import { canonicalEventSchema } from '#events/schemas.ts';
 import { DynamoDbMessagingStore } from '#messaging/adapters/dynamodb-messaging-store.ts';
+import { erasureLog } from '#privacy/erasure-log.ts';
 import { DynamoDbProfileStore } from '#profiles/adapters/dynamodb-profile-store.ts';
 import { documentClient } from '#shared/aws-clients.ts';
 import { systemClock } from '#shared/clock.ts';
@@ -19,7 +20,12 @@ import { publishGoalExit } from '../step/metrics.ts';
 import { resumeWaitingRuns } from '../step/resume-waiting.ts';
 
 const config = readConfig(
-  z.object({ PROFILES_TABLE_NAME: z.string().min(1), MESSAGES_TABLE_NAME: z.string().min(1) }),
+  z.object({
+    PROFILES_TABLE_NAME: z.string().min(1),
+    MESSAGES_TABLE_NAME: z.string().min(1),
+    /** Each store's signing key hashes the identities its erasures left. */
+    STORES_TABLE_NAME: z.string().min(1),
+  }),
 );
 const documents = documentClient();
 const stepFunctions = tracer.captureAWSv3Client(new SFNClient({}));
@@ -31,6 +37,10 @@ const dependencies = {
   stopper: new SfnRunStopper(stepFunctions),
   resumer: new SfnTaskResumer(stepFunctions),
   now: () => systemClock.now(),
+  erasures: erasureLog(documents, {
+    profilesTable: config.PROFILES_TABLE_NAME,
+    storesTable: config.STORES_TABLE_NAME,
+  }),
 };
 const processor = new BatchProcessor(EventType.SQS);
 const busMessageSchema = z.object({ detail: canonicalEventSchema });

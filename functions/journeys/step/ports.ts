@@ -74,6 +74,11 @@ export interface RunStore {
     waiter: Pick<Waiter, 'eventType' | 'journey' | 'subjectKey'>,
   ): Promise<void>;
   /**
+   * Notes a run in its customer's partition as it enters, so erasing the customer finds and stops
+   * every run of theirs, goals or none. Kept as long as goals are; writing it again changes nothing.
+   */
+  recordRun(customer: CustomerRef, journey: string, executionArn: string, at: string): Promise<void>;
+  /**
    * Claims the one end of a run (its exit at a step, or a goal's stop between steps), so that a
    * goal reached while a step answers counts the run's end once. `taken`: the other one ended it.
    */

@@ -8,8 +8,9 @@
  */
 import type { CanonicalEvent } from '#events/schemas.ts';
 import { type Condition, evaluate } from '#journeys/definition/conditions.ts';
+import { erasedSince } from '#profiles/domain/erasure.ts';
 import { identityKeys } from '#profiles/domain/identity.ts';
-import type { ProfileStore } from '#profiles/domain/ports.ts';
+import type { ErasureLog, ProfileStore } from '#profiles/domain/ports.ts';
 import { resolveProfile } from '#profiles/domain/record-event.ts';
 import { nodeAnswer } from './contract.ts';
 import { nextWaitTallyOf } from './flow-counts.ts';
@@ -18,6 +19,7 @@ import { endRunsReaching, type GoalDependencies } from './run-goals.ts';
 
 export interface ResumeDependencies extends GoalDependencies {
   profiles: ProfileStore;
+  erasures: ErasureLog;
   resumer: TaskResumer;
 }
 
@@ -27,8 +29,11 @@ export async function resumeWaitingRuns(
 ): Promise<{ resumed: number; gone: number; ended: RunGoal[] }> {
   const [strongest] = identityKeys(event.identity);
   if (strongest === undefined) return { resumed: 0, gone: 0, ended: [] };
-  const customerKey = (await resolveProfile(deps.profiles, event.storeId, strongest)).key;
-  const customer = { storeId: event.storeId, customerKey };
+  const resolved = await resolveProfile(deps.profiles, event.storeId, strongest);
+  // A replayed event of someone erased since: no run of theirs is left, and nothing is kept.
+  if (await erasedSince(deps.erasures, event, resolved.stored?.profile))
+    return { resumed: 0, gone: 0, ended: [] };
+  const customer = { storeId: event.storeId, customerKey: resolved.key };
   const occurredAt = new Date(event.occurredAt).toISOString();
   await deps.runs.recordSeenEvent(customer, { id: event.id, type: event.type, occurredAt, data: event.data });
   let resumed = 0;

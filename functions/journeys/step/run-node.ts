@@ -25,6 +25,7 @@ import { MessageRenderError, SenderNotConfiguredError } from '#messaging/errors.
 import type { RenderResult } from '#messaging/rendering/render.ts';
 import type { TemplateId } from '#messaging/rendering/template-catalog.ts';
 import type { TemplateData } from '#messaging/rendering/template-data.ts';
+import { erasedSince } from '#profiles/domain/erasure.ts';
 import { identityKeys } from '#profiles/domain/identity.ts';
 import type { ErasureLog, ProfileStore } from '#profiles/domain/ports.ts';
 import type { Profile } from '#profiles/domain/profile.ts';
@@ -286,7 +287,7 @@ async function enter(
   const noEntry = async (answer: NodeOutput | Promise<NodeOutput>) => ({ answer: await answer });
   const claim = (key: string) =>
     deps.messaging.claimTrigger(trigger.storeId, journey.id, key, run.now.toISOString(), runId);
-  if (await erasedSince(deps, run)) return noEntry(nodeAnswer.exited(ERASED));
+  if (await erasedSince(deps.erasures, trigger, run.profile)) return noEntry(nodeAnswer.exited(ERASED));
   if ((await claim(trigger.id)) === 'exists') return noEntry(nodeAnswer.exited('duplicate-trigger'));
   if (journey.triggerWhere !== undefined && !evaluate(journey.triggerWhere, run.context)) {
     return noEntry(nodeAnswer.exited('not-eligible'));
@@ -343,6 +344,7 @@ async function enter(
     heldOut,
   };
   await deps.messaging.recordEntry(customer, entry);
+  await deps.runs.recordRun(customer, journey.id, runId, run.now.toISOString());
   const entered = { customer, entry };
   const decided = (answer: NodeOutput): EntryDecision => ({
     answer,
@@ -357,19 +359,6 @@ async function enter(
   // The journey starts by waiting for a date or a local time: Enter works it out.
   const until = await waitUntil(deps, run, node.wait as WaitSpec);
   return decided(nodeAnswer.continue(reason, { sendAfter: until.sendAfter ?? run.now.toISOString() }));
-}
-
-/**
- * Whether the trigger is about a customer erased after it happened (an archive replay, a late retry):
- * an erased customer has no profile, and one who came back keeps the erasure's time on theirs.
- */
-async function erasedSince(deps: EntryDependencies, run: Run): Promise<boolean> {
-  const { trigger } = run.input;
-  const erasedAt =
-    run.profile === undefined
-      ? await deps.erasures.erasedAt(trigger.storeId, identityKeys(trigger.identity))
-      : run.profile.erasedBefore;
-  return erasedAt !== undefined && Date.parse(trigger.occurredAt) <= Date.parse(erasedAt);
 }
 
 /** A newer trigger of the same subject took over (a newer change of the same cart). */

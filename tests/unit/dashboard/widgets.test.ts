@@ -226,12 +226,13 @@ describe('Function: dashboardRows', () => {
       'not-eligible',
       'superseded',
       'capped',
+      'erased',
       'ordered',
       'cart-replaced',
       'emptied',
       'unsubscribed',
     ]);
-    expect(welcomeExits.slice(5)).toEqual(['ordered', 'unsubscribed']);
+    expect(welcomeExits.slice(6)).toEqual(['ordered', 'unsubscribed']);
     expect(skips).toEqual([
       'duplicate',
       'no-email',

@@ -30,6 +30,7 @@ describe('Construct: Engagement', () => {
       storefrontBus: new EventBus(stack, 'Bus'),
       messagesTable: table('Messages'),
       profilesTable: table('Profiles'),
+      storesTable: table('Stores'),
       sesEventsQueue: queue('SesEvents'),
       sesEventsDlq: queue('SesEventsDlq'),
       sesEventsRuleDlq: queue('SesEventsRuleDlq'),

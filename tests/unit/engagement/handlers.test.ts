@@ -12,7 +12,13 @@ import {
   sesMessageBody,
   TAGGED_SLOT,
 } from './engagement-events.ts';
-import { type LocalTables, MESSAGES_TABLE, PROFILES_TABLE, startLocalTables } from './messages-table.ts';
+import {
+  type LocalTables,
+  MESSAGES_TABLE,
+  PROFILES_TABLE,
+  STORES_TABLE,
+  startLocalTables,
+} from './messages-table.ts';
 
 type Handler = (event: SQSEvent, context: Context) => Promise<SQSBatchResponse>;
 
@@ -46,6 +52,7 @@ beforeAll(async () => {
     AWS_SECRET_ACCESS_KEY: 'local',
     MESSAGES_TABLE_NAME: MESSAGES_TABLE,
     PROFILES_TABLE_NAME: PROFILES_TABLE,
+    STORES_TABLE_NAME: STORES_TABLE,
     POWERTOOLS_SERVICE_NAME: 'engagement',
     POWERTOOLS_METRICS_NAMESPACE: 'StorefrontJourneys',
     POWERTOOLS_TRACE_ENABLED: 'false',

@@ -483,6 +483,7 @@ describe('Function: runNode (the one interpreter of compiled journeys)', () => {
       messaging: new InMemoryMessagingStore(),
       stopper: new RecordingStopper(),
       now: () => new Date('2026-03-02T09:00:01Z'),
+      erasures: new InMemoryErasureLog(),
     };
     const first = await resumeWaitingRuns(router, fulfilled);
     const second = await resumeWaitingRuns(router, fulfilled);
@@ -518,6 +519,7 @@ describe('Function: runNode (the one interpreter of compiled journeys)', () => {
         messaging: new InMemoryMessagingStore(),
         stopper: new RecordingStopper(),
         now: () => new Date('2026-03-01T09:40:00Z'),
+        erasures: new InMemoryErasureLog(),
       },
       { ...fulfilled, occurredAt: '2026-03-01T09:40:00.000Z' },
     );
