@@ -93,7 +93,11 @@ export class Engagement extends Construct {
       environment: {
         ...(props.softBounceLimit !== undefined && { SOFT_BOUNCE_LIMIT: String(props.softBounceLimit) }),
       },
-    }).bindMessagesTable(props.messagesTable);
+    })
+      .bindMessagesTable(props.messagesTable)
+      // Engagement of a mail to a customer erased since rebuilds nothing: their tombstones are read.
+      .bindProfilesTable(props.profilesTable, 'read')
+      .bindStoreRecords(props.storesTable);
     this.sesEventsFunction.function.addEventSource(
       new SqsEventSource(props.sesEventsQueue, { batchSize: 10, reportBatchItemFailures: true }),
     );

@@ -97,19 +97,19 @@ describe('Construct: Engagement', () => {
     ).LogGroup.Ref;
 
   describe('SES-events function', () => {
-    it('is configured with the messages table only, and the default soft-bounce limit', () => {
+    it('is configured with the messages table, the profiles and stores tables for erasure tombstones, and the default soft-bounce limit', () => {
       // Act
       const variables = variablesOf(SES_EVENTS);
 
       // Assess
       expect(referencedLogicalId(stateful, variables.MESSAGES_TABLE_NAME)).toBe(tableId('MessagesTable'));
-      expect(variables.PROFILES_TABLE_NAME).toBeUndefined();
-      expect(variables.STORES_TABLE_NAME).toBeUndefined();
+      expect(referencedLogicalId(stateful, variables.PROFILES_TABLE_NAME)).toBe(tableId('ProfilesTable'));
+      expect(referencedLogicalId(stateful, variables.STORES_TABLE_NAME)).toBe(tableId('StoresTable'));
       expect(variables.EVENT_BUS_NAME).toBeUndefined();
       expect(variables.SOFT_BOUNCE_LIMIT).toBeUndefined();
     });
 
-    it('reads and writes the messages table and consumes its queue, and nothing else', () => {
+    it('reads and writes the messages table, reads profile items and store records, consumes its queue, and nothing else', () => {
       // Act
       const grants = grantsOf(stateful, statementsOfFunction(json, functionIdByEntry(json, SES_EVENTS)));
 
@@ -118,6 +118,9 @@ describe('Construct: Engagement', () => {
         [`<${logGroupOf(SES_EVENTS)}.Arn>`]: LOG_WRITE_ACTIONS,
         '*': FUNCTION_XRAY_ACTIONS,
         [`<${tableId('MessagesTable')}.Arn>`]: MESSAGES_ACTIONS,
+        [`<${tableId('ProfilesTable')}.Arn>`]: PROFILE_READ_ACTIONS,
+        [`<${tableId('StoresTable')}.Arn> if {"ForAllValues:StringLike":{"dynamodb:LeadingKeys":["STORE#*"]}}`]:
+          ['dynamodb:GetItem'],
         [`<${queueId('SesEventsQueue')}.Arn>`]: QUEUE_CONSUME_ACTIONS,
       });
     });

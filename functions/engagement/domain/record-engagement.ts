@@ -1,6 +1,8 @@
 import { parseMessageKey } from '#messaging/domain/message-key.ts';
 import type { CustomerRef } from '#messaging/domain/ports.ts';
 import type { SuppressionReason } from '#messaging/domain/send-decision.ts';
+import type { IdentityKey } from '#profiles/domain/identity.ts';
+import type { ErasureLog } from '#profiles/domain/ports.ts';
 import { EngagementContentionError } from '../errors.ts';
 import type { EngagementEvent, EngagementKind } from './engagement-event.ts';
 import {
@@ -25,6 +27,11 @@ export const INDEXING_GRACE_MS = 2 * 60 * 1000;
 export interface RecordEngagementOptions {
   /** Soft bounces in a row tolerated before the address is suppressed. */
   softBounceLimit?: number;
+  /**
+   * Erasures of customers: an event of a mail sent before its customer was erased finds no index
+   * (the erasure removed it) and must not rebuild one from the mail's tags.
+   */
+  erasures?: ErasureLog;
 }
 
 export type RecordEngagementResult =
@@ -58,7 +65,7 @@ export async function recordEngagement(
   options: RecordEngagementOptions = {},
 ): Promise<RecordEngagementResult> {
   const indexed = await store.loadMessage(event.messageId);
-  const loaded = indexed ?? (await recordFromTags(store, event));
+  const loaded = indexed ?? (await recordFromTags(store, event, options.erasures));
   const mail = loaded === undefined ? undefined : await updateMessage(store, event, loaded);
   if (loaded === undefined || mail === undefined) {
     const young = now.getTime() - Date.parse(event.mailSentAt) < INDEXING_GRACE_MS;
@@ -100,9 +107,11 @@ export async function recordEngagement(
  * did not record (its write failed after SES accepted the mail, or it has not got there yet) is
  * recorded from the slot its tags name, so a retry of its step finds the slot sent.
  */
-async function recordFromTags(store: EngagementStore, event: EngagementEvent) {
+async function recordFromTags(store: EngagementStore, event: EngagementEvent, erasures?: ErasureLog) {
   const { slot } = event;
   if (slot === undefined) return undefined;
+  const erasedAt = await erasures?.erasedAt(slot.storeId, [slot.customerKey as IdentityKey]);
+  if (erasedAt !== undefined && Date.parse(event.mailSentAt) <= Date.parse(erasedAt)) return undefined;
   const { journey, subjectKey, step } = parseMessageKey(slot.messageKey);
   await store.recordSentFromSes({ storeId: slot.storeId, customerKey: slot.customerKey }, slot.messageKey, {
     messageId: event.messageId,

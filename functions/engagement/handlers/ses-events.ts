@@ -4,6 +4,7 @@ import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda'
 import { z } from 'zod';
 import { DynamoDbFlowCounter } from '#journeys/adapters/dynamodb-flow-counter.ts';
 import { experimentTallyOf } from '#journeys/step/experiment-judge.ts';
+import { erasureLog } from '#privacy/erasure-log.ts';
 import { documentClient } from '#shared/aws-clients.ts';
 import { systemClock } from '#shared/clock.ts';
 import { readConfig } from '#shared/config.ts';
@@ -19,6 +20,9 @@ import { parseSesMessage } from '../schemas.ts';
 const config = readConfig(
   z.object({
     MESSAGES_TABLE_NAME: z.string().min(1),
+    /** Erasure tombstones (Profiles table), hashed with each store's signing key (Stores table). */
+    PROFILES_TABLE_NAME: z.string().min(1),
+    STORES_TABLE_NAME: z.string().min(1),
     SOFT_BOUNCE_LIMIT: z.coerce
       .number()
       .int()
@@ -31,6 +35,10 @@ const documents = documentClient();
 const store = new DynamoDbEngagementStore(documents, config.MESSAGES_TABLE_NAME);
 /** Opens and clicks of experiment mails count towards their variant's results (the flow counters). */
 const flow = new DynamoDbFlowCounter(documents, config.MESSAGES_TABLE_NAME);
+const erasures = erasureLog(documents, {
+  profilesTable: config.PROFILES_TABLE_NAME,
+  storesTable: config.STORES_TABLE_NAME,
+});
 const processor = new BatchProcessor(EventType.SQS);
 
 async function recordMessage(record: SQSRecord): Promise<void> {
@@ -42,6 +50,7 @@ async function recordMessage(record: SQSRecord): Promise<void> {
   const { event } = parsed;
   const result = await recordEngagement(store, event, systemClock.now(), {
     softBounceLimit: config.SOFT_BOUNCE_LIMIT,
+    erasures,
   });
   if (result.outcome === 'not-indexed-yet') {
     // Failing the record returns it to the queue; it is read again after the visibility timeout.

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { EngagementEvent } from '#engagement/domain/engagement-event.ts';
 import { recordEngagement } from '#engagement/domain/record-engagement.ts';
+import { InMemoryErasureLog } from '#tests/helpers/in-memory-erasures.ts';
 import {
   bounced,
   clicked,
@@ -128,6 +129,22 @@ describe('Function: recordEngagement', () => {
     expect(second).toMatchObject({ outcome: 'applied', firsts: ['open'] });
     expect(second).not.toHaveProperty('recordedFromTags');
     expect(store.stateOf('ses-1')?.status).toBe('opened');
+  });
+
+  it('rebuilds nothing from the tags of a mail to a customer erased since: the erasure removed its index', async () => {
+    // Prepare: c-1 got the mail on Mar 1 and was erased on Mar 5; her mail is opened on Mar 6
+    const store = new InMemoryEngagementStore();
+    const erasures = new InMemoryErasureLog();
+    await erasures.erase('demo', ['customer:c-1'], '2026-03-05T00:00:00.000Z');
+    const open = opened('2026-03-06T08:00:00Z', { slot: TAGGED_SLOT });
+
+    // Act
+    const result = await recordEngagement(store, open, NOW, { erasures });
+
+    // Assess
+    expect(result).toEqual({ outcome: 'unknown-message', messageId: 'ses-1' });
+    expect(store.sentSlots.size).toBe(0);
+    expect(store.stateOf('ses-1')).toBeUndefined();
   });
 
   it('leaves a mail the send path recorded as the send path recorded it, whatever the tags say', async () => {
