@@ -94,6 +94,8 @@ export function createApp(options: CreateAppOptions = {}): StorefrontJourneysApp
     journeyStartsDlq: stateful.journeyStartsDlq,
     sesEvents: stateful.sesEvents,
     attributionOrders: stateful.attributionOrders,
+    erasureRequestsQueue: stateful.erasureRequestsQueue,
+    erasureRequestsDlq: stateful.erasureRequestsDlq,
     journeyEvents: stateful.journeyEvents,
     journeyEntries: stateful.journeyEntries,
     eventBus: stateful.eventBus,

@@ -231,28 +231,11 @@ export class Journeys extends Construct {
     );
     // A goal reached ends a run at once: the entry function (an event seen while the run started) and
     // the event router stop runs of these machines, after reading their status.
-    const stopRuns = new PolicyStatement({
-      actions: ['states:DescribeExecution', 'states:StopExecution'],
-      resources: Object.values(this.stateMachines).map((machine) =>
-        stack.formatArn({
-          service: 'states',
-          resource: 'execution',
-          resourceName: `${machine.stateMachineName}:*`,
-          arnFormat: ArnFormat.COLON_RESOURCE_NAME,
-        }),
-      ),
-    });
     for (const fn of [this.entryFunction, this.eventsFunction]) {
-      fn.function.addToRolePolicy(stopRuns);
-      const policy = fn.function.role?.node.tryFindChild('DefaultPolicy');
-      if (policy === undefined) continue;
-      for (const machine of Object.values(this.stateMachines)) {
-        Validations.of(policy).acknowledge({
-          id: runsOfFinding(machine, stack),
-          reason:
-            'states:DescribeExecution and states:StopExecution on the runs of one journey state machine: a goal reached ends whichever run of it the goal names; execution names are only known at run time.',
-        });
-      }
+      this.allowStoppingRuns(
+        fn,
+        'a goal reached ends whichever run of it the goal names; execution names are only known at run time.',
+      );
     }
     this.liveAliases = Object.fromEntries(
       definitions.map((journey) => [
@@ -379,6 +362,35 @@ export class Journeys extends Construct {
 
   private logicalIdOf(fn: ServiceFunction): string {
     return Stack.of(this).getLogicalId(fn.function.node.defaultChild as CfnResource);
+  }
+
+  /**
+   * Lets a function read the status of and stop any run of the journeys' state machines (named at
+   * run time); `why` completes the cdk-nag acknowledgement.
+   */
+  allowStoppingRuns(fn: ServiceFunction, why: string): void {
+    const stack = Stack.of(this);
+    fn.function.addToRolePolicy(
+      new PolicyStatement({
+        actions: ['states:DescribeExecution', 'states:StopExecution'],
+        resources: Object.values(this.stateMachines).map((machine) =>
+          stack.formatArn({
+            service: 'states',
+            resource: 'execution',
+            resourceName: `${machine.stateMachineName}:*`,
+            arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+          }),
+        ),
+      }),
+    );
+    const policy = fn.function.role?.node.tryFindChild('DefaultPolicy');
+    if (policy === undefined) return;
+    for (const machine of Object.values(this.stateMachines)) {
+      Validations.of(policy).acknowledge({
+        id: runsOfFinding(machine, stack),
+        reason: `states:DescribeExecution and states:StopExecution on the runs of one journey state machine: ${why}`,
+      });
+    }
   }
 
   private stateMachine(journey: ResolvedJourney, logs: LogGroup): StateMachine {

@@ -232,6 +232,27 @@ export class ServiceFunction extends Construct {
   }
 
   /**
+   * Adds `PROFILES_TABLE_NAME` and `MESSAGES_TABLE_NAME` for the erasure: reads and deletes profile
+   * items and writes tombstones; queries and deletes a customer's Messages items.
+   */
+  bindErasableTables(profiles: ITable, messages: ITable): this {
+    this.function.addEnvironment('PROFILES_TABLE_NAME', profiles.tableName);
+    this.function.addEnvironment('MESSAGES_TABLE_NAME', messages.tableName);
+    const deletes = ['dynamodb:DeleteItem', 'dynamodb:BatchWriteItem'];
+    Grant.addToPrincipal({
+      grantee: this.function,
+      actions: [...PROFILE_READ_ACTIONS, 'dynamodb:PutItem', ...deletes],
+      resourceArns: [profiles.tableArn],
+    });
+    Grant.addToPrincipal({
+      grantee: this.function,
+      actions: ['dynamodb:Query', ...deletes],
+      resourceArns: [messages.tableArn],
+    });
+    return this;
+  }
+
+  /**
    * Adds `STORES_TABLE_NAME` and allows `dynamodb:GetItem` of store records only (`STORE#…` keys, not
    * API keys), for a function that needs a store's settings and nothing else of the table.
    */

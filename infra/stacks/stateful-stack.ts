@@ -69,6 +69,9 @@ export class StatefulStack extends Stack {
   readonly sesEvents: ConsumerQueues;
   /** `order.placed` events for attribution and lift, with its DLQs. */
   readonly attributionOrders: ConsumerQueues;
+  /** Erasure requests (Shopify's customers/redact) for the erasure function, and their DLQ. */
+  readonly erasureRequestsQueue: Queue;
+  readonly erasureRequestsDlq: Queue;
   /** Events journey runs wait for (`waitFor`), for the function that resumes them, with its DLQs. */
   readonly journeyEvents: ConsumerQueues;
   /** Triggers of event-triggered journeys, for the entry function that starts their runs, with its DLQs. */
@@ -162,6 +165,17 @@ export class StatefulStack extends Stack {
         'This queue is itself a dead-letter queue: the DeadLetterConfig of the EventBridge rule target (in the stateless stack) that delivers to the profile-events queue. cdk-nag only recognises SQS redrive policies and Lambda DLQs in the same stack as DLQ usage.',
     });
 
+    this.erasureRequestsDlq = new Queue(this, 'ErasureRequestsDlq', {
+      encryption: QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      retentionPeriod: deadLetterRetention,
+    });
+    this.erasureRequestsQueue = new Queue(this, 'ErasureRequestsQueue', {
+      encryption: QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      visibilityTimeout: CONSUMER_VISIBILITY_TIMEOUT,
+      deadLetterQueue: { queue: this.erasureRequestsDlq, maxReceiveCount: MAX_RECEIVE_COUNT },
+    });
     this.sesEvents = this.consumerQueues('SesEvents', deadLetterRetention);
     this.attributionOrders = this.consumerQueues('AttributionOrders', deadLetterRetention);
     this.journeyEvents = this.consumerQueues('JourneyEvents', deadLetterRetention);
@@ -206,6 +220,10 @@ export class StatefulStack extends Stack {
       });
     }
 
+    new CfnOutput(this, 'ErasureRequestsDlqUrl', {
+      description: 'Dead-letter queue of customer erasures the erasure function failed to run',
+      value: this.erasureRequestsDlq.queueUrl,
+    });
     new CfnOutput(this, 'ProfilesTableName', {
       description: 'DynamoDB table of customer profiles',
       value: this.profilesTable.tableName,

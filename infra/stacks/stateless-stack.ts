@@ -32,6 +32,9 @@ export interface StatelessStackProps extends StackProps {
   readonly sesEvents: ConsumerQueues;
   /** `order.placed` events for attribution and lift, with its DLQs. */
   readonly attributionOrders: ConsumerQueues;
+  /** Erasure requests (Shopify's customers/redact) and their dead-letter queue. */
+  readonly erasureRequestsQueue: IQueue;
+  readonly erasureRequestsDlq: IQueue;
   /** Events journey runs wait for, for the function that resumes them, with its DLQs. */
   readonly journeyEvents: ConsumerQueues;
   /** Triggers of event-triggered journeys, for the entry function, with its DLQs. */
@@ -90,6 +93,7 @@ export class StatelessStack extends Stack {
   readonly shopifyWebhookFunction: ServiceFunction;
   /** Consumer of the profile-events queue. */
   readonly applyProfileEventsFunction: ServiceFunction;
+  readonly eraseCustomersFunction: ServiceFunction;
   /** The HTTP API in front of the ingest functions. */
   readonly ingestApi: IngestApi;
   /** Canonical events on the bus to the profile-events queue. */
@@ -131,6 +135,12 @@ export class StatelessStack extends Stack {
       'functions/ingest/handlers/shopify-webhook.ts',
       'POST /webhooks/shopify/{storeId}: Shopify webhooks, HMAC-verified',
     );
+    // customers/redact queues an erasure for the erasure function.
+    this.shopifyWebhookFunction.function.addEnvironment(
+      'ERASURE_QUEUE_URL',
+      props.erasureRequestsQueue.queueUrl,
+    );
+    props.erasureRequestsQueue.grantSendMessages(this.shopifyWebhookFunction.function);
 
     this.applyProfileEventsFunction = new ServiceFunction(this, 'ApplyProfileEventsFunction', {
       entry: 'functions/profiles/handlers/apply-events.ts',
@@ -208,6 +218,23 @@ export class StatelessStack extends Stack {
       sesMaxSendRate: props.sesMaxSendRate,
     });
 
+    this.eraseCustomersFunction = new ServiceFunction(this, 'EraseCustomersFunction', {
+      entry: 'functions/privacy/handlers/erase-customers.ts',
+      serviceName: 'privacy',
+      description: 'SQS consumer: erases customers (Shopify customers/redact) as `customer erase` does',
+      timeout: Duration.seconds(30),
+      logLevel,
+    })
+      .bindErasableTables(props.profilesTable, props.messagesTable)
+      .bindStoreRecords(props.storesTable);
+    this.eraseCustomersFunction.function.addEventSource(
+      new SqsEventSource(props.erasureRequestsQueue, { batchSize: 1, reportBatchItemFailures: true }),
+    );
+    this.journeys.allowStoppingRuns(
+      this.eraseCustomersFunction,
+      "an erasure stops every run of the customer's; execution names are only known at run time.",
+    );
+
     this.alarms = new OperationsAlarms(this, 'Alarms', { alarmEmail: props.alarmEmail });
     this.alarms.addQueueDepthAlarm(
       'JourneyStartsDlqDepthAlarm',
@@ -221,6 +248,11 @@ export class StatelessStack extends Stack {
         `Executions of the ${journey} journey failed or timed out.`,
       );
     }
+    this.alarms.addQueueDepthAlarm(
+      'ErasureRequestsDlqDepthAlarm',
+      props.erasureRequestsDlq,
+      'A customer erasure failed 5 times: fix the cause and redrive it (erasure is safe to repeat); the law sets a deadline.',
+    );
     this.alarms.addQueueDepthAlarm(
       'JourneyEventsDlqDepthAlarm',
       props.journeyEvents.dlq,
@@ -261,6 +293,7 @@ export class StatelessStack extends Stack {
       ['SegmentFunctionErrorsAlarm', this.segmentFunction],
       ['ShopifyWebhookFunctionErrorsAlarm', this.shopifyWebhookFunction],
       ['ApplyProfileEventsFunctionErrorsAlarm', this.applyProfileEventsFunction],
+      ['EraseCustomersFunctionErrorsAlarm', this.eraseCustomersFunction],
       ['JourneyStepFunctionErrorsAlarm', this.journeys.stepFunction],
       ['JourneyEventsFunctionErrorsAlarm', this.journeys.eventsFunction],
       ['JourneyEntryFunctionErrorsAlarm', this.journeys.entryFunction],
@@ -307,6 +340,7 @@ export class StatelessStack extends Stack {
       this.segmentFunction,
       this.shopifyWebhookFunction,
       this.applyProfileEventsFunction,
+      this.eraseCustomersFunction,
       this.unsubscribeFunction,
       this.journeys.stepFunction,
       this.journeys.eventsFunction,
@@ -322,6 +356,7 @@ export class StatelessStack extends Stack {
         [
           props.profileEventsDlq,
           props.profileEventsRuleDlq,
+          props.erasureRequestsDlq,
           props.journeyStartsDlq,
           props.sesEvents.dlq,
           props.sesEvents.ruleDlq,

@@ -115,7 +115,7 @@ describe('cdk-nag: AwsSolutions', () => {
     };
 
     // Assess
-    expect(functions).toHaveLength(11);
+    expect(functions).toHaveLength(12);
     expect(acknowledged).toEqual({
       anyResource: [
         ...functions.map((fn) => `${fn.role.node.path}/DefaultPolicy`),
@@ -127,7 +127,11 @@ describe('cdk-nag: AwsSolutions', () => {
         .map((fn) => `${fn.role.node.path}/DefaultPolicy`)
         .sort(),
       stopRuns: Object.values(stateless.journeys.stateMachines).map(() =>
-        [stateless.journeys.entryFunction, stateless.journeys.eventsFunction]
+        [
+          stateless.journeys.entryFunction,
+          stateless.journeys.eventsFunction,
+          stateless.eraseCustomersFunction,
+        ]
           .map((fn) => `${fn.role.node.path}/DefaultPolicy`)
           .sort(),
       ),

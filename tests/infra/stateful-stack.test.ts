@@ -183,11 +183,14 @@ describe('Stack: Stateful', () => {
     expect(build).toThrow(/archiveRetentionDays must be a positive whole number/);
   });
 
-  it('holds the five consumer queues, each with a redrive and a rule dead-letter queue, and the journey-starts dead-letter queue', () => {
+  it('holds the five consumer queues, each with a redrive and a rule dead-letter queue, the erasure-requests queue with its dead-letter queue, and the journey-starts dead-letter queue', () => {
     // Prepare
-    const consumers = CONSUMER_QUEUES.map((queue) => logicalIdNamed(json, 'AWS::SQS::Queue', queue));
+    const consumers = [...CONSUMER_QUEUES, 'ErasureRequestsQueue'].map((queue) =>
+      logicalIdNamed(json, 'AWS::SQS::Queue', queue),
+    );
     const deadLetterQueues = [
       ...CONSUMER_QUEUES.flatMap((queue) => [`${prefixOf(queue)}Dlq`, `${prefixOf(queue)}RuleDlq`]),
+      'ErasureRequestsDlq',
       'JourneyStartsDlq',
     ].map((queue) => logicalIdNamed(json, 'AWS::SQS::Queue', queue));
 
@@ -197,7 +200,7 @@ describe('Stack: Stateful', () => {
 
     // Assess
     expect(queues.map(([id]) => id).sort()).toEqual([...consumers, ...deadLetterQueues].sort());
-    expect(queues).toHaveLength(16);
+    expect(queues).toHaveLength(18);
     expect(redriving.sort()).toEqual([...consumers].sort());
   });
 
@@ -339,6 +342,7 @@ describe('Stack: Stateful', () => {
     // Assess
     expect(outputs.sort()).toEqual(
       [
+        'ErasureRequestsDlqUrl',
         'EventArchiveName',
         'EventBusName',
         'JourneyStartsDlqUrl',

@@ -45,6 +45,7 @@ const JOURNEY_EVENTS = 'functions/journeys/handlers/journey-events.ts';
 const JOURNEY_ENTRY = 'functions/journeys/handlers/journey-entry.ts';
 const SES_EVENTS = 'functions/engagement/handlers/ses-events.ts';
 const ATTRIBUTE_ORDERS = 'functions/engagement/handlers/attribute-orders.ts';
+const ERASE_CUSTOMERS = 'functions/privacy/handlers/erase-customers.ts';
 const INGEST_ENTRIES = [OWN_EVENTS, SEGMENT, SHOPIFY];
 /** Every function: entry, Powertools service name, timeout in seconds. */
 const FUNCTIONS = [
@@ -59,6 +60,7 @@ const FUNCTIONS = [
   [WIN_BACK_SCAN, 'journeys', 300],
   [SES_EVENTS, 'engagement', 15],
   [ATTRIBUTE_ORDERS, 'engagement', 15],
+  [ERASE_CUSTOMERS, 'privacy', 30],
 ] as const;
 const ALL_ENTRIES = FUNCTIONS.map(([entry]) => entry);
 
@@ -66,6 +68,7 @@ const ALL_ENTRIES = FUNCTIONS.map(([entry]) => entry);
 const DEAD_LETTER_QUEUES = [
   'ProfileEventsDlq',
   'ProfileEventsRuleDlq',
+  'ErasureRequestsDlq',
   'JourneyStartsDlq',
   'SesEventsDlq',
   'SesEventsRuleDlq',
@@ -249,7 +252,7 @@ describe('Stack: Stateless', () => {
   });
 
   describe('functions', () => {
-    it('deploys exactly the ten functions', () => {
+    it('deploys exactly the twelve functions', () => {
       // Act
       const entries = resourcesOfType(json, 'AWS::Lambda::Function').map(([, f]) => f.Metadata?.[ENTRY_KEY]);
 
@@ -363,7 +366,7 @@ describe('Stack: Stateless', () => {
       });
     });
 
-    it('maps only the five consumer queues to functions', () => {
+    it('maps only the five consumer queues and the erasure-requests queue to functions', () => {
       // Act
       const mapped = resourcesOfType(json, 'AWS::Lambda::EventSourceMapping').map(([, esm]) => [
         json.Resources[(esm.Properties!.FunctionName as { Ref: string }).Ref]!.Metadata?.[ENTRY_KEY],
@@ -378,6 +381,7 @@ describe('Stack: Stateless', () => {
           [ATTRIBUTE_ORDERS, queueId('AttributionOrdersQueue')],
           [JOURNEY_EVENTS, queueId('JourneyEventsQueue')],
           [JOURNEY_ENTRY, queueId('JourneyEntriesQueue')],
+          [ERASE_CUSTOMERS, queueId('ErasureRequestsQueue')],
         ].sort(),
       );
     });

@@ -94,4 +94,29 @@ describe('Route: POST /webhooks/shopify/{storeId}', () => {
     expect(answer.status).toBe(200);
     expect(answer.body).toMatchObject({ accepted: 0, ignored: [{ index: 0 }] });
   });
+
+  it("erases the customer Shopify's customers/redact names, and refuses one that names nobody", async () => {
+    // Prepare: Bob's profile, from the first test's webhooks
+    await deliver('customers/create', fixture('customers/create'));
+    await stack.runtime.settle();
+    expect(await stack.profile('customer:7382450393366231553')).toBeDefined();
+
+    // Act
+    const redact = await deliver('customers/redact', fixture('customers/redact'), {
+      webhookId: 'wh-redact-1',
+    });
+    const nobody = await deliver('customers/redact', '{"shop_id": 954889, "customer": {}}', {
+      webhookId: 'wh-redact-2',
+    });
+    await stack.runtime.settle();
+
+    // Assess
+    expect(redact).toEqual({ status: 200, body: { erasure: 'queued' } });
+    expect(nobody.status).toBe(400);
+    expect((nobody.body as { message: string }).message).toMatch(
+      /customers\/redact: customer: names neither an id nor an email/,
+    );
+    expect(await stack.profile('customer:7382450393366231553')).toBeUndefined();
+    expect(await stack.profile('email:bob.norman@example.com')).toBeUndefined();
+  });
 });

@@ -1,22 +1,29 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import { SQSClient } from '@aws-sdk/client-sqs';
 import middy from '@middy/core';
+import { z } from 'zod';
 import { INGEST_LIMITS } from '#events/schemas.ts';
+import { readConfig } from '#shared/config.ts';
 import { MalformedRequestError } from '#shared/http-errors.ts';
-import { headerOf } from '#shared/http-response.ts';
+import { headerOf, jsonResponse } from '#shared/http-response.ts';
 import { httpErrorHandler } from '#shared/middlewares/http-error-handler.ts';
 import { type JsonRequestEvent, jsonBody, rawBody } from '#shared/middlewares/json-body.ts';
 import { observability } from '#shared/middlewares/observability.ts';
-import { metrics } from '#shared/powertools.ts';
+import { metrics, tracer } from '#shared/powertools.ts';
+import { SqsErasureRequests } from '../adapters/sqs-erasure-requests.ts';
 import { ingestEvents } from '../domain/ingest-events.ts';
 import type { StoreRecord } from '../domain/ports.ts';
 import { mapShopifyWebhook } from '../domain/shopify/map-shopify-webhook.ts';
 import { parseShopifyJson } from '../domain/shopify/parse-shopify-json.ts';
+import { CUSTOMERS_REDACT_TOPIC, redactionKeysOf } from '../domain/shopify/shopify-redaction.ts';
 import { verifyShopifyHmac } from '../domain/shopify/signature.ts';
 import { ingestAnswer } from '../http-answers.ts';
 import { type AuthenticatedEvent, authenticateStore } from '../middlewares/authenticate-store.ts';
 import { ingestAdapters } from '../wiring.ts';
 
 const { credentials, publisher } = ingestAdapters();
+const { ERASURE_QUEUE_URL } = readConfig(z.object({ ERASURE_QUEUE_URL: z.url() }));
+const erasures = new SqsErasureRequests(tracer.captureAWSv3Client(new SQSClient({})), ERASURE_QUEUE_URL);
 
 /** `POST /webhooks/shopify/{storeId}`: Shopify webhooks, verified by their HMAC before the body is parsed. */
 export const lambdaHandler = async (event: AuthenticatedEvent) => {
@@ -26,6 +33,7 @@ export const lambdaHandler = async (event: AuthenticatedEvent) => {
   if (webhookId === undefined || topic === undefined) {
     throw new MalformedRequestError('X-Shopify-Topic and X-Shopify-Webhook-Id headers are required');
   }
+  if (topic.trim().toLowerCase() === CUSTOMERS_REDACT_TOPIC) return redact(event);
   const triggeredAt = headerOf(event.headers, 'x-shopify-triggered-at');
   const mapping = mapShopifyWebhook(
     {
@@ -46,6 +54,21 @@ export const lambdaHandler = async (event: AuthenticatedEvent) => {
   metrics.addMetric('eventRejected', MetricUnit.Count, result.rejected.length);
   return ingestAnswer(result, { successStatus: 200 });
 };
+
+/**
+ * `customers/redact`: queues the customer's erasure (the erasure function runs it) and answers 200 at
+ * once, as Shopify expects; a payload naming nobody is a 400.
+ */
+async function redact(event: AuthenticatedEvent) {
+  const redaction = redactionKeysOf(event.jsonBody);
+  if (!redaction.valid) throw new MalformedRequestError(`customers/redact: ${redaction.problems.join('; ')}`);
+  const requestedAt = new Date().toISOString();
+  await erasures.request(
+    redaction.keys.map((key) => ({ storeId: event.store.storeId, key, source: 'shopify', requestedAt })),
+  );
+  metrics.addMetric('erasureRequested', MetricUnit.Count, 1);
+  return jsonResponse(200, { erasure: 'queued' });
+}
 
 async function storeWithValidSignature(event: JsonRequestEvent): Promise<StoreRecord | undefined> {
   const storeId = event.pathParameters?.storeId;
