@@ -4,7 +4,7 @@
  * node names in `send.data` (`recentViews`, `related`, `orderProducts`, `replenishable`,
  * `favouritePicks`): data a marketer picks in the definition, never a branch on the journey.
  */
-import { createHash } from 'node:crypto';
+import { createHmac, hkdfSync } from 'node:crypto';
 import type { CanonicalEvent, Line } from '#events/schemas.ts';
 import type { TemplateData, TemplateProduct } from '#messaging/rendering/template-data.ts';
 import type { ProductView, Profile } from '#profiles/domain/profile.ts';
@@ -114,14 +114,18 @@ export function sendTemplateData(context: SendContext): Omit<TemplateData, 'unsu
 
 /**
  * A code derived from (store, journey, subject): the same run always shows the same code, so a
- * retried send cannot hand out a second one. The store's shop system must create codes with this
- * pattern (or accept them through its discount API).
+ * retried send cannot hand out a second one. Keyed by the store's signing key (HMAC), so nobody who
+ * knows the scheme can compute a code for a cart of their own. The store's shop system must create
+ * codes with this pattern (or accept them through its discount API).
  */
 function discountFor(context: SendContext, discount: { percentOff: number; validityDays: number }) {
-  const hash = createHash('sha256')
+  const signingKey = context.store.unsubscribeSigningKey;
+  if (signingKey === undefined)
+    throw new Error(`store ${context.store.storeId} has no signing key for discount codes`);
+  const hash = createHmac('sha256', discountKeyOf(signingKey))
     .update(`${context.store.storeId}:${context.journeyId}:${context.subjectKey}`)
     .digest('hex')
-    .slice(0, 8)
+    .slice(0, 10)
     .toUpperCase();
   const prefix = (context.journeyId.split('-')[0] ?? 'CODE').toUpperCase().slice(0, 10);
   return {
@@ -129,6 +133,14 @@ function discountFor(context: SendContext, discount: { percentOff: number; valid
     percentOff: discount.percentOff,
     expiresAt: new Date(context.now.getTime() + discount.validityDays * DAY_MS).toISOString(),
   };
+}
+
+const DISCOUNT_KEY_INFO = 'storefront-journeys discount code v1';
+
+function discountKeyOf(signingKey: string): Buffer {
+  return Buffer.from(
+    hkdfSync('sha256', Buffer.from(signingKey, 'utf8'), Buffer.alloc(0), DISCOUNT_KEY_INFO, 32),
+  );
 }
 
 function productOfView(view: ProductView): TemplateProduct {
