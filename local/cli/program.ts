@@ -8,7 +8,7 @@
  * wrong (one line on stderr naming what, and where the usage is).
  */
 import { readFileSync } from 'node:fs';
-import { Argument, Command, CommanderError, InvalidArgumentError } from 'commander';
+import { Argument, Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { SAMPLE_KINDS } from './sample-events.ts';
 
 /** What `storefront-journeys` is run as; npm's "bin" in package.json links this name. */
@@ -351,6 +351,54 @@ Examples:
       await runRedrive({ region: options.region, queueArn: options.queueArn });
     });
 
+  const key = group(program, 'key', "key list | create | revoke: a store's API keys and Segment write keys");
+  const keyTarget = (command: Command) =>
+    command
+      .option('--store-id <id>', 'the store', 'demo')
+      .option('--table <name>', "a deployed stack's StoresTableName output (with --region)")
+      .option('--region <region>', 'AWS region of the deployed stack (default: us-east-1)');
+  keyTarget(
+    key.command('list').description("List a store's keys: id, kind, created, live, revoked or expired"),
+  )
+    .addHelpText(
+      'after',
+      examples(['key list', 'key list --store-id my-shop --table <StoresTableName> --region eu-west-1']),
+    )
+    .action(async (options: KeyTargetFlags) => {
+      const { runKeyList } = await import('./commands/key.ts');
+      await runKeyList(options);
+    });
+  keyTarget(key.command('create').description('Issue a key and print it once (only its hash is stored)'))
+    .addOption(
+      new Option('--kind <kind>', 'what the key is for')
+        .choices(['events-api', 'segment-write-key'])
+        .makeOptionMandatory(),
+    )
+    .option('--expires-in-days <days>', 'the key stops working after this many days', positiveNumber)
+    .addHelpText(
+      'after',
+      examples(['key create --kind events-api', 'key create --kind segment-write-key --expires-in-days 90']),
+    )
+    .action(
+      async (
+        options: KeyTargetFlags & { kind: 'events-api' | 'segment-write-key'; expiresInDays?: number },
+      ) => {
+        const { runKeyCreate } = await import('./commands/key.ts');
+        await runKeyCreate(options, { kind: options.kind, expiresInDays: options.expiresInDays });
+      },
+    );
+  keyTarget(
+    key
+      .command('revoke')
+      .description('Revoke a key: requests with it are refused once cached copies expire (60 s)')
+      .argument('<key-id>', 'the key id: the part between sj_ and the next _, or from key list'),
+  )
+    .addHelpText('after', examples(['key revoke 3f9a0c1d2e4b5a69']))
+    .action(async (keyId: string, options: KeyTargetFlags) => {
+      const { runKeyRevoke } = await import('./commands/key.ts');
+      await runKeyRevoke(options, keyId);
+    });
+
   group(program, 'customer', 'customer erase: remove a customer and everything kept about them')
     .command('erase')
     .description(
@@ -381,6 +429,12 @@ Examples:
     command.configureOutput({ outputError: (message, write) => write(usageErrorLine(command, message)) });
   }
   return program;
+}
+
+interface KeyTargetFlags {
+  storeId: string;
+  table?: string;
+  region?: string;
 }
 
 interface CustomerEraseFlags {
@@ -463,6 +517,12 @@ function examples(lines: string[]): string {
 function parseNumber(value: string): number {
   const parsed = Number(value);
   if (value.trim() === '' || Number.isNaN(parsed)) throw new InvalidArgumentError('Expected a number.');
+  return parsed;
+}
+
+function positiveNumber(value: string): number {
+  const parsed = parseNumber(value);
+  if (parsed <= 0) throw new InvalidArgumentError('Expected a positive number.');
   return parsed;
 }
 

@@ -1,4 +1,11 @@
-import { type DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import {
+  type DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  ScanCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
 import type { KeyRecord } from '../domain/credentials.ts';
 import type { CredentialStore, StoreRecord } from '../domain/ports.ts';
 
@@ -34,6 +41,42 @@ export class DynamoDbCredentialStore implements CredentialStore {
         ConditionExpression: 'attribute_not_exists(pk)',
       }),
     );
+  }
+
+  async listKeys(storeId: string): Promise<KeyRecord[]> {
+    const keys: KeyRecord[] = [];
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const page = await this.client.send(
+        new ScanCommand({
+          TableName: this.tableName,
+          FilterExpression: 'begins_with(pk, :key) AND storeId = :store',
+          ExpressionAttributeValues: { ':key': 'KEY#', ':store': storeId },
+          ExclusiveStartKey: startKey,
+        }),
+      );
+      for (const { pk: _pk, ...record } of page.Items ?? []) keys.push(record as KeyRecord);
+      startKey = page.LastEvaluatedKey;
+    } while (startKey !== undefined);
+    return keys;
+  }
+
+  async revokeKey(storeId: string, keyId: string, at: string): Promise<'revoked' | 'unknown'> {
+    try {
+      await this.client.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { pk: keyItemKey(keyId) },
+          UpdateExpression: 'SET revokedAt = if_not_exists(revokedAt, :at)',
+          ConditionExpression: 'storeId = :store',
+          ExpressionAttributeValues: { ':at': at, ':store': storeId },
+        }),
+      );
+      return 'revoked';
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return 'unknown';
+      throw error;
+    }
   }
 
   private async get<T>(pk: string): Promise<T | undefined> {

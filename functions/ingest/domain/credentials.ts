@@ -14,6 +14,16 @@ export interface KeyRecord {
   secretHash: string;
   createdAt: string;
   revokedAt?: string;
+  /** After this instant the key no longer authenticates (optional; `key create --expires-in-days`). */
+  expiresAt?: string;
+}
+
+/** Whether a key authenticates at `now`: neither revoked nor expired. */
+export function keyIsLive(record: Pick<KeyRecord, 'revokedAt' | 'expiresAt'>, now: Date): boolean {
+  return (
+    record.revokedAt === undefined &&
+    (record.expiresAt === undefined || Date.parse(record.expiresAt) > now.getTime())
+  );
 }
 
 const TOKEN = /^sj_([a-z0-9]{16})_([A-Za-z0-9_-]{43})$/;
@@ -22,12 +32,20 @@ export function generateKey(
   storeId: string,
   kind: KeyKind,
   createdAt: string,
+  expiresAt?: string,
 ): { token: string; record: KeyRecord } {
   const keyId = randomBytes(8).toString('hex');
   const secret = randomBytes(32).toString('base64url');
   return {
     token: `sj_${keyId}_${secret}`,
-    record: { keyId, storeId, kind, secretHash: hashSecret(secret), createdAt },
+    record: {
+      keyId,
+      storeId,
+      kind,
+      secretHash: hashSecret(secret),
+      createdAt,
+      ...(expiresAt !== undefined && { expiresAt }),
+    },
   };
 }
 

@@ -6,6 +6,10 @@ import type { CredentialStore, StoreRecord } from './ports.ts';
 export interface StoreAdmin extends CredentialStore {
   putStore(store: StoreRecord): Promise<void>;
   putKey(record: KeyRecord): Promise<void>;
+  /** A store's keys (an operator's listing, not a request path: it may scan). */
+  listKeys(storeId: string): Promise<KeyRecord[]>;
+  /** Marks the store's key revoked at `at`; 'unknown' when the store has no such key. */
+  revokeKey(storeId: string, keyId: string, at: string): Promise<'revoked' | 'unknown'>;
 }
 
 export interface ProvisionedStore {
@@ -46,8 +50,10 @@ export async function issueKey(
   storeId: string,
   kind: KeyKind,
   now: Date,
+  expiresAt?: Date,
 ): Promise<string> {
-  const { token, record } = generateKey(storeId, kind, now.toISOString());
+  if ((await admin.findStore(storeId)) === undefined) throw new Error(`no store ${storeId}`);
+  const { token, record } = generateKey(storeId, kind, now.toISOString(), expiresAt?.toISOString());
   await admin.putKey(record);
   return token;
 }
