@@ -94,6 +94,10 @@ export function mapShopifyWebhook(
   if (typeof input.payload !== 'object' || input.payload === null || Array.isArray(input.payload)) {
     return invalid(['(root): a Shopify webhook body must be a JSON object']);
   }
+  const mismatch = topicMismatch(topic, input.payload as Record<string, unknown>);
+  if (mismatch !== undefined) {
+    return invalid([`X-Shopify-Topic: ${topic} does not match the body (${mismatch})`]);
+  }
   const problems: string[] = [];
   const id = checkField(canonicalId, input.webhookId, 'webhookId (X-Shopify-Webhook-Id)', problems);
   const context: Context = { id: id ?? '', triggeredAt: input.triggeredAt, options, problems };
@@ -101,6 +105,39 @@ export function mapShopifyWebhook(
   if (problems.length > 0 || mapped === undefined) return invalid(problems);
   if ('ignored' in mapped) return ignored(mapped.ignored);
   return mappedIfCanonical(mapped.events, 'shopify');
+}
+
+/**
+ * The HMAC covers the body, not the X-Shopify-Topic header: a signed body sent again under another
+ * topic must not change what it means (an order replayed as `orders/cancelled`, a refund as an order).
+ * Checks the body is the topic's kind of resource; Shopify's own test notifications pass.
+ */
+function topicMismatch(topic: ShopifyTopic, body: Record<string, unknown>): string | undefined {
+  const has = (field: string) => body[field] !== undefined && body[field] !== null;
+  const isOrder = has('line_items') && has('order_number');
+  switch (topic) {
+    case 'customers/create':
+    case 'customers/update':
+      return has('line_items') || has('order_id')
+        ? 'an order, checkout or refund, not a customer'
+        : undefined;
+    case 'checkouts/create':
+    case 'checkouts/update':
+      // What a checkout lacks (its token, its total) the schema names; an order or refund is refused here.
+      return has('order_number') || has('order_id') ? 'an order or refund, not a checkout' : undefined;
+    case 'orders/create':
+    case 'orders/updated':
+    case 'orders/paid':
+    case 'orders/fulfilled':
+      return isOrder ? undefined : 'not an order';
+    case 'orders/cancelled':
+      if (!isOrder) return 'not an order';
+      return has('cancelled_at') ? undefined : 'the order has no cancelled_at';
+    case 'refunds/create':
+      return has('order_id') && has('refund_line_items') ? undefined : 'not a refund';
+    default:
+      return assertNever(topic);
+  }
 }
 
 function isMappedTopic(topic: string): topic is ShopifyTopic {

@@ -618,3 +618,42 @@ describe('Function: mapShopifyWebhook', () => {
     });
   });
 });
+
+describe('Function: mapShopifyWebhook (the topic header against the signed body)', () => {
+  it.each([
+    ['orders/cancelled', 'orders/create', 'the order has no cancelled_at'],
+    ['customers/update', 'orders/create', 'an order, checkout or refund, not a customer'],
+    ['orders/create', 'documented/refunds-create', 'not an order'],
+    ['refunds/create', 'orders/create', 'not a refund'],
+    ['checkouts/update', 'orders/create', 'an order or refund, not a checkout'],
+    ['orders/fulfilled', 'customers/create', 'not an order'],
+  ])('refuses a %s header on the signed body of %s (%s)', (topic, bodyOf, why) => {
+    // Act: a signed body re-sent with another topic header (the HMAC covers only the body)
+    const result = mapShopifyWebhook(webhook(topic, payloadOf(bodyOf)));
+
+    // Assess
+    expect(result).toEqual({
+      kind: 'invalid',
+      problems: [`X-Shopify-Topic: ${topic} does not match the body (${why})`],
+    });
+  });
+
+  it.each([
+    ['orders/create', 'orders/create'],
+    ['orders/cancelled', 'orders/cancelled'],
+    ['orders/fulfilled', 'orders/fulfilled'],
+    ['customers/update', 'customers/update'],
+    ['checkouts/update', 'checkouts/update'],
+    ['refunds/create', 'documented/refunds-create'],
+    ['orders/paid', 'documented/orders-paid'],
+  ])('takes a %s body under its own topic (%s)', (topic, bodyOf) => {
+    // Act
+    const result = mapShopifyWebhook(webhook(topic, payloadOf(bodyOf)), {
+      acceptTestOrders: true,
+      defaultCurrency: 'USD',
+    });
+
+    // Assess
+    expect(result.kind).not.toBe('invalid');
+  });
+});
