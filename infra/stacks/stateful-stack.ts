@@ -1,8 +1,8 @@
 import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps, Validations } from 'aws-cdk-lib';
 import { AttributeType, BillingMode, ProjectionType, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
-import { Archive, EventBus } from 'aws-cdk-lib/aws-events';
+import { Archive, CfnArchive, CfnEventBus, EventBus } from 'aws-cdk-lib/aws-events';
 import { Effect, PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
-import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
+import { CfnQueue, Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 
 /** Sparse index of profiles by the day they fall dormant: the daily win-back scan reads one partition. */
@@ -218,6 +218,18 @@ export class StatefulStack extends Stack {
         description: `Dead-letter queue of ${name} events EventBridge could not deliver`,
         value: queues.ruleDlq.queueUrl,
       });
+    }
+
+    // What holds events or messages outlives the stack, as the tables do: a stack deleted by mistake
+    // must not take unprocessed events, dead letters or the replay archive with it.
+    for (const construct of this.node.findAll()) {
+      if (
+        construct instanceof CfnQueue ||
+        construct instanceof CfnEventBus ||
+        construct instanceof CfnArchive
+      ) {
+        construct.applyRemovalPolicy(RemovalPolicy.RETAIN);
+      }
     }
 
     new CfnOutput(this, 'ErasureRequestsDlqUrl', {

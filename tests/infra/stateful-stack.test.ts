@@ -335,6 +335,22 @@ describe('Stack: Stateful', () => {
     expect(condition.StringEquals).toEqual({ 'aws:SourceAccount': { Ref: 'AWS::AccountId' } });
   });
 
+  it('retains the bus, its archive and every queue when the stack is deleted, as it does the tables', () => {
+    // Act
+    const held = [
+      ...resourcesOfType(json, 'AWS::SQS::Queue'),
+      ...resourcesOfType(json, 'AWS::Events::EventBus'),
+      ...resourcesOfType(json, 'AWS::Events::Archive'),
+      ...resourcesOfType(json, 'AWS::DynamoDB::Table'),
+    ];
+
+    // Assess
+    expect(held).toHaveLength(18 + 1 + 1 + 3);
+    for (const [id, resource] of held) {
+      expect([id, resource.DeletionPolicy, resource.UpdateReplacePolicy]).toEqual([id, 'Retain', 'Retain']);
+    }
+  });
+
   it('outputs the table names, bus and archive names, the profile-events queue URL and every dead-letter queue URL', () => {
     // Act
     const outputs = Object.keys(json.Outputs ?? {}).filter((key) => !key.startsWith('ExportsOutput'));
