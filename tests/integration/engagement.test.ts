@@ -2,6 +2,7 @@ import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { documentClientFor } from '#local/demo-store.ts';
 import { DynamoDbMessagingStore } from '#messaging/adapters/dynamodb-messaging-store.ts';
+import { eventually } from '#tests/helpers/eventually.ts';
 import { type LocalStack, startLocalStack } from '#tests/helpers/local-stack.ts';
 import { morningZone } from '#tests/helpers/morning-zone.ts';
 
@@ -15,15 +16,9 @@ afterAll(async () => {
   await stack?.close();
 });
 
-async function eventually<T>(read: () => Promise<T | undefined>, what: string): Promise<T> {
-  const deadline = Date.now() + 60_000;
-  for (;;) {
-    const value = await read();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-}
+/** Engagement events pass through SES, the bus and two consumers: a minute at most. */
+const eventuallyWithin = <T>(read: () => Promise<T | undefined>, what: string) =>
+  eventually(read, what, 60_000);
 
 const post = (events: unknown[]) =>
   stack.post('/v1/events', { events }, { authorization: `Bearer ${stack.demo.apiKey}` });
@@ -88,7 +83,7 @@ describe('Engagement loop through the local runtime', () => {
       await post([pat.consent]);
       await stack.runtime.settle();
       await post([pat.cart]);
-      const mail = await eventually(
+      const mail = await eventuallyWithin(
         async () =>
           // Tracking rewrites the links once the local SES has registered the mail.
           (await stack.runtime.ses.messages()).find(
@@ -105,7 +100,7 @@ describe('Engagement loop through the local runtime', () => {
       const click = await fetch(tracked, { redirect: 'manual' });
       await stack.runtime.settle();
       await post([pat.order(new Date(stack.runtime.clock.now()).toISOString())]);
-      const attribution = await eventually(async () => {
+      const attribution = await eventuallyWithin(async () => {
         await stack.runtime.settle();
         return (await customerItems('customer:pat')).find((item) =>
           String(item.sk).startsWith('ATTRIBUTION#'),
@@ -163,20 +158,20 @@ describe('Engagement loop: a bounce through a journey', () => {
 
       // Act: the welcome journey mails the address, SES reports the bounce
       expect((await post([signup])).status).toBe(202);
-      const welcome = await eventually(
+      const welcome = await eventuallyWithin(
         async () =>
           (await stack.runtime.ses.messages()).find(
             (mail) => mail.to.includes(email) && mail.tags.journey === 'welcome',
           ),
         'the welcome mail',
       );
-      const suppression = await eventually(async () => {
+      const suppression = await eventuallyWithin(async () => {
         await stack.runtime.settle();
         return messaging.findSuppression('demo', email);
       }, 'the suppression');
       const cart = abandonedCart('bo', email).cart;
       await post([{ ...cart, occurredAt: new Date(stack.runtime.clock.now()).toISOString() }]);
-      const skipped = await eventually(
+      const skipped = await eventuallyWithin(
         async () =>
           (await customerItems('customer:bo')).find(
             (item) => item.journey === 'cart-abandonment' && String(item.sk).startsWith('DECISION#'),

@@ -7,6 +7,7 @@ import { documentClientFor } from '#local/demo-store.ts';
 import { eraseCustomer } from '#privacy/domain/erase-customer.ts';
 import { erasureDependencies } from '#privacy/erasure-wiring.ts';
 import { canonical } from '#tests/helpers/events.ts';
+import { eventually } from '#tests/helpers/eventually.ts';
 import { type LocalStack, startLocalStack } from '#tests/helpers/local-stack.ts';
 import { morningZone } from '#tests/helpers/morning-zone.ts';
 
@@ -21,20 +22,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await stack?.close();
 });
-
-async function eventually<T>(
-  read: () => Promise<T | undefined>,
-  what: string,
-  timeoutMs = 45_000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await read();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-}
 
 // Names no other test or demo data uses, so any trace of them in a table is this customer's.
 const CUSTOMER_ID = 'zq-4471';

@@ -2,6 +2,7 @@ import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { documentClientFor } from '#local/demo-store.ts';
 import { DynamoDbMessagingStore } from '#messaging/adapters/dynamodb-messaging-store.ts';
+import { eventually } from '#tests/helpers/eventually.ts';
 import { type LocalStack, startLocalStack } from '#tests/helpers/local-stack.ts';
 import { morningZone } from '#tests/helpers/morning-zone.ts';
 
@@ -16,20 +17,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await stack?.close();
 });
-
-async function eventually<T>(
-  read: () => Promise<T | undefined>,
-  what: string,
-  timeoutMs = 45_000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await read();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-}
 
 function shopper(id: string) {
   const now = new Date(stack.runtime.clock.now());
