@@ -148,7 +148,7 @@ export class Journeys extends Construct {
     })
       .bindProfilesTable(props.profilesTable, 'read')
       .bindMessagesTable(props.messagesTable)
-      .bindStoresTable(props.storesTable);
+      .bindStoreRecords(props.storesTable);
     props.allowSending(this.stepFunction);
     this.stepFunction.function.addToRolePolicy(answerOrEndTasks);
 
@@ -193,7 +193,7 @@ export class Journeys extends Construct {
     })
       .bindProfilesTable(props.profilesTable, 'read')
       .bindMessagesTable(props.messagesTable)
-      .bindStoresTable(props.storesTable);
+      .bindStoreRecords(props.storesTable);
     this.entryFunction.function.addEventSource(
       new SqsEventSource(props.journeyEntriesQueue, { batchSize: 10, reportBatchItemFailures: true }),
     );

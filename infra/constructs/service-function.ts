@@ -257,21 +257,26 @@ export class ServiceFunction extends Construct {
    * API keys), for a function that needs a store's settings and nothing else of the table.
    */
   bindStoreRecords(table: ITable): this {
+    return this.getItemsOf(table, ['STORE#*']);
+  }
+
+  /**
+   * Adds `STORES_TABLE_NAME` and allows `dynamodb:GetItem` of store records and API-key records
+   * (`STORE#…`, `KEY#…`) only: what authenticating a request reads. No Scan, no Query.
+   */
+  bindStoresTable(table: ITable): this {
+    return this.getItemsOf(table, ['STORE#*', 'KEY#*']);
+  }
+
+  private getItemsOf(table: ITable, leadingKeys: string[]): this {
     this.function.addEnvironment('STORES_TABLE_NAME', table.tableName);
     this.function.addToRolePolicy(
       new PolicyStatement({
         actions: ['dynamodb:GetItem'],
         resources: [table.tableArn],
-        conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['STORE#*'] } },
+        conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': leadingKeys } },
       }),
     );
-    return this;
-  }
-
-  /** Adds `STORES_TABLE_NAME` and grants read-only data access on that table (store records, API-key hashes). */
-  bindStoresTable(table: ITable): this {
-    this.function.addEnvironment('STORES_TABLE_NAME', table.tableName);
-    table.grantReadData(this.function);
     return this;
   }
 }

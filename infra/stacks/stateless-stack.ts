@@ -188,7 +188,7 @@ export class StatelessStack extends Stack {
       logLevel,
     })
       .bindMessagesTable(props.messagesTable)
-      .bindStoresTable(props.storesTable)
+      .bindStoreRecords(props.storesTable)
       .bindEventBus(props.eventBus);
     this.ingestApi.addRouteAuthenticatedByHandler(
       '/unsubscribe',

@@ -66,17 +66,6 @@ const MESSAGES_ACTIONS = [
   'dynamodb:Query',
   'dynamodb:UpdateItem',
 ];
-/** What CDK's `grantReadData` allows on a table without indexes: reads only. */
-const STORES_READ_ACTIONS = [
-  'dynamodb:BatchGetItem',
-  'dynamodb:ConditionCheckItem',
-  'dynamodb:DescribeTable',
-  'dynamodb:GetItem',
-  'dynamodb:GetRecords',
-  'dynamodb:GetShardIterator',
-  'dynamodb:Query',
-  'dynamodb:Scan',
-];
 const SES_SENDING_EVENTS = [
   'send',
   'delivery',
@@ -490,7 +479,8 @@ describe('Construct: Journeys', () => {
         '*': FUNCTION_XRAY_ACTIONS,
         [`<${tableId('ProfilesTable')}.Arn>`]: PROFILE_READ_ACTIONS,
         [`<${tableId('MessagesTable')}.Arn>`]: MESSAGES_ACTIONS,
-        [`<${tableId('StoresTable')}.Arn>`]: STORES_READ_ACTIONS,
+        [`<${tableId('StoresTable')}.Arn> if {"ForAllValues:StringLike":{"dynamodb:LeadingKeys":["STORE#*"]}}`]:
+          ['dynamodb:GetItem'],
         [sesArn(`identity/<${SENDER_IDENTITY_PARAMETER}>`)]: ['ses:SendEmail'],
         [sesArn(`configuration-set/<${configurationSet}>`)]: ['ses:SendEmail'],
         // Resuming a run waiting for an event it already found (see the journey-events function),
@@ -597,7 +587,8 @@ describe('Construct: Journeys', () => {
         [`<${logGroupOf(UNSUBSCRIBE)}.Arn>`]: LOG_WRITE_ACTIONS,
         '*': FUNCTION_XRAY_ACTIONS,
         [`<${tableId('MessagesTable')}.Arn>`]: MESSAGES_ACTIONS,
-        [`<${tableId('StoresTable')}.Arn>`]: STORES_READ_ACTIONS,
+        [`<${tableId('StoresTable')}.Arn> if {"ForAllValues:StringLike":{"dynamodb:LeadingKeys":["STORE#*"]}}`]:
+          ['dynamodb:GetItem'],
         [`<${busId()}.Arn>`]: ['events:PutEvents'],
       });
     });

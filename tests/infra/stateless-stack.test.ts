@@ -450,21 +450,21 @@ describe('Stack: Stateless', () => {
     });
 
     it.each(INGEST_ENTRIES)(
-      'lets %s put events on the bus and read the stores table, but not touch profiles',
+      'lets %s put events on the bus and get store and key records (no Scan, no Query), but not touch profiles',
       (entry) => {
         // Act
         const statements = statementsOfFunction(json, functionIdByEntry(json, entry));
-        const touching = (id: string) =>
-          statements
-            .filter((s) => JSON.stringify(resolveAll(s.Resource)).includes(`"${id}"`))
-            .flatMap(actionsOf);
+        const on = (id: string) =>
+          statements.filter((s) => JSON.stringify(resolveAll(s.Resource)).includes(`"${id}"`));
+        const touching = (id: string) => on(id).flatMap(actionsOf);
 
         // Assess
         expect(touching(profilesTableId())).toEqual([]);
         expect(touching(busId())).toEqual(['events:PutEvents']);
-        const storeActions = touching(storesTableId());
-        expect(storeActions).toContain('dynamodb:GetItem');
-        expect(storeActions.filter((a) => /Put|Update|Delete|Write/.test(a))).toEqual([]);
+        expect(touching(storesTableId())).toEqual(['dynamodb:GetItem']);
+        expect(on(storesTableId())[0]?.Condition).toEqual({
+          'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['STORE#*', 'KEY#*'] },
+        });
       },
     );
 
