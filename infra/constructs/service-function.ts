@@ -256,8 +256,8 @@ export class ServiceFunction extends Construct {
    * Adds `STORES_TABLE_NAME` and allows `dynamodb:GetItem` of store records only (`STORE#…` keys, not
    * API keys), for a function that needs a store's settings and nothing else of the table.
    */
-  bindStoreRecords(table: ITable): this {
-    return this.getItemsOf(table, ['STORE#*']);
+  bindStoreRecords(table: ITable, attributes?: readonly string[]): this {
+    return this.getItemsOf(table, ['STORE#*'], attributes);
   }
 
   /**
@@ -268,13 +268,20 @@ export class ServiceFunction extends Construct {
     return this.getItemsOf(table, ['STORE#*', 'KEY#*']);
   }
 
-  private getItemsOf(table: ITable, leadingKeys: string[]): this {
+  private getItemsOf(table: ITable, leadingKeys: string[], attributes?: readonly string[]): this {
     this.function.addEnvironment('STORES_TABLE_NAME', table.tableName);
     this.function.addToRolePolicy(
       new PolicyStatement({
         actions: ['dynamodb:GetItem'],
         resources: [table.tableArn],
-        conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': leadingKeys } },
+        conditions: {
+          'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': leadingKeys },
+          // Only the named attributes, and only by asking for them (a projection).
+          ...(attributes !== undefined && {
+            'ForAllValues:StringEquals': { 'dynamodb:Attributes': [...attributes] },
+            StringEqualsIfExists: { 'dynamodb:Select': 'SPECIFIC_ATTRIBUTES' },
+          }),
+        },
       }),
     );
     return this;

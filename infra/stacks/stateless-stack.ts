@@ -6,6 +6,7 @@ import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { EVENT_SOURCE } from '#events/schemas.ts';
+import { UNSUBSCRIBE_STORE_ATTRIBUTES } from '#messaging/domain/unsubscribe.ts';
 import { EmailSending } from '../constructs/email-sending.ts';
 import { Engagement } from '../constructs/engagement.ts';
 import { IngestApi } from '../constructs/ingest-api.ts';
@@ -188,7 +189,8 @@ export class StatelessStack extends Stack {
       logLevel,
     })
       .bindMessagesTable(props.messagesTable)
-      .bindStoreRecords(props.storesTable)
+      // The public function reads a store's name and signing key, never its Shopify secret.
+      .bindStoreRecords(props.storesTable, UNSUBSCRIBE_STORE_ATTRIBUTES)
       .bindEventBus(props.eventBus);
     this.ingestApi.addRouteAuthenticatedByHandler(
       '/unsubscribe',

@@ -578,7 +578,14 @@ describe('Construct: Journeys', () => {
       expect(variables.PROFILES_TABLE_NAME).toBeUndefined();
     });
 
-    it('puts events on the bus, reads and writes only the messages table and reads the stores table', () => {
+    it("puts events on the bus, reads and writes only the messages table, and reads only a store record's name and signing key", () => {
+      // Prepare: the whole condition, as grantsOf prints it
+      const onlyNameAndKey = JSON.stringify({
+        'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['STORE#*'] },
+        'ForAllValues:StringEquals': { 'dynamodb:Attributes': ['storeId', 'name', 'unsubscribeSigningKey'] },
+        StringEqualsIfExists: { 'dynamodb:Select': 'SPECIFIC_ATTRIBUTES' },
+      });
+
       // Act
       const grants = grantsOfFunction(UNSUBSCRIBE);
 
@@ -587,8 +594,7 @@ describe('Construct: Journeys', () => {
         [`<${logGroupOf(UNSUBSCRIBE)}.Arn>`]: LOG_WRITE_ACTIONS,
         '*': FUNCTION_XRAY_ACTIONS,
         [`<${tableId('MessagesTable')}.Arn>`]: MESSAGES_ACTIONS,
-        [`<${tableId('StoresTable')}.Arn> if {"ForAllValues:StringLike":{"dynamodb:LeadingKeys":["STORE#*"]}}`]:
-          ['dynamodb:GetItem'],
+        [`<${tableId('StoresTable')}.Arn> if ${onlyNameAndKey}`]: ['dynamodb:GetItem'],
         [`<${busId()}.Arn>`]: ['events:PutEvents'],
       });
     });

@@ -17,6 +17,8 @@ export class DynamoDbCredentialStore implements CredentialStore {
   constructor(
     private readonly client: DynamoDBDocumentClient,
     private readonly tableName: string,
+    /** Read only these attributes of store records (a function allowed no more). */
+    private readonly storeAttributes?: readonly string[],
   ) {}
 
   async findKey(keyId: string): Promise<KeyRecord | undefined> {
@@ -24,7 +26,7 @@ export class DynamoDbCredentialStore implements CredentialStore {
   }
 
   async findStore(storeId: string): Promise<StoreRecord | undefined> {
-    return this.get<StoreRecord>(storeItemKey(storeId));
+    return this.get<StoreRecord>(storeItemKey(storeId), this.storeAttributes);
   }
 
   async putStore(store: StoreRecord): Promise<void> {
@@ -79,8 +81,17 @@ export class DynamoDbCredentialStore implements CredentialStore {
     }
   }
 
-  private async get<T>(pk: string): Promise<T | undefined> {
-    const { Item } = await this.client.send(new GetCommand({ TableName: this.tableName, Key: { pk } }));
+  private async get<T>(pk: string, attributes?: readonly string[]): Promise<T | undefined> {
+    const { Item } = await this.client.send(
+      new GetCommand({
+        TableName: this.tableName,
+        Key: { pk },
+        ...(attributes !== undefined && {
+          ProjectionExpression: attributes.map((_, index) => `#a${index}`).join(', '),
+          ExpressionAttributeNames: Object.fromEntries(attributes.map((name, index) => [`#a${index}`, name])),
+        }),
+      }),
+    );
     if (Item === undefined) return undefined;
     const { pk: _pk, ...record } = Item;
     return record as T;

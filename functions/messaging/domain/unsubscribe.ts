@@ -16,6 +16,12 @@ export type UnsubscribeResult =
   | { ok: false; reason: 'malformed' | 'bad-signature' | 'expired' | 'unknown-store' };
 
 /**
+ * The only attributes of a store record unsubscribing reads: the public unsubscribe function may read
+ * no more (not the Shopify secret), and its IAM policy says so.
+ */
+export const UNSUBSCRIBE_STORE_ATTRIBUTES = ['storeId', 'name', 'unsubscribeSigningKey'] as const;
+
+/**
  * One-click unsubscribe. The suppression is written before answering, so the very next send is
  * refused whatever the bus is doing; the consent change then reaches the profile as a canonical
  * event with its source and time. Repeating it is harmless (same event id, same suppression).

@@ -12,7 +12,7 @@ import { httpErrorHandler } from '#shared/middlewares/http-error-handler.ts';
 import { observability } from '#shared/middlewares/observability.ts';
 import { metrics, tracer } from '#shared/powertools.ts';
 import { DynamoDbMessagingStore } from '../adapters/dynamodb-messaging-store.ts';
-import { unsubscribe } from '../domain/unsubscribe.ts';
+import { UNSUBSCRIBE_STORE_ATTRIBUTES, unsubscribe } from '../domain/unsubscribe.ts';
 import { confirmationPage, resultPage } from '../unsubscribe-pages.ts';
 
 const config = readConfig(
@@ -24,7 +24,7 @@ const config = readConfig(
 );
 const documents = documentClient();
 const stores = new CachingCredentialStore(
-  new DynamoDbCredentialStore(documents, config.STORES_TABLE_NAME),
+  new DynamoDbCredentialStore(documents, config.STORES_TABLE_NAME, UNSUBSCRIBE_STORE_ATTRIBUTES),
   60_000,
 );
 const publisher = new EventBridgePublisher(tracer.captureAWSv3Client(new EventBridgeClient({})), {
