@@ -119,6 +119,16 @@ describe('Customer erasure through the local stack', () => {
       await stack.runtime.settle();
       expect((await itemsNamingZelda()).length).toBeGreaterThan(10);
 
+      // Her runs carry no name in their Step Functions input (kept 90 days, beyond any erasure)
+      const inputs = [];
+      for (const arn of Object.values(stack.runtime.names.stateMachines)) {
+        for (const execution of await stack.runtime.stepFunctions.listExecutions({ stateMachineArn: arn })) {
+          inputs.push((await stack.runtime.stepFunctions.describeExecution(execution.executionArn)).input);
+        }
+      }
+      expect(inputs.filter((input) => input.includes(EMAIL)).length).toBeGreaterThanOrEqual(3);
+      expect(inputs.filter((input) => input.includes(FIRST_NAME) || input.includes(LAST_NAME))).toEqual([]);
+
       // Act: erase her by e-mail, as `customer erase` does
       const clients = {
         dynamodb: documentClientFor(stack.runtime.urls.dynamodb),

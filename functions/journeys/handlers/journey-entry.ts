@@ -23,6 +23,7 @@ import { DynamoDbRunStore } from '../adapters/dynamodb-run-store.ts';
 import { SfnRunStopper } from '../adapters/sfn-run-stopper.ts';
 import { CATALOG } from '../config/catalog-config.ts';
 import { executionArnOf, executionNameFor } from '../domain/execution-name.ts';
+import { runTriggerOf } from '../domain/run-trigger.ts';
 import { type NodeOutput, nodeInputSchema } from '../step/contract.ts';
 import { ENTER_NODE, flowTallyOf, nextWaitTallyOf } from '../step/flow-counts.ts';
 import { metricOf, publishGoalExit } from '../step/metrics.ts';
@@ -106,7 +107,7 @@ async function enterJourney(record: SQSRecord): Promise<void> {
         name,
         // `last` is what an Enter state would have answered: a journey that starts by waiting for a
         // date or a local time waits until its `sendAfter`.
-        input: JSON.stringify({ trigger: entry.trigger, last: answer }),
+        input: JSON.stringify({ trigger: runTriggerOf(entry.trigger), last: answer }),
       }),
     ));
   } catch (error) {
