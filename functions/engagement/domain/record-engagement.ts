@@ -65,7 +65,10 @@ export async function recordEngagement(
   options: RecordEngagementOptions = {},
 ): Promise<RecordEngagementResult> {
   const indexed = await store.loadMessage(event.messageId);
-  const loaded = indexed ?? (await recordFromTags(store, event, options.erasures));
+  const fromTags = indexed ?? (await recordFromTags(store, event, options.erasures));
+  // A mail to a customer erased since: its index is gone for good, so waiting for it would only retry.
+  if (fromTags === ERASED) return { outcome: 'unknown-message', messageId: event.messageId };
+  const loaded = fromTags;
   const mail = loaded === undefined ? undefined : await updateMessage(store, event, loaded);
   if (loaded === undefined || mail === undefined) {
     const young = now.getTime() - Date.parse(event.mailSentAt) < INDEXING_GRACE_MS;
@@ -107,11 +110,13 @@ export async function recordEngagement(
  * did not record (its write failed after SES accepted the mail, or it has not got there yet) is
  * recorded from the slot its tags name, so a retry of its step finds the slot sent.
  */
+const ERASED = Symbol('erased customer');
+
 async function recordFromTags(store: EngagementStore, event: EngagementEvent, erasures?: ErasureLog) {
   const { slot } = event;
   if (slot === undefined) return undefined;
   const erasedAt = await erasures?.erasedAt(slot.storeId, [slot.customerKey as IdentityKey]);
-  if (erasedAt !== undefined && Date.parse(event.mailSentAt) <= Date.parse(erasedAt)) return undefined;
+  if (erasedAt !== undefined && Date.parse(event.mailSentAt) <= Date.parse(erasedAt)) return ERASED;
   const { journey, subjectKey, step } = parseMessageKey(slot.messageKey);
   await store.recordSentFromSes({ storeId: slot.storeId, customerKey: slot.customerKey }, slot.messageKey, {
     messageId: event.messageId,
