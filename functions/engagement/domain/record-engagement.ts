@@ -65,10 +65,9 @@ export async function recordEngagement(
   options: RecordEngagementOptions = {},
 ): Promise<RecordEngagementResult> {
   const indexed = await store.loadMessage(event.messageId);
-  const fromTags = indexed ?? (await recordFromTags(store, event, options.erasures));
+  const loaded = indexed ?? (await recordFromTags(store, event, options.erasures));
   // A mail to a customer erased since: its index is gone for good, so waiting for it would only retry.
-  if (fromTags === ERASED) return { outcome: 'unknown-message', messageId: event.messageId };
-  const loaded = fromTags;
+  if (loaded === ERASED) return { outcome: 'unknown-message', messageId: event.messageId };
   const mail = loaded === undefined ? undefined : await updateMessage(store, event, loaded);
   if (loaded === undefined || mail === undefined) {
     const young = now.getTime() - Date.parse(event.mailSentAt) < INDEXING_GRACE_MS;

@@ -4,10 +4,11 @@
  * node names in `send.data` (`recentViews`, `related`, `orderProducts`, `replenishable`,
  * `favouritePicks`): data a marketer picks in the definition, never a branch on the journey.
  */
-import { createHmac, hkdfSync } from 'node:crypto';
+import { createHmac } from 'node:crypto';
 import type { CanonicalEvent, Line } from '#events/schemas.ts';
 import type { TemplateData, TemplateProduct } from '#messaging/rendering/template-data.ts';
 import type { ProductView, Profile } from '#profiles/domain/profile.ts';
+import { derivedKey } from '#shared/derived-key.ts';
 import type { StoreRecord } from '#stores/store-record.ts';
 import type { CatalogConfig } from '../config/catalog-config.ts';
 import { replenishableLines } from './facts.ts';
@@ -112,6 +113,9 @@ export function sendTemplateData(context: SendContext): Omit<TemplateData, 'unsu
   };
 }
 
+/** Labels the discount key, so it is derived from the signing key for this use alone. */
+const DISCOUNT_KEY_INFO = 'storefront-journeys discount code v1';
+
 /**
  * A code derived from (store, journey, subject): the same run always shows the same code, so a
  * retried send cannot hand out a second one. Keyed by the store's signing key (HMAC), so nobody who
@@ -122,7 +126,7 @@ function discountFor(context: SendContext, discount: { percentOff: number; valid
   const signingKey = context.store.unsubscribeSigningKey;
   if (signingKey === undefined)
     throw new Error(`store ${context.store.storeId} has no signing key for discount codes`);
-  const hash = createHmac('sha256', discountKeyOf(signingKey))
+  const hash = createHmac('sha256', derivedKey(signingKey, DISCOUNT_KEY_INFO))
     .update(`${context.store.storeId}:${context.journeyId}:${context.subjectKey}`)
     .digest('hex')
     .slice(0, 10)
@@ -133,14 +137,6 @@ function discountFor(context: SendContext, discount: { percentOff: number; valid
     percentOff: discount.percentOff,
     expiresAt: new Date(context.now.getTime() + discount.validityDays * DAY_MS).toISOString(),
   };
-}
-
-const DISCOUNT_KEY_INFO = 'storefront-journeys discount code v1';
-
-function discountKeyOf(signingKey: string): Buffer {
-  return Buffer.from(
-    hkdfSync('sha256', Buffer.from(signingKey, 'utf8'), Buffer.alloc(0), DISCOUNT_KEY_INFO, 32),
-  );
 }
 
 function productOfView(view: ProductView): TemplateProduct {

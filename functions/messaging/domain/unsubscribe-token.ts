@@ -16,15 +16,9 @@
  * links already mailed stay valid for 90 days; remove its acceptance 90 days after version 2 is
  * deployed.
  */
-import {
-  createCipheriv,
-  createDecipheriv,
-  createHmac,
-  hkdfSync,
-  randomBytes,
-  timingSafeEqual,
-} from 'node:crypto';
+import { createCipheriv, createDecipheriv, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
+import { derivedKey } from '#shared/derived-key.ts';
 
 export interface UnsubscribeClaims {
   storeId: string;
@@ -149,7 +143,7 @@ function openV1(parts: string[], secret: string): Opened {
 
 // A fixed label, so this key is used for nothing else derived from the store's signing key.
 function tokenKey(secret: string): Buffer {
-  return Buffer.from(hkdfSync('sha256', Buffer.from(secret, 'utf8'), Buffer.alloc(0), KEY_INFO, 32));
+  return derivedKey(secret, KEY_INFO);
 }
 
 function v1Mac(encodedPayload: string, secret: string): Buffer {

@@ -1,5 +1,6 @@
-import { createHmac, hkdfSync } from 'node:crypto';
+import { createHmac } from 'node:crypto';
 import type { IdentityKey } from '#profiles/domain/identity.ts';
+import { derivedKey } from '#shared/derived-key.ts';
 
 /** Separates this key from the unsubscribe token's, both derived from the store's signing key. */
 const KEY_INFO = 'storefront-journeys erasure tombstone v1';
@@ -18,6 +19,6 @@ export interface Tombstone {
 export type TombstoneHasher = (key: IdentityKey) => string;
 
 export function tombstoneHasher(storeId: string, signingKey: string): TombstoneHasher {
-  const key = Buffer.from(hkdfSync('sha256', Buffer.from(signingKey, 'utf8'), Buffer.alloc(0), KEY_INFO, 32));
+  const key = derivedKey(signingKey, KEY_INFO);
   return (identity) => createHmac('sha256', key).update(`${storeId}\n${identity}`).digest('base64url');
 }
