@@ -1,6 +1,7 @@
 import { createInterface } from 'node:readline';
 import { Worker } from 'node:worker_threads';
 import type { VirtualClockParameters } from '#local/clock/virtual-clock.ts';
+import { typeScriptWorkerExecArgv } from '#local/typescript-worker.ts';
 import type { InvokeReply } from './function-worker.ts';
 
 export interface LocalFunctionDefinition {
@@ -23,8 +24,6 @@ export class FunctionInvocationError extends Error {
     this.name = 'FunctionInvocationError';
   }
 }
-
-const TSX_LOADER = import.meta.resolve('tsx');
 
 interface Container {
   worker: Worker;
@@ -120,7 +119,7 @@ export class LocalFunction {
       },
       env: { ...this.options.baseEnvironment, ...environment },
       // The handler modules are TypeScript; tsx compiles them as esbuild does for the cloud bundle.
-      execArgv: ['--import', TSX_LOADER],
+      execArgv: typeScriptWorkerExecArgv(),
       stdout: true,
       stderr: true,
     });

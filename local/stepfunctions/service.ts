@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Worker } from 'node:worker_threads';
 import { createVirtualClock, type VirtualClock } from '#local/clock/virtual-clock.ts';
+import { typeScriptWorkerExecArgv } from '#local/typescript-worker.ts';
 import { assertUnreachable } from '#shared/errors.ts';
 import {
   executionArnOf,
@@ -130,7 +131,6 @@ const MAX_INPUT_BYTES = 256 * 1024;
  * after that `StartExecution` may use it again.
  */
 const NAME_REUSE_AFTER_MS = 90 * 24 * 3_600_000;
-const TSX_LOADER = import.meta.resolve('tsx');
 
 /**
  * Step Functions for the local runtime: the state machines the template declares, their executions
@@ -512,7 +512,7 @@ export class LocalStepFunctions {
     const worker = new Worker(new URL('./engine-worker.ts', import.meta.url), {
       workerData: { clock: this.clock.parameters() } satisfies EngineWorkerData,
       // Like the function workers: the engine thread's modules are TypeScript.
-      execArgv: ['--import', TSX_LOADER],
+      execArgv: typeScriptWorkerExecArgv(),
     });
     this.engineReady = new Promise((resolve, reject) => {
       worker.on('message', (message: FromEngine) => {
