@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { APIGatewayProxyEventV2, SQSEvent } from 'aws-lambda';
 import { createVirtualClock, type VirtualClock } from './clock/virtual-clock.ts';
-import { type ConsumedUnits, startCapacityMeter } from './dynamodb/capacity-meter.ts';
+import type { ConsumedUnits } from './dynamodb/capacity-meter.ts';
 import { type DynaliteServer, startDynalite } from './dynamodb/dynalite-server.ts';
 import { ensureTables } from './dynamodb/ensure-tables.ts';
 import { type BusEvent, LocalEventBuses, type RuleTarget } from './eventbridge/event-bus.ts';
@@ -61,7 +61,7 @@ export interface RuntimeOptions {
    * speed. `speed` is ignored.
    */
   manualTime?: { start: Date | number | string };
-  /** Count the read and write request units DynamoDB would bill (a metering front door). */
+  /** Count the read and write request units DynamoDB would bill (inside dynalite's server). */
   meterDynamoDb?: boolean;
   /** Told of every mail SES accepted. */
   onMailSent?: (mail: SentMail) => void;
@@ -149,13 +149,9 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<LocalR
     const dynamodb = await startDynalite({
       port: port('dynamodb'),
       ...(options.dataDir !== undefined && { path: join(options.dataDir, 'dynamodb') }),
+      meter: options.meterDynamoDb === true,
     });
     closers.push(() => dynamodb.close());
-    const meter = options.meterDynamoDb
-      ? await startCapacityMeter({ upstream: dynamodb.endpoint })
-      : undefined;
-    if (meter !== undefined) closers.push(() => meter.close());
-    const dynamodbEndpoint = meter?.endpoint ?? dynamodb.endpoint;
     const queues = new LocalQueues({
       accountId: LOCAL_ACCOUNT,
       region: LOCAL_REGION,
@@ -200,7 +196,7 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<LocalR
       return fn;
     };
     const serviceEndpoints: Record<string, string> = {
-      dynamodb: dynamodbEndpoint,
+      dynamodb: dynamodb.endpoint,
       sqs: sqs.url,
       sesv2: ses.endpoint,
     };
@@ -237,7 +233,7 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<LocalR
       AWS_DEFAULT_REGION: LOCAL_REGION,
       AWS_ACCESS_KEY_ID: 'local',
       AWS_SECRET_ACCESS_KEY: 'local',
-      AWS_ENDPOINT_URL_DYNAMODB: dynamodbEndpoint,
+      AWS_ENDPOINT_URL_DYNAMODB: dynamodb.endpoint,
       AWS_ENDPOINT_URL_EVENTBRIDGE: eventbridge.endpoint,
       AWS_ENDPOINT_URL_SQS: sqs.url,
       AWS_ENDPOINT_URL_SFN: sfn.endpoint,
@@ -318,7 +314,7 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<LocalR
     return {
       urls: {
         http: http.url,
-        dynamodb: dynamodbEndpoint,
+        dynamodb: dynamodb.endpoint,
         eventbridge: eventbridge.endpoint,
         sqs: sqs.url,
         stepfunctions: sfn.endpoint,
@@ -384,7 +380,7 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<LocalR
           (sum, machine) => sum + machine.stateTransitions,
           0,
         ),
-        dynamodb: meter === undefined ? undefined : { ...meter.consumed },
+        dynamodb: dynamodb.consumed === undefined ? undefined : { ...dynamodb.consumed },
         sqsRequests: queues.billedRequests,
         sesMails: ses.sentCount(),
         schedulerInvocations: scheduler.invocations,
