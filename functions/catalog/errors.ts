@@ -1,0 +1,4 @@
+import { AppError } from '#shared/errors.ts';
+
+/** The file is not a product feed at all (as opposed to a feed with some bad rows, which are reported per row). */
+export class FeedFormatError extends AppError {}
