@@ -7,7 +7,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { z } from 'zod';
+import * as z from 'zod';
 import { createLiquidEngines } from '#messaging/rendering/liquid-engines.ts';
 import { AppError } from '#shared/errors.ts';
 

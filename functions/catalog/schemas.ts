@@ -4,7 +4,7 @@
  * (sizes, colours, pack sizes), each with its own exact price and stock; the product's price and
  * stock are derived from them (the lowest price, in stock when any variant is).
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { toMinorUnits } from '#events/money.ts';
 import { moneySchema, timestampSchema, webUrlSchema } from '#events/schemas.ts';
 

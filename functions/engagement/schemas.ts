@@ -4,7 +4,7 @@
  * storefront bus. Field names follow SES's documented event records ("Contents of event data that
  * Amazon SES publishes"); only what the rules read is required, everything else passes through.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { type CanonicalEventOf, canonicalEventSchema } from '#events/schemas.ts';
 import { slotFromTags, type TaggedSlot } from '#messaging/domain/slot-tags.ts';
 import { assertUnreachable } from '#shared/errors.ts';

@@ -3,7 +3,7 @@
  * Shopify) and everything downstream. Stored discriminants (`type`, `version`) are never renamed;
  * a breaking change to a payload adds a new version.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { isCurrencyCode, toMinorUnits } from './money.ts';
 
 export const EVENT_TYPES = [

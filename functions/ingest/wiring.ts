@@ -1,5 +1,5 @@
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
-import { z } from 'zod';
+import * as z from 'zod';
 import { documentClient } from '#shared/aws-clients.ts';
 import { readConfig } from '#shared/config.ts';
 import { tracer } from '#shared/powertools.ts';

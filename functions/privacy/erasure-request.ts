@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * What the erasure queue carries: one person of one store, by one identity key, and who asked. The

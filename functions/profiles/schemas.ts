@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { type CanonicalEvent, canonicalEventSchema } from '#events/schemas.ts';
 
 /** What an EventBridge rule delivers to the profiles queue: the whole event, canonical event in `detail`. */

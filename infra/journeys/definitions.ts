@@ -4,7 +4,7 @@
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { z } from 'zod';
+import * as z from 'zod';
 import { type DefinitionProblem, loadJourney, type ResolvedJourney } from '#journeys/definition/load.ts';
 import { journeyDefinitionSchema } from '#journeys/definition/schema.ts';
 import { templateIds } from '#messaging/rendering/template-catalog.ts';

@@ -8,7 +8,7 @@
  */
 import { parse as parseDelimited } from 'csv-parse/sync';
 import { XMLParser } from 'fast-xml-parser';
-import { z } from 'zod';
+import * as z from 'zod';
 import { toMinorUnits } from '#events/money.ts';
 import { type Money, moneySchema } from '#events/schemas.ts';
 import { FeedFormatError } from '../errors.ts';

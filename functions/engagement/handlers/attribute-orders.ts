@@ -1,7 +1,7 @@
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import middy from '@middy/core';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
-import { z } from 'zod';
+import * as z from 'zod';
 import { toMinorUnits } from '#events/money.ts';
 import { DynamoDbFlowCounter } from '#journeys/adapters/dynamodb-flow-counter.ts';
 import { experimentTallyOf } from '#journeys/step/experiment-judge.ts';

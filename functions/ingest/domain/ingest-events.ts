@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import type * as z from 'zod';
 import { type CanonicalEvent, canonicalEventSchema } from '#events/schemas.ts';
 import type { MappingResult } from './mapping-result.ts';
 import type { EventPublisher } from './ports.ts';

@@ -2,7 +2,7 @@
  * What an edge adapter (Segment, Shopify) makes of one incoming message. Adapters never throw for
  * bad input: the handler decides what `ignored` and `invalid` mean for its HTTP answer.
  */
-import type { z } from 'zod';
+import type * as z from 'zod';
 import { type CanonicalEvent, canonicalEventSchema, type UnstampedEvent } from '#events/schemas.ts';
 
 export type MappingResult =

@@ -1,6 +1,6 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import middy from '@middy/core';
-import { z } from 'zod';
+import * as z from 'zod';
 import { INGEST_LIMITS } from '#events/schemas.ts';
 import { MalformedRequestError } from '#shared/http-errors.ts';
 import { headerOf } from '#shared/http-response.ts';

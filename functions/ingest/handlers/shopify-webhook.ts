@@ -1,7 +1,7 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import middy from '@middy/core';
-import { z } from 'zod';
+import * as z from 'zod';
 import { INGEST_LIMITS } from '#events/schemas.ts';
 import { readConfig } from '#shared/config.ts';
 import { MalformedRequestError } from '#shared/http-errors.ts';

@@ -2,7 +2,7 @@
  * What the journeys need to know about the store's products. Reorder intervals say how long one purchase
  * lasts; only products that have one can start a replenishment journey.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 
 const intervalDays = z.number().int().min(1).max(365);
 

@@ -29,7 +29,7 @@
  *
  * Pure: the step, the entry decision, the CLI and the compiler evaluate the same rules.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { toMinorUnits } from '#events/money.ts';
 import { ownValue } from '#shared/own-keys.ts';
 import { durationSchema, durationSeconds } from './duration.ts';

@@ -2,7 +2,7 @@
  * Durations as marketers write them: `30m`, `2h`, `3d`, `2w`, or combined from largest to smallest
  * (`1d12h`). Pure: used by the schema, the condition language, the compiler and the step.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 
 const UNIT_SECONDS = { w: 7 * 86_400, d: 86_400, h: 3_600, m: 60, s: 1 } as const;
 const PATTERN = /^(?:(\d+)w)?(?:(\d+)d)?(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?$/;

@@ -31,7 +31,7 @@
  *   Variants are drawn in id order, so the order of `results` does not change the figures.
  */
 import { createHash } from 'node:crypto';
-import { z } from 'zod';
+import * as z from 'zod';
 import { fromMinorUnits, isCurrencyCode, toMinorUnits } from '#events/money.ts';
 import type { experimentSchema } from './schema.ts';
 

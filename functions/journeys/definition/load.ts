@@ -5,7 +5,7 @@
  * comes in, so the CLI, the synth and the tests read files their own way.
  */
 import { isMap, isSeq, LineCounter, parseDocument } from 'yaml';
-import type { z } from 'zod';
+import type * as z from 'zod';
 import {
   type JourneyDefinition,
   type JourneyNode,

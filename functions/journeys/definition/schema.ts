@@ -5,7 +5,7 @@
  * `split`, `randomSplit`, `experiment`, `send`, `exit`. Steps run in file order unless a node says
  * `next` (a step id, or `end`); branches name the step they go `to`.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { EVENT_TYPES } from '#events/schemas.ts';
 import { type Condition, conditionSchema } from './conditions.ts';
 import { durationSchema, offsetSchema } from './duration.ts';

@@ -3,7 +3,7 @@ import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { ExecutionAlreadyExists, SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import middy from '@middy/core';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
-import { z } from 'zod';
+import * as z from 'zod';
 import { DynamoDbEngagementStore } from '#engagement/adapters/dynamodb-engagement-store.ts';
 import { convertOrdersAfterEntry } from '#engagement/domain/attribute-order.ts';
 import { DEFAULT_ATTRIBUTION_WINDOWS } from '#engagement/domain/attribution-rules.ts';

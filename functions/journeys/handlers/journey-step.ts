@@ -2,7 +2,7 @@ import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { SESv2Client } from '@aws-sdk/client-sesv2';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import middy from '@middy/core';
-import { z } from 'zod';
+import * as z from 'zod';
 import { CachingCredentialStore } from '#ingest/adapters/caching-credential-store.ts';
 import { DynamoDbCredentialStore } from '#ingest/adapters/dynamodb-credential-store.ts';
 import { DynamoDbMessagingStore } from '#messaging/adapters/dynamodb-messaging-store.ts';

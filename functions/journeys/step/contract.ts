@@ -3,7 +3,7 @@
  * compiler writes the node and its journey into the Task, so the step knows node kinds, never
  * journeys; every answer key is always present (a Choice on a missing key fails the run).
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { canonicalEventSchema } from '#events/schemas.ts';
 import { conditionSchema } from '#journeys/definition/conditions.ts';
 import { journeyDefinitionSchema, nodeSchema } from '#journeys/definition/schema.ts';

@@ -7,7 +7,7 @@
  * SES tag values allow only `[A-Za-z0-9_-]` and 256 characters, so the slot travels as base64url
  * JSON, split over `slot`, `slot-2`, `slot-3`… when it is longer than one tag value.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { parseMessageKey } from './message-key.ts';
 
 /** Everything needed to record a sent mail without the send path: whose slot, and what went out. */

@@ -17,7 +17,7 @@
  * deployed.
  */
 import { createCipheriv, createDecipheriv, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
-import { z } from 'zod';
+import * as z from 'zod';
 import { derivedKey } from '#shared/derived-key.ts';
 
 export interface UnsubscribeClaims {

@@ -2,7 +2,7 @@ import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import { z } from 'zod';
+import * as z from 'zod';
 import { CachingCredentialStore } from '#ingest/adapters/caching-credential-store.ts';
 import { DynamoDbCredentialStore } from '#ingest/adapters/dynamodb-credential-store.ts';
 import { EventBridgePublisher } from '#ingest/adapters/eventbridge-publisher.ts';

@@ -8,7 +8,7 @@ import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import middy from '@middy/core';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
-import { z } from 'zod';
+import * as z from 'zod';
 import { erasureLog } from '#privacy/erasure-log.ts';
 import { documentClient } from '#shared/aws-clients.ts';
 import { readConfig } from '#shared/config.ts';

@@ -1,5 +1,5 @@
 import type middy from '@middy/core';
-import type { z } from 'zod';
+import type * as z from 'zod';
 
 /**
  * Validates a non-HTTP trigger's event (a Step Functions payload, a schedule) against its schema

@@ -4,7 +4,7 @@
  * unknown field must never make a message invalid. `null` counts as absent, because analytics.js
  * sends `"userId": null` for anonymous visitors.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { lineSchema } from '#events/schemas.ts';
 
 export const SEGMENT_CALL_TYPES = ['identify', 'track', 'page', 'screen', 'group', 'alias'] as const;

@@ -1,7 +1,7 @@
 /**
  * Who a Segment message is about, and the profile fields it carries.
  */
-import type { z } from 'zod';
+import type * as z from 'zod';
 import { type Attributes, attributesSchema, type Identity, identitySchema } from '#events/schemas.ts';
 import { checkField, describeIssues } from '../mapping-result.ts';
 import { type SegmentMessage, segmentTraitsSchema } from './segment-message-schema.ts';

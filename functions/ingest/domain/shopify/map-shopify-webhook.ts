@@ -3,7 +3,7 @@
  * Shopify retries any webhook not answered with 2xx and eventually deletes the subscription, so a
  * webhook that is well-formed but not about anyone we can reach is `ignored`, never `invalid`.
  */
-import type { z } from 'zod';
+import type * as z from 'zod';
 import { addAmounts } from '#events/money.ts';
 import {
   type Attributes,

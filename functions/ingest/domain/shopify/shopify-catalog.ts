@@ -4,7 +4,7 @@
  * default) and names stock by inventory item and location, not by variant: an inventory change is
  * handed to the catalog, which knows which variant holds that item.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { type CatalogProduct, catalogProductSchema } from '#catalog/schemas.ts';
 import { toMinorUnits } from '#events/money.ts';
 import { describeIssues } from '../mapping-result.ts';

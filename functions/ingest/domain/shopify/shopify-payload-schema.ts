@@ -3,7 +3,7 @@
  * Objects are loose: Shopify adds fields over API versions, and an unknown one must not make a
  * webhook invalid. `null` counts as absent, since Shopify writes `null` for every empty field.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { lineSchema } from '#events/schemas.ts';
 
 /**

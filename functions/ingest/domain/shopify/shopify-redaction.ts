@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { normalizeEmail } from '#profiles/domain/identity.ts';
 import { shopifyId } from './shopify-payload-schema.ts';
 

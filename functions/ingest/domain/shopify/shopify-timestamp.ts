@@ -3,7 +3,7 @@
  * header with nanoseconds. Both become UTC with milliseconds, the form the Segment adapter emits,
  * so timestamps from any source sort and compare as plain strings.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 
 const isoWithOffset = z.iso.datetime({ offset: true });
 
