@@ -21,7 +21,12 @@ export interface CatalogEntry {
   updateId: string;
   lastPriceChange?: { from: Money; to: Money; at: string };
   lastStockChange?: { inStock: boolean; at: string };
+  /** Shopify's stock per inventory item and location, which its inventory webhooks report one at a time. */
+  inventoryLevels?: InventoryLevels;
 }
+
+/** Units per location of each inventory item; null where the location does not track it. */
+export type InventoryLevels = Record<string, Record<string, number | null>>;
 
 export type ProductChange =
   | {
