@@ -1,32 +1,19 @@
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type DynaliteServer, startDynalite } from '#local/dynamodb/dynalite-server.ts';
-import { ensureTables } from '#local/dynamodb/ensure-tables.ts';
+import { type LocalDynamoDb, startLocalDynamoDb, tableOf } from '#tests/helpers/local-dynamodb.ts';
 
+let tables: LocalDynamoDb;
 let dynamodb: DynaliteServer;
 let documents: DynamoDBDocumentClient;
 
 beforeAll(async () => {
-  dynamodb = await startDynalite({ meter: true });
-  const client = new DynamoDBClient({
-    endpoint: dynamodb.endpoint,
-    region: 'us-east-1',
-    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-  });
-  await ensureTables(client, [
-    {
-      TableName: 'Metered',
-      KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
-      AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }],
-      BillingMode: 'PAY_PER_REQUEST',
-    },
-  ]);
-  documents = DynamoDBDocumentClient.from(client);
+  tables = await startLocalDynamoDb([tableOf('Metered', 'pk')], { meter: true });
+  ({ dynamodb, documents } = tables);
 });
 
 afterAll(async () => {
-  await dynamodb.close();
+  await tables.close();
 });
 
 describe('dynalite with the capacity meter', () => {

@@ -1,41 +1,19 @@
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DynamoDbCatalogStore } from '#catalog/adapters/dynamodb-catalog-store.ts';
 import type { CatalogEntry } from '#catalog/domain/product-changes.ts';
 import { catalogProductSchema } from '#catalog/schemas.ts';
-import { type DynaliteServer, startDynalite } from '#local/dynamodb/dynalite-server.ts';
-import { ensureTables } from '#local/dynamodb/ensure-tables.ts';
+import { type LocalDynamoDb, startLocalDynamoDb, tableOf } from '#tests/helpers/local-dynamodb.ts';
 
-let dynamodb: DynaliteServer;
+let tables: LocalDynamoDb;
 let store: DynamoDbCatalogStore;
 
 beforeAll(async () => {
-  dynamodb = await startDynalite();
-  const client = new DynamoDBClient({
-    endpoint: dynamodb.endpoint,
-    region: 'us-east-1',
-    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-  });
-  await ensureTables(client, [
-    {
-      TableName: 'Catalog',
-      KeySchema: [
-        { AttributeName: 'pk', KeyType: 'HASH' },
-        { AttributeName: 'sk', KeyType: 'RANGE' },
-      ],
-      AttributeDefinitions: [
-        { AttributeName: 'pk', AttributeType: 'S' },
-        { AttributeName: 'sk', AttributeType: 'S' },
-      ],
-      BillingMode: 'PAY_PER_REQUEST',
-    },
-  ]);
-  store = new DynamoDbCatalogStore(DynamoDBDocumentClient.from(client), 'Catalog');
+  tables = await startLocalDynamoDb([tableOf('Catalog', 'pk+sk')]);
+  store = new DynamoDbCatalogStore(tables.documents, 'Catalog');
 });
 
 afterAll(async () => {
-  await dynamodb.close();
+  await tables.close();
 });
 
 const entry = (price: string): CatalogEntry => ({

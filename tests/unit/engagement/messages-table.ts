@@ -1,8 +1,7 @@
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { SentMessageRecord } from '#engagement/domain/ports.ts';
-import { type DynaliteServer, startDynalite } from '#local/dynamodb/dynalite-server.ts';
-import { ensureTables } from '#local/dynamodb/ensure-tables.ts';
+import type { DynaliteServer } from '#local/dynamodb/dynalite-server.ts';
+import { startLocalDynamoDb, tableOf } from '#tests/helpers/local-dynamodb.ts';
 
 export const MESSAGES_TABLE = 'Messages';
 export const PROFILES_TABLE = 'Profiles';
@@ -18,33 +17,11 @@ export interface LocalTables {
 
 /** dynalite with the Messages (pk, sk), Profiles (pk) and Stores (pk) tables, shaped as the stateful stack declares them. */
 export async function startLocalTables(): Promise<LocalTables> {
-  const dynamodb = await startDynalite();
-  const client = new DynamoDBClient({
-    endpoint: dynamodb.endpoint,
-    region: 'us-east-1',
-    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-  });
-  await ensureTables(client, [
-    {
-      TableName: MESSAGES_TABLE,
-      KeySchema: [
-        { AttributeName: 'pk', KeyType: 'HASH' },
-        { AttributeName: 'sk', KeyType: 'RANGE' },
-      ],
-      AttributeDefinitions: [
-        { AttributeName: 'pk', AttributeType: 'S' },
-        { AttributeName: 'sk', AttributeType: 'S' },
-      ],
-      BillingMode: 'PAY_PER_REQUEST',
-    },
-    ...[PROFILES_TABLE, STORES_TABLE].map((TableName) => ({
-      TableName,
-      KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' as const }],
-      AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' as const }],
-      BillingMode: 'PAY_PER_REQUEST' as const,
-    })),
+  const { dynamodb, documents, close } = await startLocalDynamoDb([
+    tableOf(MESSAGES_TABLE, 'pk+sk'),
+    tableOf(PROFILES_TABLE, 'pk'),
+    tableOf(STORES_TABLE, 'pk'),
   ]);
-  const documents = DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
   return {
     dynamodb,
     documents,
@@ -56,9 +33,6 @@ export async function startLocalTables(): Promise<LocalTables> {
         }),
       );
     },
-    close: async () => {
-      client.destroy();
-      await dynamodb.close();
-    },
+    close,
   };
 }
