@@ -5,16 +5,12 @@ import { SfnRunStopper } from '#journeys/adapters/sfn-run-stopper.ts';
 import { DynamoDbErasableProfiles, DynamoDbErasableRecords } from './adapters/dynamodb-erasure-store.ts';
 import type { ErasureDependencies } from './domain/erase-customer.ts';
 import { tombstoneHasher } from './domain/tombstone.ts';
+import { StoreNotErasableError } from './errors.ts';
 
 export interface ErasureTables {
   profilesTable: string;
   messagesTable: string;
   storesTable: string;
-}
-
-/** Thrown when the store cannot hash its tombstones: erasing would leave nothing to stop a replay. */
-export class StoreNotErasableError extends Error {
-  override readonly name = 'StoreNotErasableError';
 }
 
 /**
