@@ -4,7 +4,7 @@ import {
   GetCommand,
   PutCommand,
   type PutCommandInput,
-  QueryCommand,
+  paginateQuery,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import type { Money } from '#events/schemas.ts';
@@ -157,53 +157,49 @@ export class DynamoDbEngagementStore implements EngagementStore, AttributionStor
 
   async listEntries(customer: CustomerRef, since: string): Promise<JourneyEntry[]> {
     const entries: JourneyEntry[] = [];
-    let startKey: Record<string, unknown> | undefined;
-    do {
-      const page = await this.client.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :entry)',
-          FilterExpression: '#at >= :since',
-          ExpressionAttributeNames: { '#at': 'at' },
-          ExpressionAttributeValues: { ':pk': customerPk(customer), ':entry': 'ENTRY#', ':since': since },
-          ExclusiveStartKey: startKey,
-          // An entry written just before this read must be seen (see attribute-order.ts).
-          ConsistentRead: true,
-        }),
-      );
+    const pages = paginateQuery(
+      { client: this.client },
+      {
+        TableName: this.tableName,
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :entry)',
+        FilterExpression: '#at >= :since',
+        ExpressionAttributeNames: { '#at': 'at' },
+        ExpressionAttributeValues: { ':pk': customerPk(customer), ':entry': 'ENTRY#', ':since': since },
+        // An entry written just before this read must be seen (see attribute-order.ts).
+        ConsistentRead: true,
+      },
+    );
+    for await (const page of pages) {
       for (const { journey, subjectKey, at, heldOut } of page.Items ?? []) {
         entries.push({ journey, subjectKey, at, heldOut: heldOut === true });
       }
-      startKey = page.LastEvaluatedKey;
-    } while (startKey !== undefined);
+    }
     return entries;
   }
 
   async listAttributions(customer: CustomerRef, from: string, to: string): Promise<AttributionRecord[]> {
     const records: AttributionRecord[] = [];
-    let startKey: Record<string, unknown> | undefined;
-    do {
-      const page = await this.client.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :attribution)',
-          FilterExpression: '#at BETWEEN :from AND :to',
-          ExpressionAttributeNames: { '#at': 'at' },
-          ExpressionAttributeValues: {
-            ':pk': customerPk(customer),
-            ':attribution': 'ATTRIBUTION#',
-            ':from': from,
-            ':to': to,
-          },
-          ExclusiveStartKey: startKey,
-          // An attribution written just before this read must be seen (see attribute-order.ts).
-          ConsistentRead: true,
-        }),
-      );
+    const pages = paginateQuery(
+      { client: this.client },
+      {
+        TableName: this.tableName,
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :attribution)',
+        FilterExpression: '#at BETWEEN :from AND :to',
+        ExpressionAttributeNames: { '#at': 'at' },
+        ExpressionAttributeValues: {
+          ':pk': customerPk(customer),
+          ':attribution': 'ATTRIBUTION#',
+          ':from': from,
+          ':to': to,
+        },
+        // An attribution written just before this read must be seen (see attribute-order.ts).
+        ConsistentRead: true,
+      },
+    );
+    for await (const page of pages) {
       for (const { pk: _pk, sk: _sk, ...record } of page.Items ?? [])
         records.push(record as AttributionRecord);
-      startKey = page.LastEvaluatedKey;
-    } while (startKey !== undefined);
+    }
     return records;
   }
 

@@ -3,7 +3,7 @@ import {
   type DynamoDBDocumentClient,
   GetCommand,
   PutCommand,
-  ScanCommand,
+  paginateScan,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import type { KeyRecord } from '../domain/credentials.ts';
@@ -47,19 +47,17 @@ export class DynamoDbCredentialStore implements CredentialStore {
 
   async listKeys(storeId: string): Promise<KeyRecord[]> {
     const keys: KeyRecord[] = [];
-    let startKey: Record<string, unknown> | undefined;
-    do {
-      const page = await this.client.send(
-        new ScanCommand({
-          TableName: this.tableName,
-          FilterExpression: 'begins_with(pk, :key) AND storeId = :store',
-          ExpressionAttributeValues: { ':key': 'KEY#', ':store': storeId },
-          ExclusiveStartKey: startKey,
-        }),
-      );
+    const pages = paginateScan(
+      { client: this.client },
+      {
+        TableName: this.tableName,
+        FilterExpression: 'begins_with(pk, :key) AND storeId = :store',
+        ExpressionAttributeValues: { ':key': 'KEY#', ':store': storeId },
+      },
+    );
+    for await (const page of pages) {
       for (const { pk: _pk, ...record } of page.Items ?? []) keys.push(record as KeyRecord);
-      startKey = page.LastEvaluatedKey;
-    } while (startKey !== undefined);
+    }
     return keys;
   }
 

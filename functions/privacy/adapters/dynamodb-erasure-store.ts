@@ -3,7 +3,7 @@ import {
   BatchWriteCommand,
   DeleteCommand,
   type DynamoDBDocumentClient,
-  QueryCommand,
+  paginateQuery,
 } from '@aws-sdk/lib-dynamodb';
 import type { CustomerRef } from '#messaging/domain/ports.ts';
 import { DynamoDbProfileStore, profileItemKey } from '#profiles/adapters/dynamodb-profile-store.ts';
@@ -92,21 +92,19 @@ export class DynamoDbErasableRecords implements ErasableRecords {
 
   async list(customer: CustomerRef): Promise<CustomerRecord[]> {
     const records: CustomerRecord[] = [];
-    let startKey: Record<string, unknown> | undefined;
-    do {
-      const page = await this.client.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          KeyConditionExpression: 'pk = :pk',
-          ExpressionAttributeValues: { ':pk': customerPk(customer) },
-          ProjectionExpression: 'sk, executionArn, messageId, journey, subjectKey',
-          ConsistentRead: true,
-          ExclusiveStartKey: startKey,
-        }),
-      );
+    const pages = paginateQuery(
+      { client: this.client },
+      {
+        TableName: this.tableName,
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': customerPk(customer) },
+        ProjectionExpression: 'sk, executionArn, messageId, journey, subjectKey',
+        ConsistentRead: true,
+      },
+    );
+    for await (const page of pages) {
       for (const item of page.Items ?? []) records.push(item as CustomerRecord);
-      startKey = page.LastEvaluatedKey;
-    } while (startKey !== undefined);
+    }
     return records;
   }
 
