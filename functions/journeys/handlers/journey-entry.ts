@@ -123,26 +123,19 @@ async function enterJourney(record: SQSRecord): Promise<void> {
     const goals = runGoalsOf(entry.journey, entry.trigger, entered.entry.subjectKey, executionArn, now);
     const ended = await watchGoals(goalDependencies, entered.customer, goals);
     if (ended !== undefined) publishGoalExit(ended);
-    if (supersededOnArrival === true) {
-      // A newer change of the subject entered first: this run ends at once, as in the other order.
-      const self = { journey: entry.journey.id, subjectKey: entered.entry.subjectKey, executionArn };
-      if (await stopRun(goalDependencies, entered.customer, self, SUPERSEDED)) {
-        publishGoalExit({ journey: self.journey, as: SUPERSEDED });
+    const endSuperseded = async (runArn: string) => {
+      const run = { journey: entry.journey.id, subjectKey: entered.entry.subjectKey, executionArn: runArn };
+      if (await stopRun(goalDependencies, entered.customer, run, SUPERSEDED)) {
+        publishGoalExit({ journey: run.journey, as: SUPERSEDED });
       }
-    }
+    };
+    // A newer change of the subject entered first: this run ends at once, as in the other order.
+    if (supersededOnArrival === true) await endSuperseded(executionArn);
+    // The older run of the same subject ends now rather than at its next step (three transitions).
     if (supersedes !== undefined) {
-      // The older run of the same subject ends now rather than at its next step (three transitions).
-      const older = {
-        journey: entry.journey.id,
-        subjectKey: entered.entry.subjectKey,
-        executionArn: executionArnOf(
-          stateMachineArn,
-          executionNameFor({ ...entry.trigger, id: supersedes.id }),
-        ),
-      };
-      if (await stopRun(goalDependencies, entered.customer, older, SUPERSEDED)) {
-        publishGoalExit({ journey: older.journey, as: SUPERSEDED });
-      }
+      await endSuperseded(
+        executionArnOf(stateMachineArn, executionNameFor({ ...entry.trigger, id: supersedes.id })),
+      );
     }
   }
 }
