@@ -1,5 +1,5 @@
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, type DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { conditionalWrite } from '#shared/conditional-write.ts';
 import type { CatalogStore, SaveResult, StoredEntry } from '../domain/ports.ts';
 import type { CatalogEntry } from '../domain/product-changes.ts';
 
@@ -51,7 +51,7 @@ export class DynamoDbCatalogStore implements CatalogStore {
         }),
       );
     }
-    return conditionally(() =>
+    return savedUnless(() =>
       this.client.send(
         new PutCommand({
           TableName: this.tableName,
@@ -75,7 +75,7 @@ export class DynamoDbCatalogStore implements CatalogStore {
   }
 
   async remove(storeId: string, productId: string, expectedVersion: number): Promise<SaveResult> {
-    return conditionally(() =>
+    return savedUnless(() =>
       this.client.send(
         new DeleteCommand({
           TableName: this.tableName,
@@ -99,12 +99,6 @@ export class DynamoDbCatalogStore implements CatalogStore {
   }
 }
 
-async function conditionally(write: () => Promise<unknown>): Promise<SaveResult> {
-  try {
-    await write();
-    return 'saved';
-  } catch (error) {
-    if (error instanceof ConditionalCheckFailedException) return 'conflict';
-    throw error;
-  }
+async function savedUnless(write: () => Promise<unknown>): Promise<SaveResult> {
+  return (await conditionalWrite(write)) === 'written' ? 'saved' : 'conflict';
 }

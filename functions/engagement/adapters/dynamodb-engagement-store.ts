@@ -1,4 +1,3 @@
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import {
   type DynamoDBDocumentClient,
   GetCommand,
@@ -11,6 +10,7 @@ import type { Money } from '#events/schemas.ts';
 import { writeSentMessage } from '#messaging/adapters/dynamodb-messaging-store.ts';
 import type { CustomerRef, JourneyEntry, SentMessage } from '#messaging/domain/ports.ts';
 import type { SuppressionReason } from '#messaging/domain/send-decision.ts';
+import { conditionalWrite } from '#shared/conditional-write.ts';
 import type { AttributionRecord, ConversionRecord } from '../domain/attribution-rules.ts';
 import { type EngagementSummary, emptyEngagementSummary } from '../domain/engagement-summary.ts';
 import { emptyMessageEngagement, type MessageEngagementState } from '../domain/message-engagement.ts';
@@ -269,14 +269,10 @@ export class DynamoDbEngagementStore implements EngagementStore, AttributionStor
 
   /** Sends a conditional write; a failed condition is an expected answer, not an error. */
   private async conditionally(command: PutCommand | UpdateCommand): Promise<SaveResult> {
-    try {
-      if (command instanceof PutCommand) await this.client.send(command);
-      else await this.client.send(command);
-      return 'saved';
-    } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) return 'conflict';
-      throw error;
-    }
+    const written = await conditionalWrite(() =>
+      command instanceof PutCommand ? this.client.send(command) : this.client.send(command),
+    );
+    return written === 'written' ? 'saved' : 'conflict';
   }
 }
 

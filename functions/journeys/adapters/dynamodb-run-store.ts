@@ -7,6 +7,7 @@ import {
   QueryCommand,
 } from '@aws-sdk/lib-dynamodb';
 import type { CustomerRef } from '#messaging/domain/ports.ts';
+import { conditionalWrite } from '#shared/conditional-write.ts';
 import type { LatestTrigger, RunGoal, RunStore, SeenEvent, Waiter } from '../step/ports.ts';
 
 const DAY_SECONDS = 86_400;
@@ -144,8 +145,8 @@ export class DynamoDbRunStore implements RunStore {
     runId: string,
     at: string,
   ): Promise<'claimed' | 'taken'> {
-    try {
-      await this.client.send(
+    const written = await conditionalWrite(() =>
+      this.client.send(
         new PutCommand({
           TableName: this.tableName,
           Item: {
@@ -156,12 +157,9 @@ export class DynamoDbRunStore implements RunStore {
           },
           ConditionExpression: 'attribute_not_exists(pk)',
         }),
-      );
-      return 'claimed';
-    } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) return 'taken';
-      throw error;
-    }
+      ),
+    );
+    return written === 'written' ? 'claimed' : 'taken';
   }
 
   async saveGoals(customer: CustomerRef, goals: readonly RunGoal[]): Promise<void> {

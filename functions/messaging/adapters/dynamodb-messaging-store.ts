@@ -7,6 +7,7 @@ import {
   QueryCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
+import { conditionalWrite } from '#shared/conditional-write.ts';
 import type { DecisionRecord } from '../domain/decision-record.ts';
 import type {
   ClaimResult,
@@ -108,8 +109,8 @@ export class DynamoDbMessagingStore implements MessagingStore {
   }
 
   async releaseClaim(customer: CustomerRef, messageKey: string): Promise<void> {
-    try {
-      await this.client.send(
+    await conditionalWrite(() =>
+      this.client.send(
         new UpdateCommand({
           TableName: this.tableName,
           Key: { pk: customerPk(customer), sk: `MESSAGE#${messageKey}` },
@@ -118,10 +119,8 @@ export class DynamoDbMessagingStore implements MessagingStore {
           ExpressionAttributeNames: { '#status': 'status' },
           ExpressionAttributeValues: { ':claimed': 'claimed', ':released': '1970-01-01T00:00:00.000Z' },
         }),
-      );
-    } catch (error) {
-      if (!(error instanceof ConditionalCheckFailedException)) throw error;
-    }
+      ),
+    );
   }
 
   async loadFrequency(customer: CustomerRef): Promise<FrequencyHistory> {
@@ -258,17 +257,15 @@ export class DynamoDbMessagingStore implements MessagingStore {
 
   /** Writes the item unless one with its key exists. */
   private async putOnce(item: Record<string, unknown>): Promise<void> {
-    try {
-      await this.client.send(
+    await conditionalWrite(() =>
+      this.client.send(
         new PutCommand({
           TableName: this.tableName,
           Item: item,
           ConditionExpression: 'attribute_not_exists(pk)',
         }),
-      );
-    } catch (error) {
-      if (!(error instanceof ConditionalCheckFailedException)) throw error;
-    }
+      ),
+    );
   }
 }
 

@@ -1,5 +1,5 @@
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { type DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { conditionalWrite } from '#shared/conditional-write.ts';
 import { dormantOn } from '../domain/dormancy.ts';
 import type { IdentityKey } from '../domain/identity.ts';
 import type { ProfileStore, SaveResult, StoredProfile } from '../domain/ports.ts';
@@ -41,8 +41,8 @@ export class DynamoDbProfileStore implements ProfileStore {
   }
 
   async save(profile: Profile, expectedVersion: number | undefined): Promise<SaveResult> {
-    try {
-      await this.client.send(
+    const written = await conditionalWrite(() =>
+      this.client.send(
         new PutCommand({
           TableName: this.tableName,
           Item: {
@@ -62,11 +62,8 @@ export class DynamoDbProfileStore implements ProfileStore {
                 ExpressionAttributeValues: { ':expected': expectedVersion },
               }),
         }),
-      );
-      return 'saved';
-    } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) return 'conflict';
-      throw error;
-    }
+      ),
+    );
+    return written === 'written' ? 'saved' : 'conflict';
   }
 }
