@@ -4,8 +4,8 @@
  * Each problem names the file, the line, the path inside the file and what is wrong. Pure: the text
  * comes in, so the CLI, the synth and the tests read files their own way.
  */
-import { isMap, isSeq, LineCounter, parseDocument } from 'yaml';
 import type * as z from 'zod';
+import { type DefinitionProblem, type PathPart, pathText, readDefinitionFile } from './definition-file.ts';
 import {
   type JourneyDefinition,
   type JourneyNode,
@@ -14,14 +14,8 @@ import {
   NODE_KINDS,
 } from './schema.ts';
 
-export interface DefinitionProblem {
-  file: string;
-  /** 1-based line in the file, when the path leads to one. */
-  line?: number;
-  /** Where inside the file, e.g. `steps[2].send.template`. */
-  path: string;
-  message: string;
-}
+export { formatProblem } from './definition-file.ts';
+export type { DefinitionProblem };
 
 export type LoadResult =
   | { ok: true; definition: ResolvedJourney }
@@ -37,44 +31,27 @@ export interface LoadOptions {
   templates: readonly string[];
 }
 
-export function formatProblem(problem: DefinitionProblem): string {
-  return `${problem.file}${problem.line === undefined ? '' : `:${problem.line}`}: ${problem.path || '(file)'}: ${problem.message}`;
-}
-
 export function loadJourney(file: string, text: string, options: LoadOptions): LoadResult {
-  const lines = new LineCounter();
-  const document = parseDocument(text, { lineCounter: lines, prettyErrors: false });
-  const lineOf = (path: (string | number)[]) => lineAt(document, lines, path);
-  if (document.errors.length > 0) {
-    return {
-      ok: false,
-      problems: document.errors.map((error) => ({
-        file,
-        ...(error.linePos?.[0] && { line: error.linePos[0].line }),
-        path: '',
-        message: `not valid YAML: ${error.message.split('\n')[0]}`,
-      })),
-    };
-  }
-  const parsed = journeyDefinitionSchema.safeParse(document.toJS());
-  if (!parsed.success) return { ok: false, problems: schemaProblems(file, parsed.error, lineOf) };
-  const problems = semanticProblems(file, parsed.data, options).map((problem) => ({
+  const read = readDefinitionFile(file, text, journeyDefinitionSchema, journeyIssueMessage);
+  if (!read.ok) return read;
+  const { data: definition, lineOf } = read;
+  const problems = semanticProblems(file, definition, options).map((problem) => ({
     ...problem,
     ...(lineOf(problem.pathParts) !== undefined && { line: lineOf(problem.pathParts) }),
   }));
   const expected = file.replace(/^.*\//, '').replace(/\.journey\.ya?ml$/, '');
-  if (/\.journey\.ya?ml$/.test(file) && expected !== parsed.data.id) {
+  if (/\.journey\.ya?ml$/.test(file) && expected !== definition.id) {
     problems.unshift({
       file,
       path: 'id',
-      message: `is ${parsed.data.id}, but the file is named for ${expected}`,
+      message: `is ${definition.id}, but the file is named for ${expected}`,
       pathParts: ['id'],
       ...(lineOf(['id']) !== undefined && { line: lineOf(['id']) }),
     });
   }
   if (problems.length > 0)
     return { ok: false, problems: problems.map(({ pathParts: _parts, ...problem }) => problem) };
-  return { ok: true, definition: withStepIds(parsed.data) };
+  return { ok: true, definition: withStepIds(definition) };
 }
 
 /** Steps without an id get `<kind>-<position>` (1-based), e.g. `wait-2`. */
@@ -88,41 +65,16 @@ export function withStepIds(definition: JourneyDefinition): ResolvedJourney {
   };
 }
 
-type PathPart = string | number;
 type Located = DefinitionProblem & { pathParts: PathPart[] };
 
-function schemaProblems(
-  file: string,
-  error: z.ZodError,
-  lineOf: (path: PathPart[]) => number | undefined,
-): DefinitionProblem[] {
-  return error.issues.map((issue) => {
-    const parts = issue.path.filter((part): part is PathPart => typeof part !== 'symbol');
-    const line = lineOf(parts);
-    return {
-      file,
-      ...(line !== undefined && { line }),
-      path: pathText(parts),
-      message: messageOf(issue, parts),
-    };
-  });
-}
-
-function messageOf(issue: z.core.$ZodIssue, parts: PathPart[]): string {
+function journeyIssueMessage(issue: z.core.$ZodIssue, parts: PathPart[]): string | undefined {
   if (issue.code === 'invalid_union') {
     const isStep = parts.length === 2 && parts[0] === 'steps';
     return isStep
       ? `is no step: it needs one of ${NODE_KINDS.join(', ')} (see journeys/journey.schema.json)`
       : 'matches none of the forms this field can take (see journeys/journey.schema.json)';
   }
-  if (issue.code === 'unrecognized_keys') return `has unknown field(s) ${issue.keys.join(', ')}`;
-  return issue.message;
-}
-
-function pathText(parts: PathPart[]): string {
-  return parts
-    .map((part, index) => (typeof part === 'number' ? `[${part}]` : `${index === 0 ? '' : '.'}${part}`))
-    .join('');
+  return undefined;
 }
 
 function semanticProblems(file: string, definition: JourneyDefinition, options: LoadOptions): Located[] {
@@ -221,27 +173,4 @@ function unreachableSteps(journey: ResolvedJourney): string[] {
     queue.push(...successorsOf(journey, index));
   }
   return journey.steps.map((node) => node.id).filter((id) => !seen.has(id));
-}
-
-function lineAt(
-  document: ReturnType<typeof parseDocument>,
-  lines: LineCounter,
-  path: PathPart[],
-): number | undefined {
-  let node: unknown = document.contents;
-  let offset: number | undefined;
-  for (const part of path) {
-    if (isMap(node)) {
-      const pair = node.items.find((item) => (item.key as { value?: unknown } | null)?.value === part);
-      if (pair === undefined) break;
-      offset = (pair.key as { range?: [number, number, number] }).range?.[0] ?? offset;
-      node = pair.value;
-    } else if (isSeq(node) && typeof part === 'number') {
-      const item = node.items[part] as { range?: [number, number, number] } | undefined;
-      if (item === undefined) break;
-      offset = item.range?.[0] ?? offset;
-      node = item;
-    } else break;
-  }
-  return offset === undefined ? undefined : lines.linePos(offset).line;
 }
