@@ -277,6 +277,32 @@ Examples:
       runJourneySchema();
     });
 
+  const segment = group(
+    program,
+    'segment',
+    'segment validate | schema: check segment definitions, write their JSON Schema',
+  );
+  segment
+    .command('validate')
+    .description(
+      'Check segment definitions (default: every file in segments/); each problem as file:line: path: ' +
+        'what is wrong, exit code 1 if any',
+    )
+    .argument('[files...]', 'segment files')
+    .addHelpText('after', examples(['segment validate', 'segment validate segments/vip.segment.yaml']))
+    .action(async (files: string[]) => {
+      const { runSegmentValidate } = await import('./commands/segment.ts');
+      runSegmentValidate(files);
+    });
+  segment
+    .command('schema')
+    .description('Write segments/segment.schema.json (the JSON Schema for editors)')
+    .addHelpText('after', examples(['segment schema']))
+    .action(async () => {
+      const { runSegmentSchema } = await import('./commands/segment.ts');
+      runSegmentSchema();
+    });
+
   program
     .command('experiments')
     .description(

@@ -20,6 +20,8 @@ const { loaded, run, stub } = vi.hoisted(() => {
     journeyValidate: vi.fn(),
     journeyGraph: vi.fn(),
     journeySchema: vi.fn(),
+    segmentValidate: vi.fn(),
+    segmentSchema: vi.fn(),
     experiments: vi.fn(),
     simulate: vi.fn(),
     redrive: vi.fn(),
@@ -41,6 +43,9 @@ vi.mock('#local/cli/commands/journey.ts', () =>
     runJourneyGraph: run.journeyGraph,
     runJourneySchema: run.journeySchema,
   }),
+);
+vi.mock('#local/cli/commands/segment.ts', () =>
+  stub('segment', { runSegmentValidate: run.segmentValidate, runSegmentSchema: run.segmentSchema }),
 );
 vi.mock('#local/cli/commands/experiments.ts', () => stub('experiments', { runExperiments: run.experiments }));
 vi.mock('#local/cli/commands/simulate.ts', () => stub('simulate', { runSimulate: run.simulate }));
@@ -92,6 +97,8 @@ const COMMANDS: Array<{ path: string[]; example: string; foreignFlag: string; ne
     foreignFlag: '--json',
   },
   { path: ['journey', 'schema'], example: 'storefront-journeys journey schema', foreignFlag: '--out' },
+  { path: ['segment', 'validate'], example: 'storefront-journeys segment validate', foreignFlag: '--out' },
+  { path: ['segment', 'schema'], example: 'storefront-journeys segment schema', foreignFlag: '--out' },
   {
     path: ['experiments'],
     example: 'storefront-journeys experiments cart-abandonment',

@@ -1,4 +1,6 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { checkSegmentFile, segmentFiles, segmentJsonSchema } from '#infra/segments/definitions.ts';
 import { formatProblem } from '#journeys/definition/definition-file.ts';
 import { loadSegment } from '#segments/definition/segment.ts';
 
@@ -53,5 +55,22 @@ describe('Function: loadSegment', () => {
       'segments/vips.segment.yaml:3: where: reads data.total: a segment reads profile.… or messages.… (there is no triggering event)',
       'segments/vips.segment.yaml:1: id: is vip, but the file is named for vips',
     ]);
+  });
+});
+
+describe('The shipped segments', () => {
+  it('are valid, one per file named for its id', () => {
+    const results = segmentFiles().map((file) => checkSegmentFile(file));
+
+    expect(
+      results.map((result) => (result.ok ? result.definition.id : result.problems.map(formatProblem))),
+    ).toEqual(['dormant', 'first-time-buyers', 'vip']);
+  });
+
+  it('keep segments/segment.schema.json as the definition schema generates it (npm run journeys -- segment schema)', () => {
+    const committed = readFileSync(new URL('../../../segments/segment.schema.json', import.meta.url), 'utf8');
+
+    expect(committed).toBe(segmentJsonSchema());
+    expect(JSON.parse(committed).required).toEqual(['id', 'name', 'where']);
   });
 });
