@@ -303,6 +303,26 @@ Examples:
       runSegmentSchema();
     });
 
+  group(program, 'catalog', 'catalog check: read a product feed as the import will')
+    .command('check')
+    .description(
+      'Read a product feed (Google Merchant Center XML, TSV or CSV) and print its products and every row ' +
+        'it cannot use, with line and reason; exit code 1 if a row is rejected. Sends nothing',
+    )
+    .argument('<file>', 'the feed file')
+    .option(
+      '--currency <code>',
+      'for prices written without a currency (e.g. "12"), as Merchant Center allows',
+    )
+    .addHelpText(
+      'after',
+      examples(['catalog check products.xml', 'catalog check products.tsv --currency EUR']),
+    )
+    .action(async (file: string, options: { currency?: string }) => {
+      const { runCatalogCheck } = await import('./commands/catalog.ts');
+      runCatalogCheck(file, options);
+    });
+
   program
     .command('experiments')
     .description(

@@ -20,6 +20,7 @@ const { loaded, run, stub } = vi.hoisted(() => {
     journeyValidate: vi.fn(),
     journeyGraph: vi.fn(),
     journeySchema: vi.fn(),
+    catalogCheck: vi.fn(),
     segmentValidate: vi.fn(),
     segmentSchema: vi.fn(),
     experiments: vi.fn(),
@@ -44,6 +45,7 @@ vi.mock('#local/cli/commands/journey.ts', () =>
     runJourneySchema: run.journeySchema,
   }),
 );
+vi.mock('#local/cli/commands/catalog.ts', () => stub('catalog', { runCatalogCheck: run.catalogCheck }));
 vi.mock('#local/cli/commands/segment.ts', () =>
   stub('segment', { runSegmentValidate: run.segmentValidate, runSegmentSchema: run.segmentSchema }),
 );
@@ -97,6 +99,12 @@ const COMMANDS: Array<{ path: string[]; example: string; foreignFlag: string; ne
     foreignFlag: '--json',
   },
   { path: ['journey', 'schema'], example: 'storefront-journeys journey schema', foreignFlag: '--out' },
+  {
+    path: ['catalog', 'check'],
+    example: 'storefront-journeys catalog check products.tsv --currency EUR',
+    foreignFlag: '--days',
+    needs: ['products.xml'],
+  },
   { path: ['segment', 'validate'], example: 'storefront-journeys segment validate', foreignFlag: '--out' },
   { path: ['segment', 'schema'], example: 'storefront-journeys segment schema', foreignFlag: '--out' },
   {
