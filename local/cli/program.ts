@@ -280,7 +280,7 @@ Examples:
   const segment = group(
     program,
     'segment',
-    'segment validate | schema: check segment definitions, write their JSON Schema',
+    'segment validate | preview | schema: check segment definitions, count their members, write their JSON Schema',
   );
   segment
     .command('validate')
@@ -294,6 +294,33 @@ Examples:
       const { runSegmentValidate } = await import('./commands/segment.ts');
       runSegmentValidate(files);
     });
+  segment
+    .command('preview')
+    .description(
+      "How many of a store's customers are members of a segment now, and a sample; writes nothing " +
+        '(the local stack, or a deployed one with --region and --profiles-table)',
+    )
+    .argument('<file>', 'a segment file')
+    .option('--store-id <id>', 'the store', 'demo')
+    .option('--sample <count>', 'members to list', positiveNumber, 5)
+    .option('--region <region>', 'AWS region of the deployed stack')
+    .option('--profiles-table <name>', "a deployed stack's ProfilesTableName output (with --region)")
+    .addHelpText(
+      'after',
+      examples([
+        'segment preview segments/dormant.segment.yaml',
+        'segment preview segments/vip.segment.yaml --store-id my-shop --region eu-west-1 --profiles-table <ProfilesTableName>',
+      ]),
+    )
+    .action(
+      async (
+        file: string,
+        options: { storeId: string; sample: number; region?: string; profilesTable?: string },
+      ) => {
+        const { runSegmentPreview } = await import('./commands/segment-preview.ts');
+        await runSegmentPreview(file, options);
+      },
+    );
   segment
     .command('schema')
     .description('Write segments/segment.schema.json (the JSON Schema for editors)')

@@ -1,6 +1,6 @@
 /**
  * The operator's commands against a deployed stack (`--region` and table names): `key list |
- * create | revoke` and `customer erase`, on dynalite tables reached through AWS_ENDPOINT_URL_DYNAMODB
+ * create | revoke`, `customer erase` and `segment preview`, on dynalite tables reached through AWS_ENDPOINT_URL_DYNAMODB
  * as the SDK would reach DynamoDB: the commands' own processes, their output and exit codes.
  */
 import { execFile } from 'node:child_process';
@@ -172,5 +172,46 @@ describe('CLI: customer erase on a deployed stack', () => {
     expect(result.stderr.trim()).toBe(
       "journeys: with --region, name the tables: --profiles-table, --messages-table and --stores-table (the stateful stack's outputs)",
     );
+  });
+});
+
+describe('CLI: segment preview on a deployed stack', () => {
+  it('counts the store’s members now and lists a sample, leaving out folded profiles and other stores', async () => {
+    const profiles = new DynamoDbProfileStore(tables.documents, 'Profiles');
+    const orderedOn = (key: string, lastOrderAt: string, storeId = 'preview-shop') => ({
+      ...emptyProfile(storeId, key as `customer:${string}`),
+      orderSummary: { count: 2, totalSpent: {}, averageOrderValue: {} },
+      lifecycle: { lastOrderAt },
+    });
+    await profiles.save(orderedOn('customer:old-1', '2025-01-10T10:00:00.000Z'), undefined);
+    await profiles.save(orderedOn('customer:old-2', '2025-02-10T10:00:00.000Z'), undefined);
+    await profiles.save(orderedOn('customer:recent', new Date().toISOString()), undefined);
+    await profiles.save(
+      { ...orderedOn('customer:folded', '2025-01-10T10:00:00.000Z'), mergedInto: 'customer:old-1' },
+      undefined,
+    );
+    await profiles.save(
+      orderedOn('customer:elsewhere', '2025-01-10T10:00:00.000Z', 'another-shop'),
+      undefined,
+    );
+
+    const preview = await journeys(
+      'segment',
+      'preview',
+      join(ROOT, 'segments/dormant.segment.yaml'),
+      '--store-id',
+      'preview-shop',
+      '--region',
+      'us-east-1',
+      '--profiles-table',
+      'Profiles',
+    );
+
+    expect(preview.code, preview.stderr).toBe(0);
+    const [summary, ...sample] = preview.stdout.trim().split('\n');
+    expect(summary).toBe(
+      'dormant: 2 of 3 customers of store preview-shop are members now (nothing was written)',
+    );
+    expect(sample.map((line) => line.trim()).sort()).toEqual(['customer:old-1', 'customer:old-2']);
   });
 });

@@ -23,6 +23,7 @@ const { loaded, run, stub } = vi.hoisted(() => {
     catalogCheck: vi.fn(),
     segmentValidate: vi.fn(),
     segmentSchema: vi.fn(),
+    segmentPreview: vi.fn(),
     experiments: vi.fn(),
     simulate: vi.fn(),
     redrive: vi.fn(),
@@ -44,6 +45,9 @@ vi.mock('#local/cli/commands/journey.ts', () =>
     runJourneyGraph: run.journeyGraph,
     runJourneySchema: run.journeySchema,
   }),
+);
+vi.mock('#local/cli/commands/segment-preview.ts', () =>
+  stub('segment-preview', { runSegmentPreview: run.segmentPreview }),
 );
 vi.mock('#local/cli/commands/catalog.ts', () => stub('catalog', { runCatalogCheck: run.catalogCheck }));
 vi.mock('#local/cli/commands/segment.ts', () =>
@@ -106,6 +110,12 @@ const COMMANDS: Array<{ path: string[]; example: string; foreignFlag: string; ne
     needs: ['products.xml'],
   },
   { path: ['segment', 'validate'], example: 'storefront-journeys segment validate', foreignFlag: '--out' },
+  {
+    path: ['segment', 'preview'],
+    example: 'storefront-journeys segment preview segments/dormant.segment.yaml',
+    foreignFlag: '--days',
+    needs: ['segments/vip.segment.yaml'],
+  },
   { path: ['segment', 'schema'], example: 'storefront-journeys segment schema', foreignFlag: '--out' },
   {
     path: ['experiments'],
