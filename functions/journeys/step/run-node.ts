@@ -109,21 +109,39 @@ export async function runNode(deps: RunNodeDependencies, input: NodeInput): Prom
  * than being deferred by its step (a deferral costs a Wait, a Task and a Choice more). The send still
  * checks quiet hours itself: the customer may have moved in the meantime.
  */
-async function withResumeAt(deps: EntryDependencies, run: Run, answer: NodeOutput): Promise<NodeOutput> {
+async function withResumeAt(
+  deps: EntryDependencies,
+  run: Run,
+  answer: NodeOutput,
+  zone: QuietHoursZone = 'customer',
+): Promise<NodeOutput> {
   if (!goesOnToNext(answer)) return answer;
-  const resumeAt = await waitEndOf(deps, run);
+  const resumeAt = await waitEndOf(deps, run, zone);
   return resumeAt === undefined ? answer : { ...answer, resumeAt: resumeAt.toISOString() };
 }
 
+/**
+ * Whose quiet hours a wait's end is moved out of: the customer's (their profile's time zone), or the
+ * store's. The entry function decides before the profile function has necessarily applied the
+ * events before the trigger (the bus feeds both in parallel), so a time zone a sign-up just set may
+ * or may not be on the profile it reads; entry uses the store's zone, and the step, which waits for
+ * the profile, defers by the customer's own if they differ. The same events then give the same runs
+ * whatever order the two consumers got them in.
+ */
+type QuietHoursZone = 'customer' | 'store';
+
 /** When the fixed wait this node goes on to ends (see `withResumeAt`); undefined when none follows. */
-async function waitEndOf(deps: EntryDependencies, run: Run): Promise<Date | undefined> {
+async function waitEndOf(deps: EntryDependencies, run: Run, zone: QuietHoursZone): Promise<Date | undefined> {
   const { nextWait, journey, trigger } = run.input;
   if (nextWait === undefined) return undefined;
   const ends = new Date(run.now.getTime() + nextWait.seconds * 1000);
   if (nextWait.beforeMarketing !== true) return ends;
   const store = await deps.findStore(trigger.storeId);
   const timeZone = quietHoursTimeZone(
-    { ...(run.profile?.attributes.timeZone && { timeZone: run.profile.attributes.timeZone }) },
+    {
+      ...(zone === 'customer' &&
+        run.profile?.attributes.timeZone && { timeZone: run.profile.attributes.timeZone }),
+    },
     store?.timeZone ?? 'UTC',
   );
   return quietHoursRelease(ends, timeZone, DEFAULT_QUIET_HOURS, journey.priority, run.customerKey);
@@ -141,7 +159,8 @@ async function onlyMailCapped(deps: EntryDependencies, run: Run, customer: Custo
   const node = run.input.node as { onlyMailSkippedWhenCapped?: string };
   if (node.onlyMailSkippedWhenCapped === undefined) return false;
   if (bypassesCaps(run.input.journey.priority, DEFAULT_FREQUENCY_POLICY)) return false;
-  const goes = await waitEndOf(deps, run);
+  // Judged at entry only, before the profile has necessarily caught up (see QuietHoursZone).
+  const goes = await waitEndOf(deps, run, 'store');
   if (goes === undefined) return false;
   const { sentAt } = await deps.messaging.loadFrequency(customer);
   const at = new Date(goes.getTime() + ONLY_MAIL_CAP_MARGIN_MS);
@@ -222,7 +241,7 @@ export async function decideEntry(deps: EntryDependencies, input: NodeInput): Pr
     throw new Error(`entry is decided for an enter node, not ${input.node.kind}`);
   const { run, hasTrigger } = await begin(deps, input);
   const decision = await enter(deps, run, hasTrigger, true);
-  return { ...decision, answer: await withResumeAt(deps, run, decision.answer) };
+  return { ...decision, answer: await withResumeAt(deps, run, decision.answer, 'store') };
 }
 
 /** The profile has not caught up with a trigger whose journey filters on the profile: try again later. */
