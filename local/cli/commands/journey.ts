@@ -8,32 +8,18 @@ import {
 } from '#infra/journeys/definitions.ts';
 import { journeyMermaid } from '#journeys/definition/graph.ts';
 import { formatProblem } from '#journeys/definition/load.ts';
+import { reportDefinitionFiles } from './definition-files.ts';
 
 /**
  * `journey validate [file…]`: checks journey files (all of `journeys/` by default) and prints each
  * problem as `file:line: path: what is wrong`; exits 1 when there is any.
  */
 export function runJourneyValidate(files: string[]): void {
-  const targets = files.length > 0 ? files : journeyFiles();
-  let problems = 0;
-  for (const file of targets) {
-    if (!existsSync(file)) {
-      process.stderr.write(`${file}: no such file\n`);
-      problems += 1;
-      continue;
-    }
-    const result = checkJourneyFile(file);
-    if (result.ok) {
-      process.stdout.write(`${file}: ok (${result.definition.steps.length} steps)\n`);
-      continue;
-    }
-    problems += result.problems.length;
-    for (const problem of result.problems) process.stderr.write(`${formatProblem(problem)}\n`);
-  }
-  if (problems > 0) {
-    process.stderr.write(`${problems} problem${problems === 1 ? '' : 's'}\n`);
-    process.exitCode = 1;
-  }
+  reportDefinitionFiles(
+    files.length > 0 ? files : journeyFiles(),
+    checkJourneyFile,
+    (journey) => `${journey.steps.length} steps`,
+  );
 }
 
 /** `journey graph <id | file>`: the journey as a Mermaid flowchart, to paste into any Markdown viewer. */
